@@ -148,28 +148,35 @@ const (
 // Location is HSDS location. Latitude and longitude are WGS84 degrees; nil
 // means the source gave none.
 type Location struct {
-	ID                     string          `json:"id"`
-	LocationType           string          `json:"location_type"`
-	URL                    string          `json:"url,omitempty"`
-	OrganizationID         string          `json:"organization_id,omitempty"`
-	Name                   string          `json:"name,omitempty"`
-	AlternateName          string          `json:"alternate_name,omitempty"`
-	Description            string          `json:"description,omitempty"`
-	Transportation         string          `json:"transportation,omitempty"`
-	Latitude               *float64        `json:"latitude,omitempty"`
-	Longitude              *float64        `json:"longitude,omitempty"`
-	ExternalIdentifier     string          `json:"external_identifier,omitempty"`
-	ExternalIdentifierType string          `json:"external_identifier_type,omitempty"`
-	Languages              []Language      `json:"languages,omitempty"`
-	Addresses              []Address       `json:"addresses,omitempty"`
-	Contacts               []Contact       `json:"contacts,omitempty"`
-	Accessibility          []Accessibility `json:"accessibility,omitempty"`
-	Phones                 []Phone         `json:"phones,omitempty"`
-	Schedules              []Schedule      `json:"schedules,omitempty"`
-	Attributes             []Attribute     `json:"attributes,omitempty"`
-	Metadata               []Metadata      `json:"metadata,omitempty"`
+	ID                     string   `json:"id"`
+	LocationType           string   `json:"location_type"`
+	URL                    string   `json:"url,omitempty"`
+	OrganizationID         string   `json:"organization_id,omitempty"`
+	Name                   string   `json:"name,omitempty"`
+	AlternateName          string   `json:"alternate_name,omitempty"`
+	Description            string   `json:"description,omitempty"`
+	Transportation         string   `json:"transportation,omitempty"`
+	Latitude               *float64 `json:"latitude,omitempty"`
+	Longitude              *float64 `json:"longitude,omitempty"`
+	ExternalIdentifier     string   `json:"external_identifier,omitempty"`
+	ExternalIdentifierType string   `json:"external_identifier_type,omitempty"`
+	// GeocodeSource says where the coordinates came from when the source had
+	// none: GeocodeZIPCentroid marks them approximate. An extension to HSDS.
+	GeocodeSource string          `json:"geocode_source,omitempty"`
+	Languages     []Language      `json:"languages,omitempty"`
+	Addresses     []Address       `json:"addresses,omitempty"`
+	Contacts      []Contact       `json:"contacts,omitempty"`
+	Accessibility []Accessibility `json:"accessibility,omitempty"`
+	Phones        []Phone         `json:"phones,omitempty"`
+	Schedules     []Schedule      `json:"schedules,omitempty"`
+	Attributes    []Attribute     `json:"attributes,omitempty"`
+	Metadata      []Metadata      `json:"metadata,omitempty"`
 	Tracked
 }
+
+// GeocodeZIPCentroid marks coordinates taken from the centroid of the
+// location's ZIP code (US Census ZCTA internal point): approximate.
+const GeocodeZIPCentroid = "zip_centroid"
 
 // Address types (HSDS 3.0 address.address_type enum).
 const (
