@@ -1,0 +1,62 @@
+// Package data holds what the refer binary ships, embedded with go:embed:
+// US ZIP code centroids, the Open Eligibility taxonomy and the bundled
+// sample directory. Each folder has a SOURCES.md with origin and licence.
+package data
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed zcta/centroids.csv
+var centroidsCSV []byte
+
+//go:embed taxonomy/open-eligibility-v2.csv
+var openEligibilityCSV []byte
+
+// OpenEligibility returns the Open Eligibility v2 taxonomy as CSV (facet, id,
+// title, level, parent_id, parent_title, description), CC BY-SA 3.0.
+func OpenEligibility() []byte { return openEligibilityCSV }
+
+type latLon struct{ lat, lon float64 }
+
+var (
+	centroidsOnce sync.Once
+	centroids     map[string]latLon
+)
+
+func loadCentroids() {
+	centroids = make(map[string]latLon, 33200)
+	sc := bufio.NewScanner(bytes.NewReader(centroidsCSV))
+	sc.Scan() // header
+	for sc.Scan() {
+		zip, rest, _ := strings.Cut(sc.Text(), ",")
+		lat, lon, _ := strings.Cut(rest, ",")
+		la, err1 := strconv.ParseFloat(lat, 64)
+		lo, err2 := strconv.ParseFloat(lon, 64)
+		if err1 != nil || err2 != nil {
+			panic("data: bad row in zcta/centroids.csv: " + sc.Text())
+		}
+		centroids[zip] = latLon{la, lo}
+	}
+}
+
+// Centroid returns a point inside the US ZIP code area (its Census ZCTA
+// internal point). It takes "33157" or "33157-1234"; ok is false for a ZIP
+// that the table does not have.
+func Centroid(zip string) (lat, lon float64, ok bool) {
+	zip = strings.TrimSpace(zip)
+	if len(zip) > 5 && (zip[5] == '-' || zip[5] == ' ') {
+		zip = zip[:5]
+	}
+	if len(zip) != 5 {
+		return 0, 0, false
+	}
+	centroidsOnce.Do(loadCentroids)
+	c, ok := centroids[zip]
+	return c.lat, c.lon, ok
+}
