@@ -1,0 +1,78 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/openreferral/refer/resources"
+)
+
+// errorBody is the contract's error shape.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// statusOf maps domain error codes to HTTP statuses: the one table.
+var statusOf = map[string]int{
+	resources.EINVALID:      http.StatusBadRequest,
+	resources.ENOTFOUND:     http.StatusNotFound,
+	resources.ECONFLICT:     http.StatusConflict,
+	resources.EUNAUTHORIZED: http.StatusUnauthorized,
+	resources.EFORBIDDEN:    http.StatusForbidden,
+	resources.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// codeOf maps statuses that Echo itself produces back to contract codes.
+var codeOf = map[int]string{
+	http.StatusBadRequest:            resources.EINVALID,
+	http.StatusNotFound:              resources.ENOTFOUND,
+	http.StatusMethodNotAllowed:      resources.ENOTFOUND,
+	http.StatusUnauthorized:          resources.EUNAUTHORIZED,
+	http.StatusForbidden:             resources.EFORBIDDEN,
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusTooManyRequests:       "rate_limited",
+	http.StatusUnsupportedMediaType:  resources.EINVALID,
+}
+
+// handleError writes every error in the contract's shape. Only 5xx are
+// logged, and their body says "internal error" and nothing more.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, body := http.StatusInternalServerError, errorDetail{Code: resources.EINTERNAL, Message: "internal error"}
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		if code, ok := codeOf[status]; ok {
+			body = errorDetail{Code: code, Message: http.StatusText(status)}
+			if m, ok := he.Message.(string); ok && status < 500 {
+				body.Message = m
+			}
+		}
+	case resources.ErrorCode(err) != resources.EINTERNAL:
+		code := resources.ErrorCode(err)
+		status = statusOf[code]
+		body = errorDetail{Code: code, Message: resources.ErrorMessage(err), Fields: resources.ErrorFields(err)}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+		body = errorDetail{Code: resources.EINTERNAL, Message: "internal error"}
+	}
+	if c.Request().Method == http.MethodHead {
+		err = c.NoContent(status)
+	} else {
+		err = c.JSON(status, errorBody{body})
+	}
+	if err != nil {
+		s.log.Error("writing error response", "err", err)
+	}
+}
