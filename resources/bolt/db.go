@@ -1,0 +1,132 @@
+package bolt
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/openreferral/refer/resources"
+	bbolt "go.etcd.io/bbolt"
+	bberrors "go.etcd.io/bbolt/errors"
+)
+
+// DB is a store in one bbolt file. It is safe for concurrent use: bbolt runs
+// one writer at a time and any number of readers.
+type DB struct {
+	db  *bbolt.DB
+	now func() time.Time
+}
+
+var _ resources.Store = (*DB)(nil)
+
+// Option changes how Open opens a store.
+type Option func(*config)
+
+type config struct {
+	timeout time.Duration
+	now     func() time.Time
+}
+
+// WithTimeout sets how long Open waits for another process to let go of the
+// file before it gives up (one second unless set). Zero would wait forever.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
+// WithClock sets the clock that stamps last_modified, so tests can know the
+// time a write will carry.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+var (
+	bucketRefs = []byte("refs")
+	bucketLog  = []byte("log")
+	bucketMeta = []byte("meta")
+
+	keyFormat = []byte("format")
+)
+
+// format names the layout described in doc.go. Change it with any change to
+// keys or values, so that an older binary refuses a newer file.
+const format = "1"
+
+// initialMmapSize maps this much of the file from the start. A writer that
+// must grow the map waits for every open reader, so a backup or a long list
+// would stall writes; mapping ahead (address space only, not memory) avoids
+// that for any directory the size of a state's.
+const initialMmapSize = 256 << 20
+
+// Open opens the store at path, creating the file if there is none. A store
+// is held by one process at a time: if another holds it, Open fails after
+// the timeout (see WithTimeout) with a message saying so.
+func Open(path string, opts ...Option) (*DB, error) {
+	cfg := config{timeout: time.Second, now: time.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout: cfg.timeout,
+		// The hashmap freelist stays fast when deletes fragment the file.
+		FreelistType:    bbolt.FreelistMapType,
+		InitialMmapSize: initialMmapSize,
+	})
+	if errors.Is(err, bberrors.ErrTimeout) {
+		return nil, resources.Errorf(resources.ECONFLICT,
+			"store %s is in use by another process (is \"refer serve\" running?)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	err = bdb.Update(func(tx *bbolt.Tx) error {
+		names := [][]byte{bucketRefs, bucketLog, bucketMeta}
+		for _, k := range resources.Kinds {
+			names = append(names, []byte(k))
+		}
+		for _, name := range names {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		switch f := meta.Get(keyFormat); {
+		case f == nil:
+			return meta.Put(keyFormat, []byte(format))
+		case string(f) != format:
+			return fmt.Errorf("the file has layout %q; this refer reads layout %q", f, format)
+		}
+		return nil
+	})
+	if err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &DB{db: bdb, now: cfg.now}, nil
+}
+
+// Close releases the file. Calls made after it fail.
+func (db *DB) Close() error {
+	return db.db.Close()
+}
+
+// Path returns the file's path.
+func (db *DB) Path() string {
+	return db.db.Path()
+}
+
+// Backup writes a consistent copy of the whole file to w while reads and
+// writes go on (a bbolt hot backup: one read transaction sees one state).
+// The copy opens with Open like the original.
+func (db *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup of %s: %w", db.Path(), err)
+	}
+	return n, nil
+}

@@ -1,0 +1,221 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/openreferral/refer/resources"
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Get returns the record of kind k with that id: ENOTFOUND if there is none,
+// EINVALID if k is not a kind.
+func (db *DB) Get(ctx context.Context, k resources.Kind, id string) (resources.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var r resources.Record
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		b, err := kindBucket(tx, k)
+		if err != nil {
+			return err
+		}
+		v := b.Get([]byte(id))
+		if v == nil {
+			return notFound(k, id)
+		}
+		r, err = decodeValue(k, id, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// List returns records of kind k in id order (bytewise). With an
+// organization id it reads the refs index, which only programs, services
+// and locations are listed by; for any other kind that is EINVALID.
+func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if opts.OrganizationID != "" {
+		switch k {
+		case resources.KindProgram, resources.KindService, resources.KindLocation:
+		default:
+			return nil, resources.Errorf(resources.EINVALID,
+				"%ss cannot be listed by organization; programs, services and locations can", k)
+		}
+		if strings.Contains(opts.OrganizationID, "/") {
+			return nil, nil // no stored id has one, and it would cut the prefix short
+		}
+	}
+	var out []resources.Record
+	full := func() bool { return opts.Limit > 0 && len(out) >= opts.Limit }
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		b, err := kindBucket(tx, k)
+		if err != nil {
+			return err
+		}
+		add := func(id, v []byte) error {
+			r, err := decodeValue(k, string(id), v)
+			if err == nil {
+				out = append(out, r)
+			}
+			return err
+		}
+		after := []byte(opts.After)
+		if opts.OrganizationID == "" {
+			c := b.Cursor()
+			id, v := c.Seek(after)
+			for ; id != nil && !full(); id, v = c.Next() {
+				if bytes.Equal(id, after) {
+					continue
+				}
+				if err := add(id, v); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		prefix := refPrefix(resources.KindOrganization, opts.OrganizationID, k)
+		c := tx.Bucket(bucketRefs).Cursor()
+		for key, _ := c.Seek(append(prefix, after...)); bytes.HasPrefix(key, prefix) && !full(); key, _ = c.Next() {
+			id := key[len(prefix):]
+			if bytes.Equal(id, after) {
+				continue
+			}
+			v := b.Get(id)
+			if v == nil {
+				return fmt.Errorf("store: refs index names %s %q of organization %q, which is not stored", k, id, opts.OrganizationID)
+			}
+			if err := add(id, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Count returns how many records of kind k there are. bbolt keeps no count,
+// so this walks the bucket's pages (not its values): milliseconds for a
+// state's directory.
+func (db *DB) Count(ctx context.Context, k resources.Kind) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		b, err := kindBucket(tx, k)
+		if err != nil {
+			return err
+		}
+		n = b.Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Changes returns up to limit change-log entries after seq, oldest first;
+// limit <= 0 returns all of them.
+func (db *DB) Changes(ctx context.Context, after uint64, limit int) ([]resources.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if after == ^uint64(0) {
+		return nil, nil
+	}
+	var out []resources.Change
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketLog).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			var ch resources.Change
+			if err := json.Unmarshal(v, &ch); err != nil {
+				return fmt.Errorf("store: change %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			out = append(out, ch)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LastSeq returns the sequence number of the newest change, 0 if none.
+func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var seq uint64
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		seq = tx.Bucket(bucketLog).Sequence()
+		return nil
+	})
+	return seq, err
+}
+
+// kindBucket returns the bucket of kind k. Checking k first keeps a caller
+// from reading the refs or log buckets as if they held records.
+func kindBucket(tx *bbolt.Tx, k resources.Kind) (*bbolt.Bucket, error) {
+	if _, err := resources.ParseKind(string(k)); err != nil {
+		return nil, err
+	}
+	b := tx.Bucket([]byte(k))
+	if b == nil {
+		return nil, fmt.Errorf("store: no bucket for %s", k)
+	}
+	return b, nil
+}
+
+// decodeValue reads a stored value: the version, then the record's JSON. It
+// copies what it keeps, so the record outlives the transaction.
+func decodeValue(k resources.Kind, id string, v []byte) (resources.Record, error) {
+	if len(v) < 8 {
+		return nil, fmt.Errorf("store: %s %q: value of %d bytes has no version", k, id, len(v))
+	}
+	r, err := resources.NewRecord(k)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(v[8:], r); err != nil {
+		return nil, fmt.Errorf("store: %s %q: %w", k, id, err)
+	}
+	resources.TrackedOf(r).Version = binary.BigEndian.Uint64(v[:8])
+	return r, nil
+}
+
+func notFound(k resources.Kind, id string) error {
+	return resources.Errorf(resources.ENOTFOUND, "there is no %s %q", k, id)
+}
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+// refPrefix returns the refs keys' prefix for a parent, or, given a child
+// kind, for the parent's children of that kind.
+func refPrefix(parent resources.Kind, parentID string, child ...resources.Kind) []byte {
+	p := string(parent) + "/" + parentID + "/"
+	for _, c := range child {
+		p += string(c) + "/"
+	}
+	return []byte(p)
+}
+
+// refKey returns the refs key recording that child points at parent.
+func refKey(parent resources.Kind, parentID string, child resources.Kind, childID string) string {
+	return string(parent) + "/" + parentID + "/" + string(child) + "/" + childID
+}

@@ -1,0 +1,334 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/openreferral/refer/resources"
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Create stores a new record and returns it as stored, at version 1.
+// EINVALID if it fails validation or points at a record that is not stored;
+// ECONFLICT if its id is taken.
+func (db *DB) Create(ctx context.Context, r resources.Record) (resources.Record, error) {
+	return db.writeOne(ctx, r, modeCreate, 0)
+}
+
+// Update replaces a record and returns it as stored, with its new version.
+// With ifVersion > 0 it writes only if the stored version is still
+// ifVersion, else ECONFLICT. ENOTFOUND if there is no such record; EINVALID
+// as for Create. It writes even when nothing changed: an edit is explicit.
+func (db *DB) Update(ctx context.Context, r resources.Record, ifVersion uint64) (resources.Record, error) {
+	return db.writeOne(ctx, r, modeUpdate, ifVersion)
+}
+
+func (db *DB) writeOne(ctx context.Context, r resources.Record, mode writeMode, ifVersion uint64) (resources.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out resources.Record
+	err := db.db.Update(func(tx *bbolt.Tx) error {
+		_, v, err := db.put(tx, r, mode, ifVersion)
+		if err != nil {
+			return err
+		}
+		// Decoding what was written gives the caller exactly what Get will
+		// give, sharing no slices with r.
+		out, err = decodeValue(r.Kind(), r.RecordID(), v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Delete removes a record, with ifVersion as for Update. ENOTFOUND if there
+// is none; ECONFLICT if another record still points at it, naming one.
+func (db *DB) Delete(ctx context.Context, k resources.Kind, id string, ifVersion uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.db.Update(func(tx *bbolt.Tx) error {
+		b, err := kindBucket(tx, k)
+		if err != nil {
+			return err
+		}
+		key := []byte(id)
+		v := b.Get(key)
+		if v == nil {
+			return notFound(k, id)
+		}
+		old, err := decodeValue(k, id, v)
+		if err != nil {
+			return err
+		}
+		version := resources.TrackedOf(old).Version
+		if err := checkVersion(k, id, version, ifVersion); err != nil {
+			return err
+		}
+		prefix := refPrefix(k, id)
+		if ref, field := tx.Bucket(bucketRefs).Cursor().Seek(prefix); bytes.HasPrefix(ref, prefix) {
+			// The rest of the key is "<kind>/<id>"; kinds have no "/".
+			ck, cid, _ := bytes.Cut(ref[len(prefix):], []byte("/"))
+			return resources.Errorf(resources.ECONFLICT,
+				"%s %q is still named by %s %q (%s); change or delete that first",
+				k, id, ck, cid, field)
+		}
+		if err := b.Delete(key); err != nil {
+			return fmt.Errorf("store: delete %s %q: %w", k, id, err)
+		}
+		if err := writeRefs(tx, old, refsOf(old), nil); err != nil {
+			return err
+		}
+		// The entry carries the version the record had, the last one a
+		// follower could have seen.
+		return appendChange(tx, resources.Change{Kind: k, ID: id, Deleted: true, Version: version})
+	})
+}
+
+// batchCheck is how many records PutBatch writes between looks at its
+// context: often enough to stop a cancelled import quickly, rarely enough to
+// cost nothing.
+const batchCheck = 256
+
+// PutBatch creates or replaces many records in one transaction, in the order
+// given, so that a record may name one written earlier in the same batch.
+// A record whose content (last_modified aside, when the incoming record has
+// none) equals what is stored is counted Unchanged and not written. A record
+// that is invalid or points at nothing goes into Rejected, with its code;
+// only I/O errors (and a cancelled ctx) abort the batch, writing nothing.
+func (db *DB) PutBatch(ctx context.Context, rs []resources.Record) (resources.BatchResult, error) {
+	if err := ctx.Err(); err != nil {
+		return resources.BatchResult{}, err
+	}
+	var res resources.BatchResult
+	err := db.db.Update(func(tx *bbolt.Tx) error {
+		for i, r := range rs {
+			if i%batchCheck == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if r == nil {
+				res.Rejected = append(res.Rejected, resources.Errorf(resources.EINVALID, "record %d of the batch is empty", i))
+				continue
+			}
+			o, _, err := db.put(tx, r, modeUpsert, 0)
+			var e *resources.Error
+			switch {
+			case errors.As(err, &e):
+				res.Rejected = append(res.Rejected, err)
+			case err != nil:
+				return err
+			case o == created:
+				res.Created++
+			case o == updated:
+				res.Updated++
+			case o == unchanged:
+				res.Unchanged++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return resources.BatchResult{}, err
+	}
+	return res, nil
+}
+
+type writeMode int
+
+const (
+	modeCreate writeMode = iota
+	modeUpdate
+	modeUpsert // PutBatch: create or replace, skipping what did not change
+)
+
+type outcome int
+
+const (
+	created outcome = iota + 1
+	updated
+	unchanged
+)
+
+// put writes one record in tx and returns the stored value. A
+// *resources.Error means the record was refused before anything was
+// written, so the transaction may go on; any other error must abort it.
+func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion uint64) (outcome, []byte, error) {
+	if r == nil {
+		return 0, nil, resources.Errorf(resources.EINVALID, "no record")
+	}
+	rec := flatten(r)
+	if err := rec.Validate(); err != nil {
+		return 0, nil, err
+	}
+	k, id := rec.Kind(), rec.RecordID()
+	b, err := kindBucket(tx, k)
+	if err != nil {
+		return 0, nil, err
+	}
+	key := []byte(id)
+	oldValue := b.Get(key)
+	switch {
+	case mode == modeCreate && oldValue != nil:
+		return 0, nil, resources.Errorf(resources.ECONFLICT, "%s %q already exists", k, id)
+	case mode == modeUpdate && oldValue == nil:
+		return 0, nil, notFound(k, id)
+	}
+	var old resources.Record
+	var oldVersion uint64
+	if oldValue != nil {
+		if old, err = decodeValue(k, id, oldValue); err != nil {
+			return 0, nil, err
+		}
+		oldVersion = resources.TrackedOf(old).Version
+	}
+	if err := checkVersion(k, id, oldVersion, ifVersion); err != nil {
+		return 0, nil, err
+	}
+
+	t := resources.TrackedOf(rec)
+	stamp := t.LastModified == nil
+	if mode == modeUpsert && old != nil {
+		// An import that brings no last_modified must not make every record
+		// look changed: compare as if it had brought the stored one.
+		if stamp {
+			t.LastModified = resources.TrackedOf(old).LastModified
+		}
+		body, err := encode(rec)
+		if err != nil {
+			return 0, nil, err
+		}
+		if bytes.Equal(body, oldValue[8:]) {
+			return unchanged, oldValue, nil
+		}
+	}
+	// References are checked only for what will be written: an unchanged
+	// record's parents cannot have gone, since refs keep them.
+	if err := checkReferences(tx, rec); err != nil {
+		return 0, nil, err
+	}
+	if stamp {
+		now := db.now().UTC().Truncate(time.Second)
+		t.LastModified = &now
+	}
+	body, err := encode(rec)
+	if err != nil {
+		return 0, nil, err
+	}
+
+	version := oldVersion + 1
+	value := make([]byte, 8, 8+len(body))
+	binary.BigEndian.PutUint64(value, version)
+	value = append(value, body...)
+	if err := b.Put(key, value); err != nil {
+		return 0, nil, fmt.Errorf("store: put %s %q: %w", k, id, err)
+	}
+	var oldRefs map[string]string
+	if old != nil {
+		oldRefs = refsOf(old)
+	}
+	if err := writeRefs(tx, rec, oldRefs, refsOf(rec)); err != nil {
+		return 0, nil, err
+	}
+	if err := appendChange(tx, resources.Change{Kind: k, ID: id, Version: version}); err != nil {
+		return 0, nil, err
+	}
+	if old == nil {
+		return created, value, nil
+	}
+	return updated, value, nil
+}
+
+// encode returns the record's JSON. Marshal fails only on values JSON cannot
+// hold (a NaN or infinite number that validation let through, as
+// strconv.ParseFloat reads "NaN" from a CSV cell): the record's fault, so
+// EINVALID, not an I/O error that would abort a whole batch.
+func encode(r resources.Record) ([]byte, error) {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return nil, resources.Errorf(resources.EINVALID, "%s %q cannot be stored: %v", r.Kind(), r.RecordID(), err)
+	}
+	return body, nil
+}
+
+func checkVersion(k resources.Kind, id string, stored, ifVersion uint64) error {
+	if ifVersion > 0 && stored != ifVersion {
+		return resources.Errorf(resources.ECONFLICT,
+			"%s %q is at version %d, not %d: someone changed it since it was read", k, id, stored, ifVersion)
+	}
+	return nil
+}
+
+// checkReferences returns EINVALID naming each field of r that points at a
+// record not stored (in this transaction, so earlier records of a batch
+// count).
+func checkReferences(tx *bbolt.Tx, r resources.Record) error {
+	f := resources.FieldErrors{}
+	for _, p := range resources.References(r) {
+		b := tx.Bucket([]byte(p.Kind))
+		if b == nil || b.Get([]byte(p.ID)) == nil {
+			f.Add(p.Field, "names no %s %q", p.Kind, p.ID)
+		}
+	}
+	return f.Err(fmt.Sprintf("%s %q", r.Kind(), r.RecordID()))
+}
+
+// refsOf returns r's refs keys, each with the first field that makes it.
+func refsOf(r resources.Record) map[string]string {
+	refs := map[string]string{}
+	for _, p := range resources.References(r) {
+		key := refKey(p.Kind, p.ID, r.Kind(), r.RecordID())
+		if _, ok := refs[key]; !ok {
+			refs[key] = p.Field
+		}
+	}
+	return refs
+}
+
+// writeRefs moves the refs index of r from one set of keys to another,
+// touching only the keys that differ.
+func writeRefs(tx *bbolt.Tx, r resources.Record, from, to map[string]string) error {
+	b := tx.Bucket(bucketRefs)
+	for key := range from {
+		if _, ok := to[key]; !ok {
+			if err := b.Delete([]byte(key)); err != nil {
+				return fmt.Errorf("store: refs of %s %q: %w", r.Kind(), r.RecordID(), err)
+			}
+		}
+	}
+	for key, field := range to {
+		if from[key] == field {
+			continue
+		}
+		if err := b.Put([]byte(key), []byte(field)); err != nil {
+			return fmt.Errorf("store: refs of %s %q: %w", r.Kind(), r.RecordID(), err)
+		}
+	}
+	return nil
+}
+
+func appendChange(tx *bbolt.Tx, ch resources.Change) error {
+	b := tx.Bucket(bucketLog)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("store: change log: %w", err)
+	}
+	ch.Seq = seq
+	v, err := json.Marshal(ch)
+	if err != nil {
+		return fmt.Errorf("store: change log: %w", err)
+	}
+	if err := b.Put(u64(seq), v); err != nil {
+		return fmt.Errorf("store: change log: %w", err)
+	}
+	return nil
+}
