@@ -60,3 +60,11 @@ func Centroid(zip string) (lat, lon float64, ok bool) {
 	c, ok := centroids[zip]
 	return c.lat, c.lon, ok
 }
+
+//go:embed needs/needs.json
+var needsJSON []byte
+
+// NeedsJSON returns refer's needs vocabulary (needs/needs.json): each need's
+// code, label, description, Gravity code, and crosswalks to AIRS code
+// prefixes and Open Eligibility terms.
+func NeedsJSON() []byte { return needsJSON }
