@@ -49,7 +49,7 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 		case resources.KindProgram, resources.KindService, resources.KindLocation:
 		default:
 			return nil, resources.Errorf(resources.EINVALID,
-				"%ss cannot be listed by organization; programs, services and locations can", k)
+				"%s records cannot be listed by organization; only programs, services and locations can", k)
 		}
 		if strings.Contains(opts.OrganizationID, "/") {
 			return nil, nil // no stored id has one, and it would cut the prefix short
