@@ -90,30 +90,62 @@ func NewRecord(k Kind) (Record, error) {
 }
 
 // Flat returns a copy of r as the store keeps it: without the nested parents
-// and children that only full views carry.
+// and children that only full views carry. A link given only by a nested
+// parent (a service's organization as an object, an attribute's taxonomy
+// term) keeps the parent's id, so flattening never loses it.
 func Flat(r Record) Record {
 	switch r := r.(type) {
 	case *Organization:
 		c := *r
 		c.Locations, c.Programs, c.Services = nil, nil, nil
+		c.Attributes = flatAttributes(c.Attributes)
+		return &c
+	case *Program:
+		c := *r
+		c.Attributes = flatAttributes(c.Attributes)
 		return &c
 	case *Service:
 		c := *r
+		if c.OrganizationID == "" && c.Organization != nil {
+			c.OrganizationID = c.Organization.ID
+		}
+		if c.ProgramID == "" && c.Program != nil {
+			c.ProgramID = c.Program.ID
+		}
 		c.Organization, c.Program, c.ServiceAtLocations = nil, nil, nil
+		c.Attributes = flatAttributes(c.Attributes)
+		return &c
+	case *Location:
+		c := *r
 		c.Attributes = flatAttributes(c.Attributes)
 		return &c
 	case *ServiceAtLocation:
 		c := *r
+		if c.ServiceID == "" && c.Service != nil {
+			c.ServiceID = c.Service.ID
+		}
+		if c.LocationID == "" && c.Location != nil {
+			c.LocationID = c.Location.ID
+		}
 		c.Location, c.Service = nil, nil
+		c.Attributes = flatAttributes(c.Attributes)
+		return &c
+	case *Taxonomy:
+		c := *r
 		return &c
 	case *TaxonomyTerm:
 		c := *r
+		if c.TaxonomyID == "" && c.TaxonomyDetail != nil {
+			c.TaxonomyID = c.TaxonomyDetail.ID
+		}
 		c.TaxonomyDetail = nil
 		return &c
 	}
 	return r
 }
 
+// flatAttributes returns attrs with each nested taxonomy term replaced by
+// its id, in a new slice.
 func flatAttributes(attrs []Attribute) []Attribute {
 	if len(attrs) == 0 {
 		return attrs
@@ -127,6 +159,12 @@ func flatAttributes(attrs []Attribute) []Attribute {
 		out[i] = a
 	}
 	return out
+}
+
+// Ref names a stored record.
+type Ref struct {
+	Kind Kind
+	ID   string
 }
 
 // Parent names a record that another record refers to.
@@ -209,9 +247,11 @@ type ListOptions struct {
 	After string
 	// Limit caps the number returned; 0 means no cap.
 	Limit int
-	// OrganizationID keeps only records of that organization (services,
-	// locations and programs).
-	OrganizationID string
+	// Of keeps only the records that point at this one: an
+	// organization's services, locations or programs; a service's or a
+	// location's service_at_locations; a taxonomy's terms. The zero Ref
+	// means all records.
+	Of Ref
 }
 
 // BatchResult counts what a PutBatch did.

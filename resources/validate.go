@@ -46,6 +46,14 @@ func checkID(f FieldErrors, field, id string, required bool) {
 	}
 }
 
+// checkFinite rejects NaN and infinities, which CSV parsers accept ("NaN",
+// "Inf") and JSON cannot carry.
+func checkFinite(f FieldErrors, field string, v *float64) {
+	if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
+		f.Add(field, "is %g; it must be a finite number", *v)
+	}
+}
+
 func checkRequired(f FieldErrors, field, v string) {
 	if strings.TrimSpace(v) == "" {
 		f.Add(field, "is required")
@@ -96,6 +104,7 @@ func checkPhones(f FieldErrors, prefix string, phones []Phone) {
 		name := fmt.Sprintf("%s[%d]", prefix, i)
 		checkID(f, name+".id", p.ID, true)
 		checkRequired(f, name+".number", p.Number)
+		checkFinite(f, name+".extension", p.Extension)
 		checkAttributes(f, name+".attributes", p.Attributes)
 	}
 }
@@ -130,6 +139,7 @@ func (r *Organization) Validate() error {
 	checkID(f, "id", r.ID, true)
 	checkRequired(f, "name", r.Name)
 	checkID(f, "parent_organization_id", r.ParentOrganizationID, false)
+	checkFinite(f, "year_incorporated", r.YearIncorporated)
 	if r.ParentOrganizationID != "" && r.ParentOrganizationID == r.ID {
 		f.Add("parent_organization_id", "is the organization itself")
 	}
@@ -303,6 +313,9 @@ func checkSchedules(f FieldErrors, prefix string, schedules []Schedule) {
 		p := fmt.Sprintf("%s[%d]", prefix, i)
 		checkID(f, p+".id", s.ID, true)
 		checkEnum(f, p+".freq", s.Freq, "WEEKLY", "MONTHLY")
+		checkFinite(f, p+".timezone", s.Timezone)
+		checkFinite(f, p+".count", s.Count)
+		checkFinite(f, p+".interval", s.Interval)
 		checkEnum(f, p+".wkst", s.WKST, "MO", "TU", "WE", "TH", "FR", "SA", "SU")
 		if s.ByDay != "" {
 			if _, err := ParseByDay(s.ByDay); err != nil {

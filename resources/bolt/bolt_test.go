@@ -204,8 +204,8 @@ func TestErrors(t *testing.T) {
 		{"delete program in use", func(db *bolt.DB) error { return db.Delete(ctx, resources.KindProgram, "p1", 0) }, resources.ECONFLICT, ""},
 		{"delete term in an attribute", func(db *bolt.DB) error { return db.Delete(ctx, resources.KindTaxonomyTerm, "tt", 0) }, resources.ECONFLICT, ""},
 		{"delete taxonomy with terms", func(db *bolt.DB) error { return db.Delete(ctx, resources.KindTaxonomy, "tx", 0) }, resources.ECONFLICT, ""},
-		{"list terms by organization", func(db *bolt.DB) error {
-			_, err := db.List(ctx, resources.KindTaxonomyTerm, resources.ListOptions{OrganizationID: "o1"})
+		{"list under an unknown kind", func(db *bolt.DB) error {
+			_, err := db.List(ctx, resources.KindService, resources.ListOptions{Of: resources.Ref{Kind: "agency", ID: "o1"}})
 			return err
 		}, resources.EINVALID, ""},
 	}
@@ -301,11 +301,11 @@ func TestList(t *testing.T) {
 		{"last page", resources.ListOptions{After: "s3", Limit: 2}, []string{"s4"}},
 		{"after the end", resources.ListOptions{After: "s4"}, nil},
 		{"after an id not stored", resources.ListOptions{After: "s11"}, []string{"s2", "s3", "s4"}},
-		{"of o1", resources.ListOptions{OrganizationID: "o1"}, []string{"s1", "s10", "s2", "s3", "s4"}},
-		{"of o1, paged", resources.ListOptions{OrganizationID: "o1", After: "s10", Limit: 2}, []string{"s2", "s3"}},
-		{"of o2", resources.ListOptions{OrganizationID: "o2"}, []string{"s0"}},
-		{"of an organization with none", resources.ListOptions{OrganizationID: "o9"}, nil},
-		{"of an id with a slash", resources.ListOptions{OrganizationID: "o1/service"}, nil},
+		{"of o1", resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o1"}}, []string{"s1", "s10", "s2", "s3", "s4"}},
+		{"of o1, paged", resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o1"}, After: "s10", Limit: 2}, []string{"s2", "s3"}},
+		{"of o2", resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o2"}}, []string{"s0"}},
+		{"of an organization with none", resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o9"}}, nil},
+		{"of an id with a slash", resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o1/service"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -328,7 +328,7 @@ func TestList(t *testing.T) {
 		t.Fatal(err)
 	}
 	for orgID, want := range map[string][]string{"o1": {"s1", "s10", "s4"}, "o2": {"s0", "s2"}} {
-		got, err := db.List(ctx, resources.KindService, resources.ListOptions{OrganizationID: orgID})
+		got, err := db.List(ctx, resources.KindService, resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: orgID}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -336,7 +336,7 @@ func TestList(t *testing.T) {
 			t.Errorf("services of %s after the move: %v, want %v", orgID, ids(got), want)
 		}
 	}
-	locs, err := db.List(ctx, resources.KindLocation, resources.ListOptions{OrganizationID: "o1"})
+	locs, err := db.List(ctx, resources.KindLocation, resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o1"}})
 	if err != nil || !reflect.DeepEqual(ids(locs), []string{"l1"}) {
 		t.Errorf("locations of o1: %v, %v", ids(locs), err)
 	}

@@ -37,21 +37,17 @@ func (db *DB) Get(ctx context.Context, k resources.Kind, id string) (resources.R
 	return r, nil
 }
 
-// List returns records of kind k in id order (bytewise). With an
-// organization id it reads the refs index, which only programs, services
-// and locations are listed by; for any other kind that is EINVALID.
+// List returns records of kind k in id order (bytewise). With opts.Of it
+// reads the refs index under that parent instead of scanning the kind.
 func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if opts.OrganizationID != "" {
-		switch k {
-		case resources.KindProgram, resources.KindService, resources.KindLocation:
-		default:
-			return nil, resources.Errorf(resources.EINVALID,
-				"%s records cannot be listed by organization; only programs, services and locations can", k)
+	if opts.Of.ID != "" {
+		if _, err := resources.ParseKind(string(opts.Of.Kind)); err != nil {
+			return nil, err
 		}
-		if strings.Contains(opts.OrganizationID, "/") {
+		if strings.Contains(opts.Of.ID, "/") {
 			return nil, nil // no stored id has one, and it would cut the prefix short
 		}
 	}
@@ -70,7 +66,7 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 			return err
 		}
 		after := []byte(opts.After)
-		if opts.OrganizationID == "" {
+		if opts.Of.ID == "" {
 			c := b.Cursor()
 			id, v := c.Seek(after)
 			for ; id != nil && !full(); id, v = c.Next() {
@@ -83,7 +79,7 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 			}
 			return nil
 		}
-		prefix := refPrefix(resources.KindOrganization, opts.OrganizationID, k)
+		prefix := refPrefix(opts.Of.Kind, opts.Of.ID, k)
 		c := tx.Bucket(bucketRefs).Cursor()
 		for key, _ := c.Seek(append(prefix, after...)); bytes.HasPrefix(key, prefix) && !full(); key, _ = c.Next() {
 			id := key[len(prefix):]
@@ -92,7 +88,7 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 			}
 			v := b.Get(id)
 			if v == nil {
-				return fmt.Errorf("store: refs index names %s %q of organization %q, which is not stored", k, id, opts.OrganizationID)
+				return fmt.Errorf("store: refs index names %s %q of %s %q, which is not stored", k, id, opts.Of.Kind, opts.Of.ID)
 			}
 			if err := add(id, v); err != nil {
 				return err

@@ -166,7 +166,7 @@ func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion ui
 	if r == nil {
 		return 0, nil, resources.Errorf(resources.EINVALID, "no record")
 	}
-	rec := flatten(r)
+	rec := resources.Flat(r)
 	if err := rec.Validate(); err != nil {
 		return 0, nil, err
 	}
