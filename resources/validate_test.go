@@ -81,7 +81,11 @@ func TestValidate(t *testing.T) {
 		{"phone without number", &Organization{ID: "o", Name: "x", Phones: []Phone{{ID: "p"}}}, "phones[0].number"},
 		{"attribute without term", &Service{ID: "s", OrganizationID: "o", Name: "x", Status: StatusActive, Attributes: []Attribute{{ID: "a"}}}, "attributes[0].taxonomy_term_id"},
 		{"NaN year", &Organization{ID: "o", Name: "x", YearIncorporated: f(math.NaN())}, "year_incorporated"},
-		{"infinite interval", func() Record { s := okService(); s.Schedules = []Schedule{{ID: "x", Interval: f(math.Inf(1))}}; return s }(), "schedules[0].interval"},
+		{"infinite interval", func() Record {
+			s := okService()
+			s.Schedules = []Schedule{{ID: "x", Interval: f(math.Inf(1))}}
+			return s
+		}(), "schedules[0].interval"},
 		{"bad assured date", &Organization{ID: "o", Name: "x", Tracked: Tracked{AssuredDate: "last week"}}, "assured_date"},
 	}
 	for _, tt := range tests {
