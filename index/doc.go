@@ -1,0 +1,22 @@
+// Package index makes the directory searchable. It is derived from the
+// store and can always be rebuilt from it.
+//
+// Two structures answer a search, each for what it does best (measured in
+// ../shared/reference/speed.md and tech.md):
+//
+//   - Bleve, on disk, for words (English analysis, synonyms, BM25) and for
+//     service-area shapes (a client inside a polygon is "served");
+//   - a catalog kept in memory: one compact entry per place a service is
+//     offered, with its point in a quadtree, its need, taxonomy and language
+//     sets, ages, cost and schedules. Distance, filters, open-now, sorting
+//     and facets run over it in microseconds, where Bleve's geo queries take
+//     tens of milliseconds at 100k services.
+//
+// Both hold one document per service_at_location, plus one per service that
+// has no location (a hotline, a virtual service). They follow the store's
+// change log: the Bleve index records the last sequence number it applied
+// with each batch, so at start-up it replays only what it missed, and an
+// index that is missing or unreadable is rebuilt.
+//
+// This is the only package that imports Bleve.
+package index

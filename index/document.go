@@ -1,0 +1,317 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openreferral/refer/resources"
+	"github.com/paulmach/orb"
+)
+
+// Document is what the index knows of one place where a service is
+// offered: enough to filter, rank and show a search result without going
+// back to the store.
+type Document struct {
+	// ID is the service_at_location id, or "service:" + the service id for
+	// a service with no location.
+	ID                  string
+	ServiceID           string
+	ServiceAtLocationID string
+	LocationID          string
+	OrganizationID      string
+	OrganizationName    string
+
+	Name        string
+	Description string
+	Eligibility string
+	// Keywords are other words that describe the service: alternate names,
+	// taxonomy term names, the location's name.
+	Keywords string
+
+	Status string
+	Needs  []string
+	// Taxonomy holds every code of every term and all the code's prefixes
+	// ("BD", "BD-1800", "BD-1800.2000"), and the terms' ids, upper-cased
+	// codes as given, so a prefix filter is a set lookup.
+	Taxonomy []string
+	Terms    []Term
+	// Languages are lower-cased names and codes ("spanish", "es").
+	Languages    []string
+	LanguageName []string // as the source wrote them, for display
+
+	MinAge, MaxAge *float64
+	Free           bool
+	Virtual        bool
+
+	Point       orb.Point
+	HasPoint    bool
+	Approximate bool // the point is a ZIP centroid
+	Areas       []orb.Geometry
+	Address     string
+	Phones      []string
+
+	Schedules []resources.Schedule
+	Zone      *time.Location
+
+	LastVerified string // assured_date, or ""
+	LastModified time.Time
+}
+
+// Term is a taxonomy term as results show it.
+type Term struct {
+	ID   string `json:"-"`
+	Code string `json:"code,omitempty"`
+	Name string `json:"name"`
+}
+
+// NoLocationPrefix starts the id of the document of a service with no
+// location.
+const NoLocationPrefix = "service:"
+
+// Source is everything one service's documents are built from.
+type Source struct {
+	Service      *resources.Service
+	Organization *resources.Organization
+	// Sites are the service's service_at_locations with their locations.
+	Sites []Site
+	// Terms holds the taxonomy terms the service's attributes name.
+	Terms map[string]*resources.TaxonomyTerm
+}
+
+// Site is one service_at_location with its location.
+type Site struct {
+	SAL      *resources.ServiceAtLocation
+	Location *resources.Location
+}
+
+// NeedsOf says which needs a taxonomy term serves (the matcher's
+// vocabulary, passed in so that the index does not depend on it).
+type NeedsOf func(*resources.TaxonomyTerm) []string
+
+// DefaultZone is the time zone of places whose address names no US state.
+var DefaultZone = time.UTC
+
+// Build returns the documents of one service: one per site, or one for the
+// service itself when it has none.
+func Build(src Source, needsOf NeedsOf) []Document {
+	svc := src.Service
+	base := Document{
+		ServiceID:      svc.ID,
+		OrganizationID: svc.OrganizationID,
+		Name:           svc.Name,
+		Description:    svc.Description,
+		Eligibility:    svc.EligibilityDescription,
+		Status:         svc.Status,
+		MinAge:         svc.MinimumAge,
+		MaxAge:         svc.MaximumAge,
+		Free:           isFree(svc),
+		LastVerified:   dateOnly(svc.AssuredDate),
+	}
+	if src.Organization != nil {
+		base.OrganizationName = src.Organization.Name
+	}
+	if svc.LastModified != nil {
+		base.LastModified = *svc.LastModified
+	}
+	keywords := []string{svc.AlternateName}
+	needs := map[string]bool{}
+	taxonomy := map[string]bool{}
+	for _, a := range svc.Attributes {
+		t := src.Terms[a.TaxonomyTermID]
+		if t == nil {
+			continue
+		}
+		taxonomy[strings.ToUpper(t.ID)] = true
+		for _, p := range codePrefixes(t.Code) {
+			taxonomy[p] = true
+		}
+		if t.Code != "" || t.Name != "" {
+			base.Terms = append(base.Terms, Term{ID: t.ID, Code: t.Code, Name: t.Name})
+		}
+		keywords = append(keywords, t.Name)
+		if needsOf != nil {
+			for _, n := range needsOf(t) {
+				needs[n] = true
+			}
+		}
+	}
+	base.Needs = sortedKeys(needs)
+	base.Taxonomy = sortedKeys(taxonomy)
+	slices.SortFunc(base.Terms, func(a, b Term) int { return strings.Compare(a.Code+a.Name, b.Code+b.Name) })
+	for _, a := range svc.ServiceAreas {
+		if g, ok, err := a.Geometry(); err == nil && ok {
+			base.Areas = append(base.Areas, g)
+		}
+	}
+	svcPhones := phoneNumbers(svc.Phones)
+
+	if len(src.Sites) == 0 {
+		d := base
+		d.ID = NoLocationPrefix + svc.ID
+		d.Virtual = true
+		d.Keywords = joinWords(keywords)
+		d.Phones = svcPhones
+		d.Schedules = svc.Schedules
+		d.Zone = DefaultZone
+		d.setLanguages(svc.Languages, nil)
+		return []Document{d}
+	}
+	docs := make([]Document, 0, len(src.Sites))
+	for _, site := range src.Sites {
+		d := base
+		d.ID = site.SAL.ID
+		d.ServiceAtLocationID = site.SAL.ID
+		loc := site.Location
+		d.LocationID = loc.ID
+		d.Keywords = joinWords(append(slices.Clone(keywords), loc.Name))
+		d.Virtual = loc.LocationType == resources.LocationVirtual
+		if p, ok := loc.Point(); ok {
+			d.Point, d.HasPoint = p, true
+			d.Approximate = loc.GeocodeSource == resources.GeocodeZIPCentroid
+		}
+		d.Address = formatAddress(loc.Addresses)
+		d.Phones = dedupe(append(append(phoneNumbers(site.SAL.Phones), svcPhones...), phoneNumbers(loc.Phones)...))
+		// The most specific schedules win: the service at this place, then
+		// the service, then the place.
+		switch {
+		case len(site.SAL.Schedules) > 0:
+			d.Schedules = site.SAL.Schedules
+		case len(svc.Schedules) > 0:
+			d.Schedules = svc.Schedules
+		default:
+			d.Schedules = loc.Schedules
+		}
+		d.Zone = loc.TimeZone(DefaultZone)
+		d.setLanguages(svc.Languages, loc.Languages)
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+func (d *Document) setLanguages(svc, loc []resources.Language) {
+	langs := svc
+	if len(langs) == 0 {
+		langs = loc
+	}
+	keys := map[string]bool{}
+	var names []string
+	for _, l := range langs {
+		if l.Name != "" {
+			keys[strings.ToLower(strings.TrimSpace(l.Name))] = true
+			names = append(names, l.Name)
+		}
+		if l.Code != "" {
+			keys[strings.ToLower(strings.TrimSpace(l.Code))] = true
+		}
+	}
+	d.Languages = sortedKeys(keys)
+	d.LanguageName = dedupe(names)
+}
+
+// codePrefixes returns an upper-cased taxonomy code and its ancestors, cut
+// at "-" and "." (AIRS style: BD, BD-1800, BD-1800.2000, …) and at the
+// two-letter section; other schemes' codes cut the same way harmlessly.
+func codePrefixes(code string) []string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if code == "" {
+		return nil
+	}
+	out := []string{code}
+	for i := 1; i < len(code); i++ {
+		if code[i] == '-' || code[i] == '.' {
+			out = append(out, code[:i])
+		}
+	}
+	if len(code) > 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' {
+		out = append(out, code[:2], code[:1])
+	}
+	return out
+}
+
+// isFree reports whether a service says it costs nothing: a cost option of
+// amount 0, or fees text that says free / no fee / no cost.
+func isFree(s *resources.Service) bool {
+	for _, c := range s.CostOptions {
+		if c.Amount != nil && *c.Amount == 0 {
+			return true
+		}
+	}
+	for _, text := range []string{s.FeesDescription, s.Fees} {
+		t := strings.ToLower(text)
+		for _, w := range []string{"free", "no fee", "no cost", "no charge", "none"} {
+			if strings.HasPrefix(strings.TrimSpace(t), w) || strings.Contains(t, " "+w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func formatAddress(addrs []resources.Address) string {
+	if len(addrs) == 0 {
+		return ""
+	}
+	a := addrs[0]
+	for _, b := range addrs {
+		if b.AddressType == resources.AddressPhysical {
+			a = b
+			break
+		}
+	}
+	var parts []string
+	for _, p := range []string{a.Address1, a.Address2, a.City, strings.TrimSpace(a.StateProvince + " " + a.PostalCode)} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func phoneNumbers(phones []resources.Phone) []string {
+	var out []string
+	for _, p := range phones {
+		if n := strings.TrimSpace(p.Number); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func dateOnly(s string) string {
+	if len(s) >= 10 {
+		return s[:10]
+	}
+	return s
+}
+
+func joinWords(ws []string) string {
+	var out []string
+	for _, w := range ws {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(dedupe(out), " · ")
+}
+
+func dedupe(s []string) []string {
+	seen := make(map[string]bool, len(s))
+	out := s[:0:0]
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

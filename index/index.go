@@ -1,0 +1,382 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/openreferral/refer/resources"
+)
+
+// Index is the search index of a store: Bleve on disk plus the catalog in
+// memory. It is safe for concurrent use.
+type Index struct {
+	dir     string
+	store   resources.Store
+	needsOf NeedsOf
+	log     *slog.Logger
+
+	syncMu sync.Mutex // one Sync or Rebuild at a time
+
+	mu      sync.RWMutex // guards the fields below
+	bleve   bleve.Index
+	cat     *catalog
+	applied uint64 // the store sequence number both reflect
+}
+
+// Config is what Open needs.
+type Config struct {
+	// Dir is the folder of the Bleve index (created if missing).
+	Dir     string
+	Store   resources.Store
+	NeedsOf NeedsOf
+	Logger  *slog.Logger
+}
+
+// batchDocs is the number of documents per Bleve batch in a rebuild:
+// maintainers advise against small batches and against huge ones (memory
+// grows with the batch; tech.md 1.9).
+const batchDocs = 2000
+
+// Open opens the index of a store, making it whole: a missing, unreadable,
+// or outdated index (built with another mapping, or ahead of the store) is
+// rebuilt with progress in the log; an index behind the store replays the
+// changes it missed. The catalog is built from the store.
+func Open(ctx context.Context, cfg Config) (*Index, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, log: log}
+	storeSeq, err := cfg.Store.LastSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, seq, why := ix.openExisting(storeSeq)
+	if b == nil {
+		log.Info("building the search index", "reason", why)
+		if err := ix.rebuild(ctx); err != nil {
+			return nil, err
+		}
+		return ix, nil
+	}
+	// The catalog is built from the store as it is now; Bleve then replays
+	// what it missed since seq.
+	cat, _, err := ix.buildAll(ctx, nil)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	ix.bleve, ix.cat, ix.applied = b, cat, seq
+	if seq < storeSeq {
+		log.Info("search index is behind the store; catching up", "index_seq", seq, "store_seq", storeSeq)
+		if err := ix.replay(ctx, true); err != nil {
+			ix.Close()
+			return nil, err
+		}
+	}
+	ix.applied = storeSeq
+	return ix, nil
+}
+
+// openExisting opens the Bleve index if it is there, readable, built with
+// this mapping, and not ahead of the store. Otherwise it returns nil and why.
+func (ix *Index) openExisting(storeSeq uint64) (bleve.Index, uint64, string) {
+	if _, err := os.Stat(ix.dir); errors.Is(err, os.ErrNotExist) {
+		return nil, 0, "no index yet"
+	}
+	b, err := openBleve(ix.dir, false)
+	if err != nil {
+		return nil, 0, fmt.Sprintf("index unreadable: %v", err)
+	}
+	seq, ok, err := readSeq(b)
+	switch {
+	case err != nil:
+		b.Close()
+		return nil, 0, fmt.Sprintf("index unreadable: %v", err)
+	case !ok:
+		b.Close()
+		return nil, 0, "index built by another version"
+	case seq > storeSeq:
+		b.Close()
+		return nil, 0, fmt.Sprintf("index (at change %d) is ahead of the store (at %d): the store was replaced", seq, storeSeq)
+	}
+	return b, seq, ""
+}
+
+// Close closes the Bleve index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bleve == nil {
+		return nil
+	}
+	err := ix.bleve.Close()
+	ix.bleve = nil
+	return err
+}
+
+// Applied returns the store sequence number the index reflects.
+func (ix *Index) Applied() uint64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.applied
+}
+
+// Len returns the number of documents.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.cat.docs)
+}
+
+// Rebuild builds the index again from the store, in a new folder, and swaps
+// it in; searches go on against the old one meanwhile.
+func (ix *Index) Rebuild(ctx context.Context) error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	return ix.rebuild(ctx)
+}
+
+func (ix *Index) rebuild(ctx context.Context) error {
+	start := time.Now()
+	seq, err := ix.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	tmp := ix.dir + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err != nil {
+		return err
+	}
+	b, err := openBleve(tmp, true)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	batch := b.NewBatch()
+	indexed := 0
+	flush := func() error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		if err := b.Batch(batch); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		batch.Reset()
+		return nil
+	}
+	cat, n, err := ix.buildAll(ctx, func(d *Document) error {
+		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+			return err
+		}
+		indexed++
+		if batch.Size() >= batchDocs {
+			if indexed%20000 < batchDocs {
+				ix.log.Info("indexing", "documents", indexed)
+			}
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		setSeq(batch, seq)
+		err = flush()
+	}
+	if err != nil {
+		b.Close()
+		os.RemoveAll(tmp)
+		return err
+	}
+	// Swap: the old index goes, the new one takes its folder.
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bleve != nil {
+		ix.bleve.Close()
+		ix.bleve = nil
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(ix.dir); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, ix.dir); err != nil {
+		return err
+	}
+	if ix.bleve, err = openBleve(ix.dir, false); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	ix.cat, ix.applied = cat, seq
+	ix.log.Info("search index built", "documents", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Sync applies the store's changes since the index's sequence number, so
+// that a search sees every committed write. An API write calls it before it
+// answers.
+func (ix *Index) Sync(ctx context.Context) error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	return ix.replay(ctx, false)
+}
+
+// replay applies changes after ix.applied. With bleveOnly the catalog is
+// already current (built from the store at Open) and only Bleve catches up.
+func (ix *Index) replay(ctx context.Context, bleveOnly bool) error {
+	for {
+		ix.mu.RLock()
+		after := ix.applied
+		ix.mu.RUnlock()
+		changes, err := ix.store.Changes(ctx, after, 1000)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := ix.apply(ctx, changes, bleveOnly); err != nil {
+			return err
+		}
+	}
+}
+
+// apply brings the documents of every service the changes touch up to
+// date, in the catalog and in Bleve, and records the last sequence number
+// in the same Bleve batch.
+func (ix *Index) apply(ctx context.Context, changes []resources.Change, bleveOnly bool) error {
+	affected, err := ix.affectedServices(ctx, changes)
+	if err != nil {
+		return err
+	}
+	fresh := map[string][]Document{}
+	for id := range affected {
+		docs, err := ix.serviceDocuments(ctx, id)
+		if err != nil {
+			return err
+		}
+		fresh[id] = docs
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	batch := ix.bleve.NewBatch()
+	for id, docs := range fresh {
+		// Out with the service's old documents: the catalog knows them,
+		// except in a replay at start-up, where the catalog is already new
+		// and only Bleve knows what it holds.
+		if bleveOnly {
+			if err := ix.deleteServiceFromBleve(batch, id); err != nil {
+				return err
+			}
+		} else {
+			for _, docID := range ix.cat.removeService(id) {
+				batch.Delete(docID)
+			}
+		}
+		for i := range docs {
+			d := &docs[i]
+			if !bleveOnly {
+				ix.cat.add(d)
+			}
+			if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+				return fmt.Errorf("search index: %w", err)
+			}
+		}
+	}
+	last := changes[len(changes)-1].Seq
+	setSeq(batch, last)
+	if err := ix.bleve.Batch(batch); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	ix.applied = last
+	return nil
+}
+
+// deleteServiceFromBleve deletes every Bleve document of a service, found
+// by its service_id keyword (used when the catalog no longer knows them).
+func (ix *Index) deleteServiceFromBleve(batch *bleve.Batch, serviceID string) error {
+	q := bleve.NewTermQuery(serviceID)
+	q.SetField(fieldServiceID)
+	req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
+	res, err := ix.bleve.Search(req)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for _, h := range res.Hits {
+		batch.Delete(h.ID)
+	}
+	return nil
+}
+
+// bleveServiceOf returns the service of a document that Bleve holds ("" if
+// it holds none by that id): in a replay, Bleve remembers a deleted site
+// that the new catalog never saw.
+func (ix *Index) bleveServiceOf(docID string) (string, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{docID}), 1, 0, false)
+	req.Fields = []string{fieldServiceID}
+	res, err := ix.bleve.Search(req)
+	if err != nil {
+		return "", fmt.Errorf("search index: %w", err)
+	}
+	if len(res.Hits) == 0 {
+		return "", nil
+	}
+	svc, _ := res.Hits[0].Fields[fieldServiceID].(string)
+	return svc, nil
+}
+
+// affectedServices returns the services whose documents the changes alter.
+func (ix *Index) affectedServices(ctx context.Context, changes []resources.Change) (map[string]bool, error) {
+	out := map[string]bool{}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, ch := range changes {
+		switch ch.Kind {
+		case resources.KindService:
+			out[ch.ID] = true
+		case resources.KindServiceAtLocation:
+			if d := ix.cat.docs[ch.ID]; d != nil {
+				out[d.ServiceID] = true
+			} else if svc, err := ix.bleveServiceOf(ch.ID); err != nil {
+				return nil, err
+			} else if svc != "" {
+				out[svc] = true
+			}
+			if !ch.Deleted {
+				sal, err := resources.Get[*resources.ServiceAtLocation](ctx, ix.store, ch.ID)
+				if err == nil {
+					out[sal.ServiceID] = true
+				} else if resources.ErrorCode(err) != resources.ENOTFOUND {
+					return nil, err
+				}
+			}
+		case resources.KindLocation:
+			for _, s := range ix.cat.servicesWhere(func(d *Document) bool { return d.LocationID == ch.ID }) {
+				out[s] = true
+			}
+		case resources.KindOrganization:
+			for _, s := range ix.cat.servicesWhere(func(d *Document) bool { return d.OrganizationID == ch.ID }) {
+				out[s] = true
+			}
+		case resources.KindTaxonomyTerm:
+			for _, s := range ix.cat.servicesWhere(func(d *Document) bool {
+				for _, t := range d.Terms {
+					if t.ID == ch.ID {
+						return true
+					}
+				}
+				return false
+			}) {
+				out[s] = true
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,361 @@
+package index_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/resources"
+	"github.com/openreferral/refer/resources/bolt"
+	"github.com/paulmach/orb"
+)
+
+// needsOf is a small stand-in for the matcher's vocabulary: AIRS food
+// codes serve food, housing codes housing.
+func needsOf(t *resources.TaxonomyTerm) []string {
+	switch {
+	case strings.HasPrefix(t.Code, "BD"):
+		return []string{"food-insecurity"}
+	case strings.HasPrefix(t.Code, "BH"):
+		return []string{"housing-instability"}
+	case strings.HasPrefix(t.Code, "BV"):
+		return []string{"utility-insecurity"}
+	}
+	return nil
+}
+
+type fixture struct {
+	store *bolt.DB
+	ix    *index.Index
+	dir   string
+}
+
+// mustOpen opens a real bbolt store and a real Bleve index in a temp folder.
+func mustOpen(tb testing.TB) *fixture {
+	tb.Helper()
+	dir := tb.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f := &fixture{store: db, dir: dir}
+	f.reopen(tb)
+	tb.Cleanup(func() {
+		f.ix.Close()
+		db.Close()
+	})
+	return f
+}
+
+func (f *fixture) reopen(tb testing.TB) {
+	tb.Helper()
+	if f.ix != nil {
+		f.ix.Close()
+	}
+	ix, err := index.Open(context.Background(), index.Config{Dir: filepath.Join(f.dir, "index"), Store: f.store, NeedsOf: needsOf})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.ix = ix
+}
+
+func fl(v float64) *float64 { return &v }
+
+// Miami-ish places.
+var (
+	downtown  = orb.Point{-80.1918, 25.7617}
+	hialeah   = orb.Point{-80.2781, 25.8576} // ~14 km from downtown
+	homestead = orb.Point{-80.4776, 25.4687} // ~44 km
+)
+
+func (f *fixture) put(tb testing.TB, rs ...resources.Record) {
+	tb.Helper()
+	res, err := f.store.PutBatch(context.Background(), rs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(res.Rejected) > 0 {
+		tb.Fatalf("rejected: %v", res.Rejected)
+	}
+}
+
+func (f *fixture) seed(tb testing.TB) {
+	tb.Helper()
+	weekdays := []resources.Schedule{{ID: "sch", Freq: "WEEKLY", ByDay: "MO,TU,WE,TH,FR", OpensAt: "09:00", ClosesAt: "17:00"}}
+	addr := func(addr string) []resources.Address {
+		return []resources.Address{{ID: "a-" + addr, Address1: addr, City: "Miami", StateProvince: "FL", PostalCode: "33130", Country: "US", AddressType: "physical"}}
+	}
+	loc := func(id string, p orb.Point) *resources.Location {
+		return &resources.Location{ID: id, OrganizationID: "org", LocationType: "physical", Latitude: &p[1], Longitude: &p[0], Addresses: addr(id + " St")}
+	}
+	attr := func(id, term string) []resources.Attribute {
+		return []resources.Attribute{{ID: id, TaxonomyTermID: term, LinkType: "service"}}
+	}
+	f.put(tb,
+		&resources.Taxonomy{ID: "airs", Name: "AIRS", Description: "AIRS"},
+		&resources.TaxonomyTerm{ID: "t-pantry", Code: "BD-1800.2000", Name: "Food Pantries", TaxonomyID: "airs"},
+		&resources.TaxonomyTerm{ID: "t-rent", Code: "BH-3800.7000", Name: "Rent Payment Assistance", TaxonomyID: "airs"},
+		&resources.TaxonomyTerm{ID: "t-electric", Code: "BV-8900.9300-180", Name: "Electric Service Payment Assistance", TaxonomyID: "airs"},
+		&resources.Organization{ID: "org", Name: "Community Action Agency", Description: "Helps"},
+		loc("l-downtown", downtown), loc("l-hialeah", hialeah), loc("l-homestead", homestead),
+		&resources.Service{ID: "s-pantry", OrganizationID: "org", Name: "Downtown Food Pantry", Status: "active",
+			Description: "Free groceries every weekday.", FeesDescription: "Free", Attributes: attr("a1", "t-pantry"), Schedules: weekdays,
+			Languages: []resources.Language{{ID: "lg1", Name: "English", Code: "en"}, {ID: "lg2", Name: "Spanish", Code: "es"}}},
+		&resources.Service{ID: "s-rent", OrganizationID: "org", Name: "Emergency Rent Help", Status: "active",
+			Description: "Pays one month of rent to stop an eviction.", MinimumAge: fl(18), Attributes: attr("a2", "t-rent"),
+			Languages: []resources.Language{{ID: "lg3", Name: "English"}}},
+		&resources.Service{ID: "s-lights", OrganizationID: "org", Name: "Keep the Lights On", Status: "active",
+			Description: "Helps pay electric bills and stops a shut-off.", Attributes: attr("a3", "t-electric"),
+			ServiceAreas: []resources.ServiceArea{{ID: "area", Name: "Miami-Dade County", ExtentType: "geojson",
+				Extent: `{"type":"Polygon","coordinates":[[[-80.9,25.1],[-80.1,25.1],[-80.1,26.0],[-80.9,26.0],[-80.9,25.1]]]}`}}},
+		&resources.Service{ID: "s-closed", OrganizationID: "org", Name: "Old Food Pantry", Status: "defunct", Attributes: attr("a4", "t-pantry")},
+		&resources.Service{ID: "s-hotline", OrganizationID: "org", Name: "Food Helpline", Status: "active",
+			Description: "Call to find food near you.", Attributes: attr("a5", "t-pantry")},
+		&resources.ServiceAtLocation{ID: "sal-pantry-downtown", ServiceID: "s-pantry", LocationID: "l-downtown"},
+		&resources.ServiceAtLocation{ID: "sal-pantry-homestead", ServiceID: "s-pantry", LocationID: "l-homestead"},
+		&resources.ServiceAtLocation{ID: "sal-rent-hialeah", ServiceID: "s-rent", LocationID: "l-hialeah"},
+		&resources.ServiceAtLocation{ID: "sal-lights-homestead", ServiceID: "s-lights", LocationID: "l-homestead"},
+		&resources.ServiceAtLocation{ID: "sal-closed", ServiceID: "s-closed", LocationID: "l-downtown"},
+	)
+	if err := f.ix.Sync(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func ids(res *index.Results) []string {
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Doc.ID)
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ny, _ := time.LoadLocation("America/New_York")
+	friday10 := time.Date(2026, 11, 27, 10, 0, 0, 0, ny)
+	saturday := time.Date(2026, 11, 28, 10, 0, 0, 0, ny)
+	tests := []struct {
+		name string
+		q    index.Query
+		want []string
+	}{
+		{"everything active, by name", index.Query{Sort: index.SortName}, []string{"sal-pantry-downtown", "sal-pantry-homestead", "sal-rent-hialeah", "service:s-hotline", "sal-lights-homestead"}},
+		{"food need near downtown, nearest first", index.Query{Needs: []string{"food-insecurity"}, Near: &downtown, RadiusKm: 25}, []string{"sal-pantry-downtown"}},
+		{"with virtual services", index.Query{Needs: []string{"food-insecurity"}, Near: &downtown, RadiusKm: 25, IncludeVirtual: true}, []string{"sal-pantry-downtown", "service:s-hotline"}},
+		{"wider radius", index.Query{Needs: []string{"food-insecurity"}, Near: &downtown, RadiusKm: 60}, []string{"sal-pantry-downtown", "sal-pantry-homestead"}},
+		{"served by its area though 44 km away", index.Query{Needs: []string{"utility-insecurity"}, Near: &downtown, RadiusKm: 5}, []string{"sal-lights-homestead"}},
+		{"area does not reach Tampa", index.Query{Needs: []string{"utility-insecurity"}, Near: &orb.Point{-82.46, 27.95}, RadiusKm: 25}, nil},
+		{"taxonomy prefix", index.Query{Taxonomy: []string{"bd-1800"}}, []string{"sal-pantry-downtown", "sal-pantry-homestead", "service:s-hotline"}},
+		{"taxonomy prefix is whole segments", index.Query{Taxonomy: []string{"BD-18"}}, nil},
+		{"taxonomy term id", index.Query{Taxonomy: []string{"t-rent"}}, []string{"sal-rent-hialeah"}},
+		{"words", index.Query{Text: "groceries"}, []string{"sal-pantry-downtown", "sal-pantry-homestead"}},
+		{"words stemmed, all must match", index.Query{Text: "stops eviction"}, []string{"sal-rent-hialeah"}},
+		{"a misspelling", index.Query{Text: "electrik bills"}, []string{"sal-lights-homestead"}},
+		{"query syntax is just words", index.Query{Text: `+name:"rent" -food`}, nil},
+		{"stop words only match nothing", index.Query{Text: "the and of"}, nil},
+		{"language", index.Query{Language: "Spanish"}, []string{"sal-pantry-downtown", "sal-pantry-homestead"}},
+		{"language code", index.Query{Language: "es", Near: &downtown, RadiusKm: 10}, []string{"sal-pantry-downtown"}},
+		{"too young for rent help", index.Query{Age: fl(16), Needs: []string{"housing-instability"}}, nil},
+		{"adult rent help", index.Query{Age: fl(30), Needs: []string{"housing-instability"}}, []string{"sal-rent-hialeah"}},
+		{"free", index.Query{Free: true}, []string{"sal-pantry-downtown", "sal-pantry-homestead"}},
+		{"open friday morning", index.Query{OpenNow: true, At: friday10}, []string{"sal-pantry-downtown", "sal-pantry-homestead"}},
+		{"closed saturday", index.Query{OpenNow: true, At: saturday}, nil},
+		{"sort by distance", index.Query{Near: &downtown, RadiusKm: 100, Sort: index.SortDistance}, []string{"sal-pantry-downtown", "sal-rent-hialeah", "sal-pantry-homestead", "sal-lights-homestead"}},
+		{"paging", index.Query{Near: &downtown, RadiusKm: 100, Sort: index.SortDistance, Page: 2, PerPage: 3}, []string{"sal-lights-homestead"}},
+	}
+	for _, tt := range tests {
+		q := tt.q
+		if q.PerPage == 0 {
+			q.PerPage = 20
+		}
+		res, err := f.ix.Search(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := ids(res); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSearchResultFields(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	res, err := f.ix.Search(context.Background(), index.Query{Text: "pantry", Near: &downtown, RadiusKm: 5, PerPage: 5,
+		At: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits %v", ids(res))
+	}
+	h := res.Hits[0]
+	if h.DistanceKm == nil || *h.DistanceKm != 0 || !h.Open.Open || h.Open.Until != "17:00" || h.Score <= 0 {
+		t.Errorf("hit: distance %v open %+v score %v", h.DistanceKm, h.Open, h.Score)
+	}
+	d := h.Doc
+	if d.OrganizationName != "Community Action Agency" || d.Address != "l-downtown St, Miami, FL 33130" ||
+		!slices.Equal(d.Needs, []string{"food-insecurity"}) || len(d.Terms) != 1 || d.Terms[0].Code != "BD-1800.2000" {
+		t.Errorf("document: %+v", d)
+	}
+	if res.Facets["needs"]["food-insecurity"] != 1 || res.Facets["languages"]["Spanish"] != 1 {
+		t.Errorf("facets: %v", res.Facets)
+	}
+}
+
+// TestFollowsTheStore: every kind of change reaches search after Sync.
+func TestFollowsTheStore(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	search := func(q index.Query) []string {
+		t.Helper()
+		q.PerPage = 50
+		if err := f.ix.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(res)
+	}
+	// A service renamed.
+	svc, _ := resources.Get[*resources.Service](ctx, f.store, "s-rent")
+	svc.Name = "Eviction Prevention Fund"
+	if _, err := f.store.Update(ctx, svc, svc.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(index.Query{Text: "prevention fund"}); !slices.Equal(got, []string{"sal-rent-hialeah"}) {
+		t.Errorf("after rename: %v", got)
+	}
+	// The organization renamed: its services' documents follow.
+	org, _ := resources.Get[*resources.Organization](ctx, f.store, "org")
+	org.Name = "Neighbors United"
+	if _, err := f.store.Update(ctx, org, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(index.Query{Text: "neighbors"}); len(got) != 5 {
+		t.Errorf("after organization rename: %v", got)
+	}
+	// A location moved next to Hialeah.
+	loc, _ := resources.Get[*resources.Location](ctx, f.store, "l-homestead")
+	loc.Latitude, loc.Longitude = fl(hialeah[1]), fl(hialeah[0])
+	if _, err := f.store.Update(ctx, loc, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(index.Query{Needs: []string{"food-insecurity"}, Near: &hialeah, RadiusKm: 1}); !slices.Equal(got, []string{"sal-pantry-homestead"}) {
+		t.Errorf("after move: %v", got)
+	}
+	// A site removed, then its service.
+	if err := f.store.Delete(ctx, resources.KindServiceAtLocation, "sal-pantry-homestead", 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(index.Query{Needs: []string{"food-insecurity"}}); !slices.Equal(got, []string{"sal-pantry-downtown", "service:s-hotline"}) {
+		t.Errorf("after site delete: %v", got)
+	}
+	if err := f.store.Delete(ctx, resources.KindServiceAtLocation, "sal-pantry-downtown", 0); err != nil {
+		t.Fatal(err)
+	}
+	// With no site left, the pantry is a service with no location.
+	if got := search(index.Query{Needs: []string{"food-insecurity"}}); !slices.Equal(got, []string{"service:s-pantry", "service:s-hotline"}) {
+		t.Errorf("after last site delete: %v", got)
+	}
+	if err := f.store.Delete(ctx, resources.KindService, "s-pantry", 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(index.Query{Text: "groceries"}); got != nil {
+		t.Errorf("deleted service still found: %v", got)
+	}
+	if n := f.ix.Len(); n != 4 {
+		t.Errorf("index holds %d documents; want 4", n)
+	}
+}
+
+// TestCatchesUpAfterACrash: writes reach the store but not the index (the
+// process died in between); the next Open replays them.
+func TestCatchesUpAfterACrash(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	before := f.ix.Applied()
+	f.put(t, &resources.Service{ID: "s-new", OrganizationID: "org", Name: "Diaper Bank", Status: "active"},
+		&resources.ServiceAtLocation{ID: "sal-new", ServiceID: "s-new", LocationID: "l-downtown"})
+	if err := f.store.Delete(ctx, resources.KindServiceAtLocation, "sal-rent-hialeah", 0); err != nil {
+		t.Fatal(err)
+	}
+	f.reopen(t) // no Sync: the index never heard of these writes
+	last, _ := f.store.LastSeq(ctx)
+	if f.ix.Applied() != last || last <= before {
+		t.Fatalf("index at %d, store at %d", f.ix.Applied(), last)
+	}
+	res, _ := f.ix.Search(ctx, index.Query{Text: "diaper", PerPage: 10})
+	if !slices.Equal(ids(res), []string{"sal-new"}) {
+		t.Errorf("new service not found after reopen: %v", ids(res))
+	}
+	res, _ = f.ix.Search(ctx, index.Query{Text: "rent", PerPage: 10})
+	if !slices.Equal(ids(res), []string{"service:s-rent"}) {
+		t.Errorf("deleted site still found after reopen: %v", ids(res))
+	}
+}
+
+func TestRebuildsACorruptIndex(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	f.ix.Close()
+	dir := filepath.Join(f.dir, "index")
+	// Scribble over every file of the index.
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			os.WriteFile(p, []byte("not an index"), 0o644)
+		}
+		return nil
+	})
+	f.ix = nil
+	f.reopen(t)
+	res, err := f.ix.Search(context.Background(), index.Query{Text: "groceries", PerPage: 10})
+	if err != nil || len(res.Hits) != 2 {
+		t.Fatalf("after rebuild: %v %v", ids(res), err)
+	}
+}
+
+func TestRebuildsAnIndexAheadOfTheStore(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	// A new, empty store behind the old index: the store was replaced.
+	f.ix.Close()
+	f.store.Close()
+	os.Remove(filepath.Join(f.dir, "refer.db"))
+	db, err := bolt.Open(filepath.Join(f.dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store = db
+	f.ix = nil
+	f.reopen(t)
+	res, _ := f.ix.Search(ctx, index.Query{PerPage: 10})
+	if res.Total != 0 {
+		t.Errorf("index kept documents the store does not have: %v", ids(res))
+	}
+}
+
+func TestReindex(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	if err := f.ix.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.ix.Search(ctx, index.Query{Text: "groceries", PerPage: 10})
+	if err != nil || len(res.Hits) != 2 {
+		t.Fatalf("after rebuild: %v %v", ids(res), err)
+	}
+}

@@ -1,0 +1,119 @@
+package index
+
+import (
+	"context"
+
+	"github.com/openreferral/refer/resources"
+)
+
+// servicePage is how many services a full build reads from the store at a
+// time, so memory holds a page of services, not all of them.
+const servicePage = 5000
+
+// buildAll builds the documents of every service in the store into a new
+// catalog, calling each (if not nil) with every document.
+func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*catalog, int, error) {
+	terms, err := listMap[*resources.TaxonomyTerm](ctx, ix.store, resources.KindTaxonomyTerm)
+	if err != nil {
+		return nil, 0, err
+	}
+	orgs, err := listMap[*resources.Organization](ctx, ix.store, resources.KindOrganization)
+	if err != nil {
+		return nil, 0, err
+	}
+	locs, err := listMap[*resources.Location](ctx, ix.store, resources.KindLocation)
+	if err != nil {
+		return nil, 0, err
+	}
+	sals, err := ix.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	sites := map[string][]Site{}
+	for _, r := range sals {
+		sal := r.(*resources.ServiceAtLocation)
+		if loc := locs[sal.LocationID]; loc != nil {
+			sites[sal.ServiceID] = append(sites[sal.ServiceID], Site{SAL: sal, Location: loc})
+		}
+	}
+	cat := newCatalog()
+	n := 0
+	after := ""
+	for {
+		page, err := ix.store.List(ctx, resources.KindService, resources.ListOptions{After: after, Limit: servicePage})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, r := range page {
+			svc := r.(*resources.Service)
+			docs := Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms}, ix.needsOf)
+			for i := range docs {
+				d := &docs[i]
+				cat.add(d)
+				n++
+				if each != nil {
+					if err := each(d); err != nil {
+						return nil, 0, err
+					}
+				}
+			}
+			after = svc.ID
+		}
+		if len(page) < servicePage {
+			return cat, n, nil
+		}
+	}
+}
+
+// serviceDocuments reads one service and what its documents need from the
+// store and builds them; none if the service is gone.
+func (ix *Index) serviceDocuments(ctx context.Context, id string) ([]Document, error) {
+	svc, err := resources.Get[*resources.Service](ctx, ix.store, id)
+	if resources.ErrorCode(err) == resources.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}}
+	if org, err := resources.Get[*resources.Organization](ctx, ix.store, svc.OrganizationID); err == nil {
+		src.Organization = org
+	} else if resources.ErrorCode(err) != resources.ENOTFOUND {
+		return nil, err
+	}
+	sals, err := ix.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{Of: resources.Ref{Kind: resources.KindService, ID: id}})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range sals {
+		sal := r.(*resources.ServiceAtLocation)
+		loc, err := resources.Get[*resources.Location](ctx, ix.store, sal.LocationID)
+		if err != nil {
+			return nil, err
+		}
+		src.Sites = append(src.Sites, Site{SAL: sal, Location: loc})
+	}
+	for _, a := range svc.Attributes {
+		if _, done := src.Terms[a.TaxonomyTermID]; done {
+			continue
+		}
+		t, err := resources.Get[*resources.TaxonomyTerm](ctx, ix.store, a.TaxonomyTermID)
+		if err != nil {
+			return nil, err
+		}
+		src.Terms[t.ID] = t
+	}
+	return Build(src, ix.needsOf), nil
+}
+
+func listMap[T resources.Record](ctx context.Context, s resources.Store, k resources.Kind) (map[string]T, error) {
+	rs, err := s.List(ctx, k, resources.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]T, len(rs))
+	for _, r := range rs {
+		m[r.RecordID()] = r.(T)
+	}
+	return m, nil
+}
