@@ -10,19 +10,25 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/matcher"
 	"github.com/openreferral/refer/resources"
 )
 
 // Config is what the server needs.
 type Config struct {
-	Store  resources.Store
-	Logger *slog.Logger
+	Store      resources.Store
+	Index      *index.Index
+	Vocabulary *matcher.Vocabulary
+	Logger     *slog.Logger
 }
 
 // Server serves refer's HTTP API.
 type Server struct {
 	echo   *echo.Echo
 	store  resources.Store
+	index  *index.Index
+	vocab  *matcher.Vocabulary
 	log    *slog.Logger
 	ready  atomic.Bool
 	server *http.Server
@@ -37,7 +43,7 @@ func New(cfg Config) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{echo: e, store: cfg.Store, log: log}
+	s := &Server{echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: log}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s
@@ -46,6 +52,9 @@ func New(cfg Config) *Server {
 func (s *Server) routes() {
 	s.echo.GET("/healthz", s.healthz)
 	s.echo.GET("/readyz", s.readyz)
+	v1 := s.echo.Group("/api/v1")
+	v1.GET("/search", s.search)
+	v1.GET("/needs", s.needs)
 }
 
 // SetReady marks the server ready (or not) to answer searches.

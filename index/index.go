@@ -44,6 +44,11 @@ type Config struct {
 // grows with the batch; tech.md 1.9).
 const batchDocs = 2000
 
+// maxReplay is how far behind the store an index may be and still be
+// caught up change by change at start-up; further behind (after a big
+// import), a rebuild is faster.
+const maxReplay = 20000
+
 // Open opens the index of a store, making it whole: a missing, unreadable,
 // or outdated index (built with another mapping, or ahead of the store) is
 // rebuilt with progress in the log; an index behind the store replays the
@@ -106,6 +111,9 @@ func (ix *Index) openExisting(storeSeq uint64) (bleve.Index, uint64, string) {
 	case seq > storeSeq:
 		b.Close()
 		return nil, 0, fmt.Sprintf("index (at change %d) is ahead of the store (at %d): the store was replaced", seq, storeSeq)
+	case storeSeq-seq > maxReplay:
+		b.Close()
+		return nil, 0, fmt.Sprintf("index is %d changes behind the store (an import): building afresh is faster than replaying", storeSeq-seq)
 	}
 	return b, seq, ""
 }

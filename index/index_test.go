@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/internal/fixture"
 	"github.com/openreferral/refer/resources"
 	"github.com/openreferral/refer/resources/bolt"
 	"github.com/paulmach/orb"
@@ -29,21 +30,21 @@ func needsOf(t *resources.TaxonomyTerm) []string {
 	return nil
 }
 
-type fixture struct {
+type env struct {
 	store *bolt.DB
 	ix    *index.Index
 	dir   string
 }
 
 // mustOpen opens a real bbolt store and a real Bleve index in a temp folder.
-func mustOpen(tb testing.TB) *fixture {
+func mustOpen(tb testing.TB) *env {
 	tb.Helper()
 	dir := tb.TempDir()
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f := &fixture{store: db, dir: dir}
+	f := &env{store: db, dir: dir}
 	f.reopen(tb)
 	tb.Cleanup(func() {
 		f.ix.Close()
@@ -52,7 +53,7 @@ func mustOpen(tb testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) reopen(tb testing.TB) {
+func (f *env) reopen(tb testing.TB) {
 	tb.Helper()
 	if f.ix != nil {
 		f.ix.Close()
@@ -66,62 +67,20 @@ func (f *fixture) reopen(tb testing.TB) {
 
 func fl(v float64) *float64 { return &v }
 
-// Miami-ish places.
 var (
-	downtown  = orb.Point{-80.1918, 25.7617}
-	hialeah   = orb.Point{-80.2781, 25.8576} // ~14 km from downtown
-	homestead = orb.Point{-80.4776, 25.4687} // ~44 km
+	downtown  = fixture.Downtown
+	hialeah   = fixture.Hialeah
+	homestead = fixture.Homestead
 )
 
-func (f *fixture) put(tb testing.TB, rs ...resources.Record) {
+func (f *env) put(tb testing.TB, rs ...resources.Record) {
 	tb.Helper()
-	res, err := f.store.PutBatch(context.Background(), rs)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(res.Rejected) > 0 {
-		tb.Fatalf("rejected: %v", res.Rejected)
-	}
+	fixture.Put(tb, f.store, rs...)
 }
 
-func (f *fixture) seed(tb testing.TB) {
+func (f *env) seed(tb testing.TB) {
 	tb.Helper()
-	weekdays := []resources.Schedule{{ID: "sch", Freq: "WEEKLY", ByDay: "MO,TU,WE,TH,FR", OpensAt: "09:00", ClosesAt: "17:00"}}
-	addr := func(addr string) []resources.Address {
-		return []resources.Address{{ID: "a-" + addr, Address1: addr, City: "Miami", StateProvince: "FL", PostalCode: "33130", Country: "US", AddressType: "physical"}}
-	}
-	loc := func(id string, p orb.Point) *resources.Location {
-		return &resources.Location{ID: id, OrganizationID: "org", LocationType: "physical", Latitude: &p[1], Longitude: &p[0], Addresses: addr(id + " St")}
-	}
-	attr := func(id, term string) []resources.Attribute {
-		return []resources.Attribute{{ID: id, TaxonomyTermID: term, LinkType: "service"}}
-	}
-	f.put(tb,
-		&resources.Taxonomy{ID: "airs", Name: "AIRS", Description: "AIRS"},
-		&resources.TaxonomyTerm{ID: "t-pantry", Code: "BD-1800.2000", Name: "Food Pantries", TaxonomyID: "airs"},
-		&resources.TaxonomyTerm{ID: "t-rent", Code: "BH-3800.7000", Name: "Rent Payment Assistance", TaxonomyID: "airs"},
-		&resources.TaxonomyTerm{ID: "t-electric", Code: "BV-8900.9300-180", Name: "Electric Service Payment Assistance", TaxonomyID: "airs"},
-		&resources.Organization{ID: "org", Name: "Community Action Agency", Description: "Helps"},
-		loc("l-downtown", downtown), loc("l-hialeah", hialeah), loc("l-homestead", homestead),
-		&resources.Service{ID: "s-pantry", OrganizationID: "org", Name: "Downtown Food Pantry", Status: "active",
-			Description: "Free groceries every weekday.", FeesDescription: "Free", Attributes: attr("a1", "t-pantry"), Schedules: weekdays,
-			Languages: []resources.Language{{ID: "lg1", Name: "English", Code: "en"}, {ID: "lg2", Name: "Spanish", Code: "es"}}},
-		&resources.Service{ID: "s-rent", OrganizationID: "org", Name: "Emergency Rent Help", Status: "active",
-			Description: "Pays one month of rent to stop an eviction.", MinimumAge: fl(18), Attributes: attr("a2", "t-rent"),
-			Languages: []resources.Language{{ID: "lg3", Name: "English"}}},
-		&resources.Service{ID: "s-lights", OrganizationID: "org", Name: "Keep the Lights On", Status: "active",
-			Description: "Helps pay electric bills and stops a shut-off.", Attributes: attr("a3", "t-electric"),
-			ServiceAreas: []resources.ServiceArea{{ID: "area", Name: "Miami-Dade County", ExtentType: "geojson",
-				Extent: `{"type":"Polygon","coordinates":[[[-80.9,25.1],[-80.1,25.1],[-80.1,26.0],[-80.9,26.0],[-80.9,25.1]]]}`}}},
-		&resources.Service{ID: "s-closed", OrganizationID: "org", Name: "Old Food Pantry", Status: "defunct", Attributes: attr("a4", "t-pantry")},
-		&resources.Service{ID: "s-hotline", OrganizationID: "org", Name: "Food Helpline", Status: "active",
-			Description: "Call to find food near you.", Attributes: attr("a5", "t-pantry")},
-		&resources.ServiceAtLocation{ID: "sal-pantry-downtown", ServiceID: "s-pantry", LocationID: "l-downtown"},
-		&resources.ServiceAtLocation{ID: "sal-pantry-homestead", ServiceID: "s-pantry", LocationID: "l-homestead"},
-		&resources.ServiceAtLocation{ID: "sal-rent-hialeah", ServiceID: "s-rent", LocationID: "l-hialeah"},
-		&resources.ServiceAtLocation{ID: "sal-lights-homestead", ServiceID: "s-lights", LocationID: "l-homestead"},
-		&resources.ServiceAtLocation{ID: "sal-closed", ServiceID: "s-closed", LocationID: "l-downtown"},
-	)
+	fixture.Seed(tb, f.store)
 	if err := f.ix.Sync(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
