@@ -94,14 +94,14 @@ func TestParseMiamiEligibility(t *testing.T) {
 		audiences string
 		check     func(Requirements) bool
 	}{
-		{55, "", func(r Requirements) bool { return r.Veterans && r.VeteranFamilies }},      // veterans and families
-		{64, "any 18-", nil},                                                                // adults 18 and over
-		{129, "any 18-54", nil},                                                             // adults 18-54 with a diagnosis
-		{148, "any 2.5-18", nil},                                                            // between 2 1/2 and 18
-		{177, "any 18-", nil},                                                               // 18 or older
-		{401, "", func(r Requirements) bool { return r.OpenToAll }},                         // anyone of any age
-		{551, "any 0-12", func(r Requirements) bool { return len(r.Places) > 0 }},           // children 0-12 in a county
-		{618, "female -", nil},                                                              // expectant mothers
+		{55, "", func(r Requirements) bool { return r.Veterans && r.VeteranFamilies }}, // veterans and families
+		{64, "any 18-", nil},     // adults 18 and over
+		{129, "any 18-54", nil},  // adults 18-54 with a diagnosis
+		{148, "any 2.5-18", nil}, // between 2 1/2 and 18
+		{177, "any 18-", nil},    // 18 or older
+		{401, "", func(r Requirements) bool { return r.OpenToAll }},               // anyone of any age
+		{551, "any 0-12", func(r Requirements) bool { return len(r.Places) > 0 }}, // children 0-12 in a county
+		{618, "female -", nil}, // expectant mothers
 		{1235, "any 19-64", func(r Requirements) bool { return r.MaxIncomeFPL == 200 && len(r.Insurance) == 1 }}, // <200% FPL, uninsured
 		{1499, "any 21-", nil},
 		{2144, "any 5-13", nil},
