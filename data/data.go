@@ -6,7 +6,8 @@ package data
 import (
 	"bufio"
 	"bytes"
-	_ "embed"
+	"embed"
+	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,3 +69,16 @@ var needsJSON []byte
 // code, label, description, Gravity code, and crosswalks to AIRS code
 // prefixes and Open Eligibility terms.
 func NeedsJSON() []byte { return needsJSON }
+
+//go:embed sample/*.json
+var sample embed.FS
+
+// Sample returns the bundled sample directory (San Mateo County, CA, from
+// Code for America's Ohana API, BSD-3) as HSDS 3.0 JSON files.
+func Sample() fs.FS {
+	sub, err := fs.Sub(sample, "sample")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder
+	}
+	return sub
+}

@@ -1,0 +1,44 @@
+# refer: `make run` serves the bundled sample on http://127.0.0.1:8080,
+# `make test` is what CI runs.
+GO       ?= go
+DATA     ?= ./var
+ADDR     ?= 127.0.0.1:8080
+BENCHTIME ?= 1s
+
+.PHONY: run build test test-short bench lint fmt fuzz clean
+
+run:
+	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --load-sample
+
+build:
+	$(GO) build -o bin/refer ./cmd/refer
+
+test:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -short ./...
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
+
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Each fuzzer for FUZZTIME; new crashers land in testdata/fuzz.
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin var

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openreferral/refer/resources"
+	"github.com/openreferral/refer/resources/bolt"
+)
+
+// sharedData returns ../shared/data, or skips the test when it is absent
+// (a clone outside this workplace).
+func sharedData(tb testing.TB, parts ...string) string {
+	tb.Helper()
+	p := filepath.Join(append([]string{"..", "..", "..", "shared", "data"}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("../shared/data not present (%v): skipping the test on real data", err)
+	}
+	return p
+}
+
+// run calls Main and returns its exit status, stdout and stderr.
+func run(tb testing.TB, args ...string) (int, string, string) {
+	tb.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func mustRun(tb testing.TB, args ...string) string {
+	tb.Helper()
+	code, out, errs := run(tb, args...)
+	if code != 0 {
+		tb.Fatalf("refer %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+var countsRE = regexp.MustCompile(`created (\d+), updated (\d+), skipped (\d+) \(unchanged\), rejected (\d+)`)
+
+func counts(tb testing.TB, out string) []string {
+	tb.Helper()
+	m := countsRE.FindStringSubmatch(out)
+	if m == nil {
+		tb.Fatalf("no counts line in import output:\n%s", out)
+	}
+	return m[1:]
+}
+
+// snapshotOf opens a data folder's store and returns every record as JSON,
+// keyed by kind and id, for comparing two directories.
+func snapshotOf(tb testing.TB, dataDir string) map[string]string {
+	tb.Helper()
+	db, err := bolt.Open(filepath.Join(dataDir, "refer.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	d, err := snapshot(context.Background(), db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range d.Records {
+		resources.TrackedOf(r).Version = 0
+		b, _ := json.Marshal(r)
+		out[string(r.Kind())+"/"+r.RecordID()] = string(b)
+	}
+	return out
+}
+
+func sameDirectory(tb testing.TB, want, got map[string]string) {
+	tb.Helper()
+	if len(want) != len(got) {
+		tb.Errorf("directories differ in size: %d records, then %d", len(want), len(got))
+	}
+	n := 0
+	for k, w := range want {
+		if g := got[k]; g != w && n < 5 {
+			n++
+			tb.Errorf("%s differs:\n first: %s\nsecond: %s", k, w, g)
+		}
+	}
+}
+
+func TestImportMiamiTwiceAndRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports the whole Miami directory")
+	}
+	miami := sharedData(t, "miami-211-hsds-1.1", "datapackage-1566177582")
+	dir := t.TempDir()
+	first := mustRun(t, "import", "--data", dir, miami)
+	c := counts(t, first)
+	if c[0] == "0" || c[1] != "0" || c[2] != "0" {
+		t.Fatalf("first import: created/updated/skipped = %v, want all created\n%s", c, first)
+	}
+	if !strings.Contains(first, "eligibility.csv:") || !strings.Contains(first, "more rejected") {
+		t.Errorf("import does not list rejected rows and then a count:\n%s", first)
+	}
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	orgs, _ := db.Count(ctx, resources.KindOrganization)
+	svcs, _ := db.Count(ctx, resources.KindService)
+	db.Close()
+	if svcs != 4089 || orgs < 1074 {
+		t.Errorf("store holds %d organizations and %d services; want all 1,074 (plus placeholders) and 4,089", orgs, svcs)
+	}
+
+	second := mustRun(t, "import", "--data", dir, miami)
+	c2 := counts(t, second)
+	if c2[0] != "0" || c2[1] != "0" || c2[2] != c[0] {
+		t.Errorf("second import: created/updated/skipped = %v; want 0, 0, %s", c2, c[0])
+	}
+	want := snapshotOf(t, dir)
+
+	for _, format := range []string{"hsds-json", "hsds-csv"} {
+		t.Run(format, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "export")
+			mustRun(t, "export", "--data", dir, "--format", format, out)
+			again := t.TempDir()
+			mustRun(t, "import", "--data", again, out)
+			sameDirectory(t, want, snapshotOf(t, again))
+		})
+	}
+}
+
+func TestImportHSDSExamples(t *testing.T) {
+	examples := sharedData(t, "hsds-3.0-examples", "examples")
+	for _, p := range []string{filepath.Join(examples, "service_full.json"), filepath.Join(examples, "csv")} {
+		dir := t.TempDir()
+		out := mustRun(t, "import", "--data", dir, p)
+		if c := counts(t, out); c[3] != "0" {
+			t.Errorf("import %s rejected records:\n%s", p, out)
+		}
+		want := snapshotOf(t, dir)
+		for _, format := range []string{"hsds-json", "hsds-csv"} {
+			exp := filepath.Join(t.TempDir(), "export")
+			mustRun(t, "export", "--data", dir, "--format", format, exp)
+			again := t.TempDir()
+			mustRun(t, "import", "--data", again, exp)
+			sameDirectory(t, want, snapshotOf(t, again))
+		}
+	}
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"id": "x", "name": `), 0o644)
+	tests := []struct {
+		args []string
+		code int
+		says string
+	}{
+		{nil, exitUsage, "usage"},
+		{[]string{"frobnicate"}, exitUsage, "unknown command"},
+		{[]string{"import", "--data", dir}, exitUsage, "PATH"},
+		{[]string{"import", "--bogus", dir}, exitUsage, "bogus"},
+		{[]string{"import", "--data", dir, filepath.Join(dir, "missing")}, exitFail, "no such file"},
+		{[]string{"import", "--data", dir, bad}, exitFail, "bad.json"},
+		{[]string{"export", "--data", dir, "--format", "xml", filepath.Join(dir, "o")}, exitUsage, "hsds-json"},
+		{[]string{"export", "--data", dir}, exitUsage, "OUT"},
+		{[]string{"serve", "--data", dir, "extra"}, exitUsage, "extra"},
+	}
+	for _, tt := range tests {
+		code, _, errs := run(t, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.says) {
+			t.Errorf("refer %v: exit %d, stderr %q; want exit %d mentioning %q", tt.args, code, errs, tt.code, tt.says)
+		}
+		if code == exitFail && strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("refer %v: failure is not one line: %q", tt.args, errs)
+		}
+	}
+}
+
+// TestServeSample starts the real server on 127.0.0.1:0 with the sample,
+// checks it answers, and stops it the way SIGTERM does.
+func TestServeSample(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--load-sample"}, pw, &errb)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("server did not start: %v\n%s", err, errb.String())
+	}
+	go io.Copy(io.Discard, pr)
+	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+	resp, err := http.Get(base + "/nope")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != 404 || body.Error.Code != "not_found" {
+		t.Errorf("GET /nope: %d %+v; want 404 not_found in the contract's shape", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	// The sample landed in the store.
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, _ := db.Count(context.Background(), resources.KindService); n != 23 {
+		t.Errorf("sample has %d services; want San Mateo's 23", n)
+	}
+}
+
+// BenchmarkImportMiami measures a whole import of the Miami 211 export into
+// a new store: read, validate, write. Records/s and peak heap are reported.
+func BenchmarkImportMiami(b *testing.B) {
+	miami := sharedData(b, "miami-211-hsds-1.1", "datapackage-1566177582")
+	var records float64
+	for b.Loop() {
+		dir := b.TempDir()
+		out := mustRun(b, "import", "--data", dir, miami)
+		records = atof(counts(b, out)[0])
+	}
+	b.ReportMetric(records*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func atof(s string) float64 {
+	var f float64
+	json.Unmarshal([]byte(s), &f)
+	return f
+}

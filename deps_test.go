@@ -1,0 +1,34 @@
+package refer_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDependencyRule enforces the one rule of the house: the arrows point
+// one way. The domain (resources) and the matcher speak no storage, search
+// or HTTP; only their own sub-packages import bbolt, Bleve and Echo.
+func TestDependencyRule(t *testing.T) {
+	forbidden := map[string][]string{
+		"github.com/openreferral/refer/resources":      {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
+		"github.com/openreferral/refer/data":           {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/openreferral/refer/"},
+		"github.com/openreferral/refer/resources/hsds": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
+	}
+	for pkg, bad := range forbidden {
+		out, err := exec.Command("go", "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if dep == pkg {
+				continue
+			}
+			for _, b := range bad {
+				if strings.HasPrefix(dep, b) {
+					t.Errorf("%s imports %s (through its dependencies); the dependency rule forbids it", pkg, dep)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package hsds
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/openreferral/refer/resources"
+)
+
+// Report counts what Load did. Rejected holds a line per record that was not
+// stored, from reading (Directory.Problems) and from the store (a record
+// that failed validation or points at nothing); Warnings the repairs.
+type Report struct {
+	Created   int
+	Updated   int
+	Unchanged int
+	Rejected  []string
+	Warnings  []string
+}
+
+// Imported reports whether at least one record is in the store as the files
+// say: created, updated, or already there unchanged.
+func (r Report) Imported() bool { return r.Created+r.Updated+r.Unchanged > 0 }
+
+// batchSize is the number of records written in one store transaction: big
+// enough that an import is not bound by fsync, small enough that a
+// transaction's dirty pages stay a few megabytes.
+const batchSize = 2000
+
+// Load writes a directory's records into the store, parents before children
+// and in batches, so that each record's references exist when it is checked.
+// Loading the same directory twice leaves the store as it was (all records
+// unchanged). The error is for a store that cannot be written at all.
+func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) {
+	var rep Report
+	for _, p := range d.Problems {
+		if p.Rejected {
+			rep.Rejected = append(rep.Rejected, p.String())
+		} else {
+			rep.Warnings = append(rep.Warnings, p.String())
+		}
+	}
+	ordered := storeOrder(d.Records)
+	for start := 0; start < len(ordered); start += batchSize {
+		end := min(start+batchSize, len(ordered))
+		res, err := s.PutBatch(ctx, ordered[start:end])
+		if err != nil {
+			return rep, err
+		}
+		rep.Created += res.Created
+		rep.Updated += res.Updated
+		rep.Unchanged += res.Unchanged
+		for _, e := range res.Rejected {
+			rep.Rejected = append(rep.Rejected, e.Error())
+		}
+	}
+	return rep, nil
+}
+
+// storeOrder sorts records by kind (parents first, as resources.Kinds lists
+// them), then by id; within organizations and taxonomy terms, which can
+// point at their own kind, a parent comes before its children.
+func storeOrder(recs []resources.Record) []resources.Record {
+	rank := make(map[resources.Kind]int, len(resources.Kinds))
+	for i, k := range resources.Kinds {
+		rank[k] = i
+	}
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, func(a, b resources.Record) int {
+		if c := cmp.Compare(rank[a.Kind()], rank[b.Kind()]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.RecordID(), b.RecordID())
+	})
+	// Depth of each self-referencing record, so parents sort first.
+	parentOf := map[resources.Kind]map[string]string{
+		resources.KindOrganization: {},
+		resources.KindTaxonomyTerm: {},
+	}
+	for _, r := range out {
+		switch r := r.(type) {
+		case *resources.Organization:
+			parentOf[resources.KindOrganization][r.ID] = r.ParentOrganizationID
+		case *resources.TaxonomyTerm:
+			parentOf[resources.KindTaxonomyTerm][r.ID] = r.ParentID
+		}
+	}
+	depth := func(k resources.Kind, id string) int {
+		parents := parentOf[k]
+		if parents == nil {
+			return 0
+		}
+		d := 0
+		for seen := map[string]bool{id: true}; ; d++ {
+			p, ok := parents[id]
+			if !ok || p == "" || seen[p] {
+				return d
+			}
+			seen[p] = true
+			id = p
+		}
+	}
+	depths := make(map[resources.Record]int, len(out))
+	for _, r := range out {
+		depths[r] = depth(r.Kind(), r.RecordID())
+	}
+	slices.SortStableFunc(out, func(a, b resources.Record) int {
+		if c := cmp.Compare(rank[a.Kind()], rank[b.Kind()]); c != 0 {
+			return c
+		}
+		return cmp.Compare(depths[a], depths[b])
+	})
+	return out
+}
