@@ -41,6 +41,20 @@ var codeOf = map[int]string{
 	http.StatusUnsupportedMediaType:  resources.EINVALID,
 }
 
+// statusError gives a domain error a status other than its code's usual
+// one (a 422 for a well-formed request that names unknown codes).
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
+
+func unprocessable(err error) error {
+	return &statusError{status: http.StatusUnprocessableEntity, err: err}
+}
+
 // handleError writes every error in the contract's shape. Only 5xx are
 // logged, and their body says "internal error" and nothing more.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -61,6 +75,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case resources.ErrorCode(err) != resources.EINTERNAL:
 		code := resources.ErrorCode(err)
 		status = statusOf[code]
+		var se *statusError
+		if errors.As(err, &se) {
+			status = se.status
+		}
 		body = errorDetail{Code: code, Message: resources.ErrorMessage(err), Fields: resources.ErrorFields(err)}
 	}
 	if status >= 500 {

@@ -25,13 +25,14 @@ type Config struct {
 
 // Server serves refer's HTTP API.
 type Server struct {
-	echo   *echo.Echo
-	store  resources.Store
-	index  *index.Index
-	vocab  *matcher.Vocabulary
-	log    *slog.Logger
-	ready  atomic.Bool
-	server *http.Server
+	echo    *echo.Echo
+	store   resources.Store
+	index   *index.Index
+	vocab   *matcher.Vocabulary
+	matcher *matcher.Matcher
+	log     *slog.Logger
+	ready   atomic.Bool
+	server  *http.Server
 }
 
 // New returns a server with every route registered. It reports ready
@@ -44,6 +45,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: log}
+	s.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder{cfg.Index}}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s
@@ -55,6 +57,7 @@ func (s *Server) routes() {
 	v1 := s.echo.Group("/api/v1")
 	v1.GET("/search", s.search)
 	v1.GET("/needs", s.needs)
+	v1.POST("/match", s.match)
 }
 
 // SetReady marks the server ready (or not) to answer searches.

@@ -232,6 +232,17 @@ func facets(hits []Hit) map[string]map[string]int {
 	return map[string]map[string]int{"needs": needs, "languages": langs}
 }
 
+// TextScores returns the documents that match the words, with their BM25
+// scores (the matcher weighs them in).
+func (ix *Index) TextScores(ctx context.Context, text string) (map[string]float64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bleve == nil {
+		return nil, fmt.Errorf("search index is closed")
+	}
+	return ix.textScores(ctx, text)
+}
+
 // textScores returns the documents that match the words, with their BM25
 // scores. The caller holds ix.mu.
 func (ix *Index) textScores(ctx context.Context, text string) (map[string]float64, error) {

@@ -16,6 +16,8 @@ type Client struct {
 	HouseholdSize int
 	AnnualIncome  *float64
 	HasChildren   *bool
+	// Languages the client speaks, by name or code ("Spanish", "es").
+	Languages []string
 }
 
 // Eligibility of a client for a service.

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"context"
+
+	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/matcher"
+)
+
+// finder lets the matcher find candidates in the search index, which knows
+// nothing of the matcher: the one place the two meet.
+type finder struct{ ix *index.Index }
+
+func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candidate, error) {
+	near := q.Near
+	res, err := f.ix.Search(ctx, index.Query{
+		Needs:          []string{q.Need},
+		Near:           &near,
+		RadiusKm:       q.RadiusKm,
+		IncludeVirtual: q.IncludeVirtual,
+		At:             q.At,
+		Sort:           index.SortDistance,
+		PerPage:        q.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matcher.Candidate, len(res.Hits))
+	for i, h := range res.Hits {
+		d := h.Doc
+		terms := make([]matcher.Term, len(d.Terms))
+		for j, t := range d.Terms {
+			terms[j] = matcher.Term{Code: t.Code, Name: t.Name}
+		}
+		out[i] = matcher.Candidate{
+			ID:                  d.ID,
+			ServiceID:           d.ServiceID,
+			ServiceAtLocationID: d.ServiceAtLocationID,
+			Name:                d.Name,
+			OrganizationID:      d.OrganizationID,
+			OrganizationName:    d.OrganizationName,
+			Address:             d.Address,
+			Phones:              d.Phones,
+			Needs:               d.Needs,
+			Terms:               terms,
+			DistanceKm:          h.DistanceKm,
+			Served:              h.Served,
+			Virtual:             d.Virtual,
+			Open:                h.Open,
+			Languages:           d.Languages,
+			Free:                d.Free,
+			Eligibility:         d.Eligibility,
+			MinAge:              d.MinAge,
+			MaxAge:              d.MaxAge,
+			LastVerified:        d.LastVerified,
+			LastModified:        d.LastModified,
+		}
+	}
+	return out, nil
+}
+
+func (f finder) TextScores(ctx context.Context, text string) (map[string]float64, error) {
+	return f.ix.TextScores(ctx, text)
+}
