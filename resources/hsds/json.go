@@ -99,6 +99,9 @@ type recordSet struct {
 	entries  map[recordKey]*recordEntry
 	order    []recordKey
 	problems []Problem
+	// children holds the first copy of each child (by table and id), its
+	// owner keys cleared: a later copy that differs takes its content.
+	children map[recordKey]reflect.Value
 }
 
 type recordKey struct {
@@ -115,7 +118,7 @@ type recordEntry struct {
 }
 
 func newRecordSet() *recordSet {
-	return &recordSet{entries: map[recordKey]*recordEntry{}}
+	return &recordSet{entries: map[recordKey]*recordEntry{}, children: map[recordKey]reflect.Value{}}
 }
 
 func (rs *recordSet) warn(src string, kind resources.Kind, id, format string, args ...any) {
@@ -214,6 +217,7 @@ func (rs *recordSet) canonSlice(src string, in reflect.Value, ht *hsdsTable, own
 		id := idf.String()
 		rs.setOwner(src, c, ht, own, id)
 		rs.canonKids(src, c, ht, ownerRef{ht.name, id})
+		rs.sameChild(src, c, ht, own, id)
 	}
 	ids := make([]string, n)
 	for i := range ids {
@@ -239,7 +243,31 @@ func (rs *recordSet) canonSlice(src string, in reflect.Value, ht *hsdsTable, own
 	return kept
 }
 
-// setOwner makes a child's foreign keys name own, and only own.
+// sameChild makes every copy of a child (a phone listed under a service
+// and under its location) hold what the first copy holds, apart from the
+// key that names its owner: ids name one thing, and a tabular file can only
+// say it once. A copy that differs is warned about.
+func (rs *recordSet) sameChild(src string, c reflect.Value, ht *hsdsTable, own ownerRef, id string) {
+	norm := reflect.New(ht.typ).Elem()
+	norm.Set(c)
+	rs.setOwner(src, norm, ht, ownerRef{}, id)
+	k := recordKey{resources.Kind(ht.name), id}
+	first, ok := rs.children[k]
+	if !ok {
+		rs.children[k] = norm
+		return
+	}
+	if reflect.DeepEqual(first.Interface(), norm.Interface()) {
+		return
+	}
+	rs.warn(src, k.kind, id, "appears again (in %s %q) with different %s; the first copy is kept",
+		own.table, own.id, strings.Join(differingFields(first.Interface(), norm.Interface()), ", "))
+	c.Set(first)
+	rs.setOwner(src, c, ht, own, id)
+}
+
+// setOwner makes a child's foreign keys name own, and only own (none, when
+// own is zero).
 func (rs *recordSet) setOwner(src string, c reflect.Value, ht *hsdsTable, own ownerRef, id string) {
 	for _, of := range ht.owners {
 		f := c.FieldByIndex(of.index)
@@ -254,10 +282,10 @@ func (rs *recordSet) setOwner(src string, c reflect.Value, ht *hsdsTable, own ow
 	}
 	if l := ht.link; l != nil {
 		idf, ent := c.FieldByIndex(l.id), c.FieldByIndex(l.entity)
-		if cur := idf.String(); cur != "" && cur != own.id {
+		if cur := idf.String(); cur != "" && cur != own.id && own.id != "" {
 			rs.warn(src, resources.Kind(ht.name), id, "%s is %q but it is nested in %s %q; set to %q", l.idCol, cur, own.table, own.id, own.id)
 		}
-		if cur := ent.String(); cur != "" && entityName(cur) != own.table {
+		if cur := ent.String(); cur != "" && entityName(cur) != own.table && own.table != "" {
 			rs.warn(src, resources.Kind(ht.name), id, "%s is %q but it is nested in a %s; set to %q", l.entityCol, cur, own.table, own.table)
 		}
 		idf.SetString(own.id)
@@ -654,6 +682,11 @@ func (jr *jsonReader) read() error {
 	if bytes.HasPrefix(jr.data, []byte("\xef\xbb\xbf")) {
 		base = 3
 	}
+	if json.Valid(jr.data[base:]) {
+		// One value, checked in one pass: the common case.
+		start := skipJSONSpace(jr.data, base, len(jr.data))
+		return jr.top(jr.data[start:], start)
+	}
 	dec := json.NewDecoder(bytes.NewReader(jr.data[base:]))
 	n := 0
 	for {
@@ -669,18 +702,25 @@ func (jr *jsonReader) read() error {
 		end := base + int(dec.InputOffset())
 		start = skipJSONSpace(jr.data, start, end)
 		n++
-		raw := jr.data[start:end]
-		switch raw[0] {
-		case '[':
-			jr.array(raw, start, 0)
-		case '{':
-			jr.object(raw, start, 0, "", "")
-		default:
-			return resources.Errorf(resources.EINVALID, "%s:%d: is a JSON %s, not an HSDS object or list", jr.source, jr.line(start), jsonType(raw))
+		if err := jr.top(jr.data[start:end], start); err != nil {
+			return err
 		}
 	}
 	if n == 0 {
 		return resources.Errorf(resources.EINVALID, "%s: holds no JSON", jr.source)
+	}
+	return nil
+}
+
+// top reads one top-level value: a list or an object.
+func (jr *jsonReader) top(raw []byte, off int) error {
+	switch raw[0] {
+	case '[':
+		jr.array(raw, off, 0)
+	case '{':
+		jr.object(raw, off, 0, "", "")
+	default:
+		return resources.Errorf(resources.EINVALID, "%s:%d: is a JSON %s, not an HSDS object or list", jr.source, jr.line(off), jsonType(raw))
 	}
 	return nil
 }
@@ -765,32 +805,84 @@ type jsonPart struct {
 }
 
 // parts returns the elements of the list, or the members of the object, that
-// raw (at offset off of data) is. raw has been checked to be valid JSON.
+// raw (at offset off of data) is. raw has been checked to be valid JSON, so a
+// plain byte loop can find where each value ends: one quick pass instead of
+// encoding/json's two.
 func (jr *jsonReader) parts(raw []byte, off int) []jsonPart {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil {
-		return nil
-	}
 	var out []jsonPart
-	for dec.More() {
-		var key string
-		if raw[0] == '{' {
-			tok, err := dec.Token()
-			if err != nil {
-				return out
-			}
-			key, _ = tok.(string)
-		}
-		start := int(dec.InputOffset())
-		var v skipJSON
-		if err := dec.Decode(&v); err != nil {
+	obj := raw[0] == '{'
+	i := 1
+	for {
+		i = skipJSONSpace(raw, i, len(raw))
+		if i >= len(raw) || raw[i] == ']' || raw[i] == '}' {
 			return out
 		}
-		end := int(dec.InputOffset())
-		start = skipJSONSpace(raw, start, end)
-		out = append(out, jsonPart{key: key, off: off + start, raw: raw[start:end]})
+		var key string
+		if obj {
+			end := jsonStringEnd(raw, i)
+			key = jsonKey(raw[i:end])
+			i = skipJSONSpace(raw, end, len(raw))
+		}
+		end := jsonValueEnd(raw, i)
+		out = append(out, jsonPart{key: key, off: off + i, raw: raw[i:end]})
+		i = end
 	}
-	return out
+}
+
+// jsonStringEnd returns the offset just after the string that starts at
+// data[i].
+func jsonStringEnd(data []byte, i int) int {
+	for j := i + 1; j < len(data); {
+		k := bytes.IndexAny(data[j:], "\\\"")
+		if k < 0 {
+			break
+		}
+		j += k
+		if data[j] == '"' {
+			return j + 1
+		}
+		j += 2 // an escape
+	}
+	return len(data)
+}
+
+// jsonValueEnd returns the offset just after the valid JSON value that starts
+// at data[i].
+func jsonValueEnd(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return jsonStringEnd(data, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				j = jsonStringEnd(data, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(data)
+	}
+	j := i
+	for j < len(data) && !strings.ContainsRune(" \t\r\n,]}", rune(data[j])) {
+		j++
+	}
+	return j
+}
+
+// jsonKey returns the text of a JSON string.
+func jsonKey(b []byte) string {
+	if len(b) >= 2 && bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : len(b)-1])
+	}
+	var s string
+	_ = json.Unmarshal(b, &s)
+	return s
 }
 
 // array reads a list of records.
@@ -1040,21 +1132,14 @@ func loosen(v any) bool {
 	return changed
 }
 
-// present records whether a key is there (and not null), without keeping
-// its value.
-type present bool
-
-func (p *present) UnmarshalJSON(b []byte) error {
-	*p = present(!bytes.Equal(b, []byte("null")))
-	return nil
-}
-
 // classifyJSON says which record an object is (see the top of this file)
-// and whether its keys make that sure.
+// and whether its keys make that sure. raw is valid JSON.
 func classifyJSON(raw []byte) (string, bool) {
-	var m map[string]present
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return "organization", false
+	m := map[string]bool{}
+	csvKeys := false
+	for _, p := range (&jsonReader{}).parts(raw, 0) {
+		m[p.key] = string(p.raw) != "null"
+		csvKeys = csvKeys || strings.HasSuffix(strings.ToLower(p.key), ".csv")
 	}
 	has := func(keys ...string) bool {
 		for _, k := range keys {
@@ -1067,7 +1152,7 @@ func classifyJSON(raw []byte) (string, bool) {
 	switch {
 	case has("contents"):
 		return "page", true
-	case !has("id", "name") && hasCSVKeys(m):
+	case !has("id", "name") && csvKeys:
 		return "tabular", true
 	case !has("id") && has("openapi_url"):
 		return "root", true
@@ -1093,15 +1178,6 @@ func classifyJSON(raw []byte) (string, bool) {
 		return "taxonomy", true
 	}
 	return "organization", false
-}
-
-func hasCSVKeys(m map[string]present) bool {
-	for k := range m {
-		if strings.HasSuffix(strings.ToLower(k), ".csv") {
-			return true
-		}
-	}
-	return false
 }
 
 // fileKind is the kind a file's name says its records are, if it says.
