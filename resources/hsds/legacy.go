@@ -341,11 +341,16 @@ type legacyBuild struct {
 	// used holds the child ids given out per HSDS 3.0 table ("phones",
 	// "addresses", …), so that two children never share one.
 	used map[string]map[string]bool
+	// repeats counts repeated derived ids, for derivedChildID.
+	repeats map[string]int
 
 	// missingOrgs lists organization ids that records name but the source
 	// lacks, with the source ids of the records naming them.
 	missingOrgs     map[string][]string
 	missingOrgOrder []string
+	// linked holds the attribute links made (record, term, link type,
+	// value), so that a repeated link is found without a scan.
+	linked map[legacyLink]bool
 	// placeholders are the organizations made for missing ids.
 	placeholders map[*resources.Organization]bool
 	// svcLocs and locSvcs link services and locations by source id, through
@@ -374,6 +379,7 @@ func newLegacyBuild(opts Options) *legacyBuild {
 		taxonomies:    map[string]*resources.Taxonomy{},
 		contacts:      map[string]*legacyContact{},
 		used:          map[string]map[string]bool{},
+		repeats:       map[string]int{},
 		missingOrgs:   map[string][]string{},
 		svcLocs:       map[string][]string{},
 		locSvcs:       map[string][]string{},
@@ -383,6 +389,7 @@ func newLegacyBuild(opts Options) *legacyBuild {
 		paymentOf:     map[string]*resources.Service{},
 		payments:      map[*resources.Service][]string{},
 		placeholders:  map[*resources.Organization]bool{},
+		linked:        map[legacyLink]bool{},
 	}
 }
 
@@ -456,8 +463,15 @@ func (b *legacyBuild) derivedChildID(table3 string, parts ...string) string {
 		b.used[table3] = used
 	}
 	id := DerivedID(parts...)
-	for n := 2; used[id]; n++ {
-		id = DerivedID(append(parts, strconv.Itoa(n))...)
+	if used[id] {
+		// A repeated item ("X, X"): number the repeats, resuming where the
+		// last repeat of the same parts stopped.
+		key := table3 + "\x00" + strings.Join(parts, "\x00")
+		n := max(b.repeats[key], 2)
+		for ; used[id]; n++ {
+			id = DerivedID(append(parts, strconv.Itoa(n))...)
+		}
+		b.repeats[key] = n
 	}
 	used[id] = true
 	return id
@@ -964,7 +978,10 @@ func legacyClockPrefix(s string) (legacyClock, string, bool) {
 	if c, ok := legacyParseClock(s); ok {
 		return c, "", true
 	}
-	for k := len(s) - 1; k > 0; k-- {
+	// No time, however written ("12:30:00 p.m.", "09:00-05:00"), is
+	// longer than this; longer prefixes need not be tried.
+	const longest = 24
+	for k := min(len(s)-1, longest); k > 0; k-- {
 		if ch := s[k]; ch != ' ' && ch != '(' && ch != ',' && ch != ';' && ch != '-' {
 			continue
 		}
@@ -1185,8 +1202,8 @@ func legacySplitOvernight(s resources.Schedule) []resources.Schedule {
 	}
 	shift := func(d string) string {
 		t, err := time.Parse(time.DateOnly, d)
-		if err != nil {
-			return d
+		if err != nil || t.Year() >= 9999 && t.YearDay() >= 365 {
+			return d // the last day HSDS can write: stay on it
 		}
 		return t.AddDate(0, 0, 1).Format(time.DateOnly)
 	}
@@ -2162,22 +2179,17 @@ func (b *legacyBuild) completeContactPhones() {
 	}
 	byOrg := map[string]map[legacyPhoneKey][]string{}
 	index := func(org string, phones []resources.Phone) {
-		for _, p := range phones {
-			d := legacyDigitsOf(p.Number)
-			if org == "" || len(d) != 10 {
-				continue
-			}
-			k := legacyPhoneKey{d[:3], d[6:]}
-			m := byOrg[org]
-			if m == nil {
-				m = map[legacyPhoneKey][]string{}
-				byOrg[org] = m
-			}
-			if n := legacyNumberPart(p.Number); !slices.Contains(m[k], n) {
-				m[k] = append(m[k], n)
-			}
+		if org == "" || len(phones) == 0 {
+			return
 		}
+		m := byOrg[org]
+		if m == nil {
+			m = map[legacyPhoneKey][]string{}
+			byOrg[org] = m
+		}
+		legacyIndexPhones(m, phones)
 	}
+	own := map[any]map[legacyPhoneKey][]string{}
 	svcOrg := map[string]string{}
 	for _, o := range b.orgs.list {
 		index(o.ID, o.Phones)
@@ -2201,7 +2213,7 @@ func (b *legacyBuild) completeContactPhones() {
 		case len(legacyDigitsOf(cp.area+cp.num)) >= 10:
 			p.Number = cp.area + " " + cp.num
 		default:
-			p.Number = b.completeNumber(cp, byOrg, svcOrg)
+			p.Number = b.completeNumber(cp, byOrg, svcOrg, own)
 			if p.Number == "" {
 				b.warn(cp.src, "", "", "contact %q: the phone gives area code %q and number %q, not a whole number, and no phone of its service, location or organization ends so; no phone kept", cp.lc.c.ID, cp.area, cp.num)
 				continue
@@ -2213,40 +2225,47 @@ func (b *legacyBuild) completeContactPhones() {
 	b.contactPhones = nil
 }
 
-func (b *legacyBuild) completeNumber(cp legacyContactPhone, byOrg map[string]map[legacyPhoneKey][]string, svcOrg map[string]string) string {
+func (b *legacyBuild) completeNumber(cp legacyContactPhone, byOrg map[string]map[legacyPhoneKey][]string, svcOrg map[string]string, own map[any]map[legacyPhoneKey][]string) string {
 	area, last := legacyDigitsOf(cp.area), legacyDigitsOf(cp.num)
 	if len(area) != 3 || len(last) != 4 {
 		return ""
 	}
 	k := legacyPhoneKey{area, last}
-	var own []string
-	r := cp.refs
-	var lists [][]resources.Phone
-	if r.sal != nil {
-		lists = append(lists, r.sal.Phones)
+	// numbers indexes an owner's phones once, however many contacts ask.
+	numbers := func(owner any, phones []resources.Phone) []string {
+		m, ok := own[owner]
+		if !ok {
+			m = map[legacyPhoneKey][]string{}
+			legacyIndexPhones(m, phones)
+			own[owner] = m
+		}
+		return m[k]
 	}
-	if r.svc != nil {
-		lists = append(lists, r.svc.Phones)
-	}
-	if r.loc != nil {
-		lists = append(lists, r.loc.Phones)
-	}
-	if r.org != nil {
-		lists = append(lists, r.org.Phones)
-	}
-	for _, phones := range lists {
-		for _, p := range phones {
-			if d := legacyDigitsOf(p.Number); len(d) == 10 && d[:3] == area && d[6:] == last {
-				if n := legacyNumberPart(p.Number); !slices.Contains(own, n) {
-					own = append(own, n)
-				}
+	var found []string
+	add := func(ns []string) {
+		for _, n := range ns {
+			if !slices.Contains(found, n) {
+				found = append(found, n)
 			}
 		}
 	}
-	if len(own) == 1 {
-		return own[0]
+	r := cp.refs
+	if r.sal != nil {
+		add(numbers(r.sal, r.sal.Phones))
 	}
-	if len(own) > 1 {
+	if r.svc != nil {
+		add(numbers(r.svc, r.svc.Phones))
+	}
+	if r.loc != nil {
+		add(numbers(r.loc, r.loc.Phones))
+	}
+	if r.org != nil {
+		add(numbers(r.org, r.org.Phones))
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	if len(found) > 1 {
 		return ""
 	}
 	org := r.orgID()
@@ -2263,6 +2282,21 @@ func (b *legacyBuild) completeNumber(cp legacyContactPhone, byOrg map[string]map
 		return c[0]
 	}
 	return ""
+}
+
+// legacyIndexPhones adds the ten-digit numbers of phones to m, by area code
+// and last four digits, each number once.
+func legacyIndexPhones(m map[legacyPhoneKey][]string, phones []resources.Phone) {
+	for _, p := range phones {
+		d := legacyDigitsOf(p.Number)
+		if len(d) != 10 {
+			continue
+		}
+		k := legacyPhoneKey{d[:3], d[6:]}
+		if n := legacyNumberPart(p.Number); !slices.Contains(m[k], n) {
+			m[k] = append(m[k], n)
+		}
+	}
 }
 
 // readPhones reads phones.csv (HSDS 1.1/2.0, and Ohana's, which adds
@@ -2309,6 +2343,9 @@ func (b *legacyBuild) readPhones(t *table) {
 		p.ID = b.childID("phones", t, i, t.get(i, "id"), rep, o.key())
 		for k, code := range legacyList(t.get(i, "language")) {
 			l := legacyLanguage(code)
+			if l.Name == "" && l.Code == "" {
+				continue
+			}
 			l.ID = b.derivedChildID("languages", t.name, "phone", p.ID, strconv.Itoa(k))
 			l.PhoneID = p.ID
 			p.Languages = append(p.Languages, l)
@@ -2339,6 +2376,9 @@ func (b *legacyBuild) readLanguages(t *table) {
 		}
 		b.warnUnknown(t.source(i), r, o)
 		l := legacyLanguage(v)
+		if l.Name == "" && l.Code == "" {
+			continue // only escaped line breaks
+		}
 		if n := t.get(i, "note"); n != "" {
 			l.Note = legacyText(n)
 		}
@@ -2556,6 +2596,22 @@ func (b *legacyBuild) readEligibility(t *table) {
 	}
 }
 
+// legacyLink identifies an attribute link of a service.
+type legacyLink struct {
+	svc                   *resources.Service
+	term, linkType, value string
+}
+
+// link records a service's link to a term; false if it was made already.
+func (b *legacyBuild) link(s *resources.Service, termID, linkType, value string) bool {
+	k := legacyLink{s, termID, linkType, value}
+	if b.linked[k] {
+		return false
+	}
+	b.linked[k] = true
+	return true
+}
+
 // addServiceTerm links a service to a taxonomy term with an attribute
 // (link_type "service"); a link made already is not made twice.
 func (b *legacyBuild) addServiceTerm(src string, s *resources.Service, attrID, termSrc, value string) (added bool) {
@@ -2564,10 +2620,8 @@ func (b *legacyBuild) addServiceTerm(src string, s *resources.Service, attrID, t
 		b.reject(src, resources.KindService, s.ID, "names taxonomy term %q, which the source does not have", termSrc)
 		return false
 	}
-	for _, a := range s.Attributes {
-		if a.TaxonomyTermID == term.ID && a.LinkType == "service" && a.Value == value {
-			return false
-		}
+	if !b.link(s, term.ID, "service", value) {
+		return false
 	}
 	used := b.used["attributes"]
 	if used == nil {
@@ -2600,7 +2654,7 @@ func (b *legacyBuild) readServiceTaxonomy(t *table, termCol string) {
 		}
 		termSrc := t.get(i, termCol)
 		if termSrc == "" {
-			b.reject(t.source(i), resources.KindService, r.svc.ID, "names no taxonomy term (%s is blank)", termSrc)
+			b.reject(t.source(i), resources.KindService, r.svc.ID, "names no taxonomy term (%s is blank)", termCol)
 			continue
 		}
 		if b.terms.get(termSrc) == nil {
@@ -2698,7 +2752,7 @@ func (b *legacyBuild) addPayments(s *resources.Service, methods ...string) {
 		b.paymentOrder = append(b.paymentOrder, s)
 	}
 	for _, m := range methods {
-		if !slices.Contains(b.payments[s], m) {
+		if b.link(s, "", "payment", m) {
 			b.payments[s] = append(b.payments[s], m)
 		}
 	}

@@ -632,6 +632,12 @@ func TestLegacySplitOvernight(t *testing.T) {
 	}
 	check(got)
 
+	got = legacySplitOvernight(resources.Schedule{ID: "z", ValidFrom: "9999-12-31", ValidTo: "9999-12-31", OpensAt: "22:00", ClosesAt: "02:00"})
+	if len(got) != 2 || got[1].ValidFrom != "9999-12-31" {
+		t.Errorf("overnight on the last date = %+v", got)
+	}
+	check(got)
+
 	for _, s := range []resources.Schedule{
 		{ID: "a", OpensAt: "09:00", ClosesAt: "17:00"},
 		{ID: "b", OpensAt: "16:00", ClosesAt: "00:00"},

@@ -193,6 +193,9 @@ func (b *legacyBuild) readOhanaLocations(t *table) {
 		}
 		for _, name := range legacyList(t.get(i, "languages")) {
 			lang := legacyLanguage(name)
+			if lang.Name == "" && lang.Code == "" {
+				continue
+			}
 			lang.ID = b.derivedChildID("languages", t.name, l.ID, name)
 			lang.LocationID = l.ID
 			l.Languages = append(l.Languages, lang)
@@ -292,13 +295,16 @@ func (b *legacyBuild) readOhanaServices(t *table) {
 func (b *legacyBuild) ohanaServiceLists(t *table, i int, s *resources.Service) {
 	for _, name := range legacyList(t.get(i, "languages")) {
 		l := legacyLanguage(name)
+		if l.Name == "" && l.Code == "" {
+			continue
+		}
 		l.ID = b.derivedChildID("languages", t.name, s.ID, name)
 		l.ServiceID = s.ID
 		s.Languages = append(s.Languages, l)
 	}
 	for _, k := range legacyList(t.get(i, "keywords")) {
 		term := b.keywordTerm(k)
-		if ohanaHasTerm(s.Attributes, term.ID) {
+		if !b.link(s, term.ID, "keyword", "") {
 			continue
 		}
 		s.Attributes = append(s.Attributes, resources.Attribute{
@@ -327,13 +333,4 @@ func (b *legacyBuild) ohanaServiceLists(t *table, i int, s *resources.Service) {
 	for _, term := range legacyList(t.get(i, "taxonomy_ids")) {
 		b.addServiceTerm(t.source(i), s, "", term, "")
 	}
-}
-
-func ohanaHasTerm(attrs []resources.Attribute, termID string) bool {
-	for _, a := range attrs {
-		if a.TaxonomyTermID == termID {
-			return true
-		}
-	}
-	return false
 }
