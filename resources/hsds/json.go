@@ -470,6 +470,19 @@ func (rs *recordSet) addTerm(src string, t resources.TaxonomyTerm) string {
 	return t.ID
 }
 
+// canonicalize puts the records another reader made (legacy.go's 1.1/2.0
+// reader, ohana.go's) in the canonical form above and checks them again,
+// so that what an import stores exports and reads back the same. d's
+// problems are kept; new ones name source. d's records are changed in place.
+func canonicalize(d *Directory, source string, opts Options) *Directory {
+	rs := newRecordSet()
+	rs.problems = append(rs.problems, d.Problems...)
+	for _, r := range d.Records {
+		rs.add(source, r, false)
+	}
+	return rs.directory(opts)
+}
+
 // directory repairs and validates what was kept and returns it: records in
 // the order they were first met, problems in file order.
 func (rs *recordSet) directory(opts Options) *Directory {
