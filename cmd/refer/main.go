@@ -1,5 +1,5 @@
 // Command refer is the one binary of refer, a community resource matching
-// and referral service: refer serve | import | export | reindex.
+// and referral service: refer serve | import | export | reindex | gen.
 // Flags and wiring only; the work is in the packages.
 package main
 
@@ -36,6 +36,7 @@ commands:
   import  PATH...                                   import HSDS JSON, HSDS datapackages (1.1, 2.0, 3.x; folder or .zip), Ohana CSV folders
   export  --format hsds-json|hsds-csv OUT           write the whole directory as HSDS 3.0
   reindex                                           rebuild the search index from the store
+  gen     --services N [--seed S] OUT               write a synthetic HSDS directory (benchmarks, load tests)
 
 every command takes --data DIR (env REFER_DATA, default ./var)
 `
@@ -57,6 +58,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"import":  runImport,
 		"export":  runExport,
 		"reindex": runReindex,
+		"gen":     runGen,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {
