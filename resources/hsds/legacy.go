@@ -1343,8 +1343,33 @@ func (b *legacyBuild) holiday(src string, closedS, opensS, closesS, startS, endS
 			s.ValidFrom, s.ValidTo = s.ValidTo, s.ValidFrom
 		}
 	}
+	if !closed {
+		legacyNoFalseClosure(&s, &notes, strings.TrimSpace(opensS+closesS) != "")
+	}
 	s.Notes = strings.Join(notes, "\n")
 	return s, bad
+}
+
+// legacyHoursToNotes moves a schedule's hours into its notes, for a
+// schedule whose days could not be kept: hours without days mean every day.
+func legacyHoursToNotes(s *resources.Schedule, notes *[]string) {
+	if s.OpensAt == "" && s.ClosesAt == "" {
+		return
+	}
+	*notes = append(*notes, fmt.Sprintf("Hours: %s–%s", cmp.Or(s.OpensAt, "?"), cmp.Or(s.ClosesAt, "?")))
+	s.OpensAt, s.ClosesAt = "", ""
+}
+
+// legacyNoFalseClosure keeps a schedule that is not a closure from reading
+// as one: a validity window with neither hours nor days means "closed then".
+// When the source gave hours that could not be read, the dates go to the
+// notes instead.
+func legacyNoFalseClosure(s *resources.Schedule, notes *[]string, hadHours bool) {
+	if !hadHours || s.OpensAt != "" || s.ClosesAt != "" || s.ByDay != "" || s.ByMonthDay != "" || s.ValidFrom == "" && s.ValidTo == "" {
+		return
+	}
+	*notes = append(*notes, fmt.Sprintf("Dates: %s to %s", cmp.Or(s.ValidFrom, "?"), cmp.Or(s.ValidTo, "?")))
+	s.ValidFrom, s.ValidTo = "", ""
 }
 
 // weekRow reads a regular-schedule row's hours, reporting what it cannot
@@ -2528,6 +2553,9 @@ func (b *legacyBuild) readSchedules20(t *table) {
 				drop("wkst", v, "is not a day code such as MO")
 			}
 		}
+		// A rule that cannot be kept whole must not be read as another:
+		// hours without their days would read as every day.
+		ruleLost := false
 		byday := strings.ToUpper(strings.ReplaceAll(t.get(i, "byday"), " ", ""))
 		if byday != "" {
 			if _, err := resources.ParseByDay(byday); err == nil {
@@ -2536,6 +2564,7 @@ func (b *legacyBuild) readSchedules20(t *table) {
 				s.ByDay = codes
 			} else {
 				drop("byday", t.get(i, "byday"), "is not a list of day codes such as MO,TU")
+				ruleLost = true
 			}
 		}
 		switch freq := strings.ToUpper(t.get(i, "freq")); freq {
@@ -2548,7 +2577,12 @@ func (b *legacyBuild) readSchedules20(t *table) {
 			}
 		default:
 			drop("freq", t.get(i, "freq"), "is not WEEKLY or MONTHLY, which HSDS 3.0 allows")
+			ruleLost = true
 		}
+		if ruleLost {
+			legacyHoursToNotes(&s, &notes)
+		}
+		legacyNoFalseClosure(&s, &notes, t.get(i, "opens_at")+t.get(i, "closes_at") != "")
 		s.Notes = legacyJoinText("\n", legacyText(t.get(i, "notes")), strings.Join(notes, "\n"))
 		s.ID = b.childID("schedules", t, i, t.get(i, "id"), rep, o.key())
 		for _, part := range legacySplitOvernight(s) {

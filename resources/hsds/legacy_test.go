@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/openreferral/refer/resources"
 )
@@ -365,6 +366,24 @@ func TestLegacyMiami(t *testing.T) {
 	if got := x.services["8092"].Schedules; len(got) != 2 || got[0].OpensAt != "21:00" || got[0].ClosesAt != "00:00" ||
 		got[1].OpensAt != "00:00" || got[1].ClosesAt != "19:00" || got[1].ByDay != "TU,WE,TH,FR,SA" {
 		t.Errorf("service 8092 (9:00pm-7:00pm) schedules = %+v", got)
+	}
+
+	// The open-now rules read them as the source means them.
+	monday := time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC) // a Monday
+	for _, tc := range []struct {
+		svc  string
+		at   time.Time
+		open bool
+	}{
+		{"136", monday, true}, {"136", monday.Add(8 * time.Hour), false}, {"136", monday.AddDate(0, 0, 5), false},
+		{"8092", monday.Add(12 * time.Hour), true},                   // Monday 22:00
+		{"8092", monday.AddDate(0, 0, 1).Add(-7 * time.Hour), true},  // Tuesday 03:00, after midnight
+		{"8092", monday.Add(-7 * time.Hour), false},                  // Monday 03:00: Sunday night was not open
+		{"8092", monday.AddDate(0, 0, 1).Add(10 * time.Hour), false}, // Tuesday 20:00
+	} {
+		if st := resources.OpenAt(x.services[tc.svc].Schedules, tc.at, time.UTC); st.Open != tc.open || !st.Known {
+			t.Errorf("service %s at %s: %+v, want open %v", tc.svc, tc.at.Format("Mon 15:04"), st, tc.open)
+		}
 	}
 
 	// Languages: one per non-blank row (9,364 rows, 7 blank), on services.
@@ -822,6 +841,8 @@ sc1,s1,,,2020-01-01,2020-12-31,,-5,,,MO,WEEKLY,1,"MO,WE",,,,Pantry days,09:00,12
 sc2,,l1,,,,,,,,,DAILY,,,,,,Night shelter,19:00,07:00
 sc3,s2,,,,,,,,,,YEARLY,,,,,,Annual drive,,
 sc4,s2,,,,,,99,,,XX,MONTHLY,,"Monday, Friday",,,,,nine,5pm
+sc5,s2,,,,,,,,,,YEARLY,,,,,,July 4th,10:00,14:00
+sc6,s3,,,2021-07-04,2021-07-04,,,,,,,,,,,,Fireworks,ten,four
 `),
 		"eligibility.csv": file(`
 id,service_id
@@ -918,9 +939,14 @@ func TestLegacy20(t *testing.T) {
 	if sc := l1.Schedules; len(sc) != 2 || sc[0].ByDay != "MO,TU,WE,TH,FR,SA,SU" || sc[0].ClosesAt != "00:00" || sc[1].ClosesAt != "07:00" {
 		t.Errorf("l1 schedules = %+v", l1.Schedules)
 	}
-	if sc := s2.Schedules; len(sc) != 2 || sc[0].Freq != "" || !strings.Contains(sc[0].Notes, "YEARLY") ||
-		sc[1].ByDay != "MO,FR" || sc[1].Timezone != nil || sc[1].WKST != "" || sc[1].OpensAt != "" || sc[1].ClosesAt != "17:00" {
+	if sc := s2.Schedules; len(sc) != 3 || sc[0].Freq != "" || !strings.Contains(sc[0].Notes, "YEARLY") ||
+		sc[1].ByDay != "MO,FR" || sc[1].Timezone != nil || sc[1].WKST != "" || sc[1].OpensAt != "" || sc[1].ClosesAt != "17:00" ||
+		sc[2].OpensAt != "" || sc[2].Freq != "" || !strings.Contains(sc[2].Notes, "Hours: 10:00–14:00") {
 		t.Errorf("s2 schedules = %+v", s2.Schedules)
+	}
+	// A row whose hours cannot be read is not a closure of its dates.
+	if sc := x.services["s3"].Schedules; len(sc) != 1 || sc[0].ValidFrom != "" || !strings.Contains(sc[0].Notes, "Dates: 2021-07-04 to 2021-07-04") {
+		t.Errorf("s3 schedules = %+v", sc)
 	}
 	// The phone has a service_at_location: it lives there, with its
 	// languages, its type mapped and its odd extension in the description.
@@ -1009,6 +1035,7 @@ service_id,weekday,opens_at,closes_at,original_text
 id,service_id,closed,opens_at,closes_at,start_date,end_date
 1,10,true,,,12/25/2019,12/25/2019
 2,10,false,10:00,14:00,12/31/19,1/1/20
+3,10,false,ten,four,7/4/2020,7/4/2020
 `),
 	}
 	d, err := readTabularLegacy(fsys, Options{Centroid: legacyFakeCentroid})
@@ -1036,7 +1063,10 @@ id,service_id,closed,opens_at,closes_at,start_date,end_date
 		t.Errorf("location 22 = %+v", l)
 	}
 	sc := x.services["10"].Schedules
-	if len(sc) != 4 || sc[0].ByDay != "MO,TU" || !strings.Contains(sc[1].Notes, "Day: Funday") || sc[1].OpensAt != "" ||
+	if len(sc) != 5 || sc[4].ValidFrom != "" || sc[4].Description != "Special hours" || !strings.Contains(sc[4].Notes, "Dates: 2020-07-04 to 2020-07-04") {
+		t.Errorf("open holiday with unreadable hours = %+v", sc)
+	}
+	if len(sc) < 4 || sc[0].ByDay != "MO,TU" || !strings.Contains(sc[1].Notes, "Day: Funday") || sc[1].OpensAt != "" ||
 		sc[2].Description != "Closed" || sc[2].ValidFrom != "2019-12-25" ||
 		sc[3].Description != "Special hours" || sc[3].ValidFrom != "2019-12-31" || sc[3].ValidTo != "2020-01-01" || sc[3].OpensAt != "10:00" {
 		t.Errorf("service 10 schedules = %+v", sc)
