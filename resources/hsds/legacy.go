@@ -1380,6 +1380,10 @@ func (b *legacyBuild) weekRow(src string, day int, opensS, closesS, desc string)
 		notes = append(notes, "Unreadable "+v)
 		b.warn(src, "", "", "%s is not a time of day; kept in the schedule's notes", v)
 	}
+	if len(bad) > 0 && desc == "" {
+		// No original text to carry the hours: say them as given.
+		desc = fmt.Sprintf("Hours as given: %s–%s", cmp.Or(strings.TrimSpace(opensS), "?"), cmp.Or(strings.TrimSpace(closesS), "?"))
+	}
 	return legacyDayHours{Day: day, Opens: opens, Closes: closes, Description: desc, Notes: strings.Join(notes, "\n")}
 }
 

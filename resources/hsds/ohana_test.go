@@ -196,7 +196,7 @@ id,location_id,name,status,keywords,languages
 4,77,Nowhere,,,
 5,,No location,,,
 `),
-		"regular_schedules.csv": file("id,location_id,service_id,weekday,opens_at,closes_at\n1,,1,1,08:00,17:00\n2,,1,5,08:00,17:00\n3,10,,7,10:00,14:00\n4,,9,Monday,1,2\n"),
+		"regular_schedules.csv": file("id,location_id,service_id,weekday,opens_at,closes_at\n1,,1,1,08:00,17:00\n2,,1,5,08:00,17:00\n3,10,,7,10:00,14:00\n4,,9,Monday,1,2\n5,10,,2,8:00m,5pm\n"),
 	}
 	d, err := readOhana(fsys, Options{Centroid: legacyFakeCentroid})
 	if err != nil {
@@ -213,7 +213,8 @@ id,location_id,name,status,keywords,languages
 	if s := x.services["1"]; len(s.Attributes) != 1 || len(s.Schedules) != 1 || s.Schedules[0].ByDay != "MO,FR" {
 		t.Errorf("service 1 = %+v", s)
 	}
-	if sc := x.locations["10"].Schedules; len(sc) != 1 || sc[0].ByDay != "SU" {
+	if sc := x.locations["10"].Schedules; len(sc) != 2 || sc[0].ByDay != "TU" || sc[0].OpensAt != "" || sc[0].ClosesAt != "17:00" ||
+		sc[0].Description != "Hours as given: 8:00m–5pm" || sc[1].ByDay != "SU" {
 		t.Errorf("location 10 schedules = %+v", sc)
 	}
 	if l := x.locations["11"]; l.Latitude != nil || len(l.Addresses) != 1 || l.Addresses[0].Country != "US" {
