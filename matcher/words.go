@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -89,16 +90,40 @@ type lexicon struct {
 }
 
 type langLexicon struct {
-	words               map[string][]cue    // stem → cues
-	phrases             map[string][]phrase // first stem → phrases starting with it
-	negAfter, negBefore map[string][][]string
-	negations, breaks   map[string]bool
-	// known are the stems that are never taken for a misspelling: cues,
-	// phrase words, common words.
-	known map[string]bool
-	// fuzzy maps each target stem, and its variants with one or two
-	// letters deleted, to the target stems (symmetric-delete lookup).
+	// stems holds what the lexicon knows about each stem. A stem that is
+	// here (a cue, a phrase word, a common word) is never taken for a
+	// misspelling.
+	stems map[string]*stemInfo
+	// surface maps each word of a cue or phrase, as written in the
+	// lexicon, to its stem: the targets of misspellings.
+	surface map[string]string
+	// fuzzy maps each target word, and its variants with one or two
+	// letters after the first deleted, to the target words
+	// (symmetric-delete lookup).
 	fuzzy map[string][]string
+}
+
+type stemInfo struct {
+	words               []cue    // cues that are this one word
+	phrases             []phrase // phrases that start with this word
+	negAfter, negBefore [][]string
+	negation, breaks    bool
+	// firm has a bit for each need this word is a medium or strong cue of.
+	firm needSet
+}
+
+// needSet is a set of need ids.
+type needSet uint64
+
+const maxNeeds = 64
+
+func (ll *langLexicon) info(stem string) *stemInfo {
+	si := ll.stems[stem]
+	if si == nil {
+		si = &stemInfo{}
+		ll.stems[stem] = si
+	}
+	return si
 }
 
 type cue struct {
@@ -111,6 +136,7 @@ type cue struct {
 type phrase struct {
 	stems []string
 	cues  []cue
+	needs needSet
 }
 
 type lexiconFile struct {
@@ -142,6 +168,9 @@ func parseLexicon(b []byte) (*lexicon, error) {
 		lx.needs = append(lx.needs, code)
 	}
 	slices.Sort(lx.needs)
+	if len(lx.needs) > maxNeeds {
+		return nil, fmt.Errorf("phrasings: more than %d needs", maxNeeds)
+	}
 	lx.umbrella = make([]bool, len(lx.needs))
 	for _, code := range f.Umbrella {
 		i, ok := slices.BinarySearch(lx.needs, code)
@@ -151,9 +180,7 @@ func parseLexicon(b []byte) (*lexicon, error) {
 		lx.umbrella[i] = true
 	}
 	for l := range nLangs {
-		lx.lang[l] = langLexicon{words: map[string][]cue{}, phrases: map[string][]phrase{},
-			negAfter: map[string][][]string{}, negBefore: map[string][][]string{},
-			negations: map[string]bool{}, breaks: map[string]bool{}, known: map[string]bool{}}
+		lx.lang[l] = langLexicon{stems: map[string]*stemInfo{}, surface: map[string]string{}}
 	}
 	langOf := func(name string) (int, error) {
 		i := slices.Index(langNames[:], name)
@@ -162,78 +189,102 @@ func parseLexicon(b []byte) (*lexicon, error) {
 		}
 		return i, nil
 	}
-	for name, lang := range f.Languages {
+	// Build in a fixed order, so that ties always break the same way.
+	for _, name := range slices.Sorted(maps.Keys(f.Languages)) {
+		lang := f.Languages[name]
 		l, err := langOf(name)
 		if err != nil {
 			return nil, err
 		}
 		ll := &lx.lang[l]
-		for _, group := range []struct {
-			list []string
-			into map[string][][]string
-		}{{lang.NegateAfter, ll.negAfter}, {lang.NegateBefore, ll.negBefore}} {
-			for _, s := range group.list {
+		for dir, list := range [][]string{lang.NegateAfter, lang.NegateBefore} {
+			for _, s := range list {
 				stems := stemAll(s, l)
 				if len(stems) == 0 {
 					return nil, fmt.Errorf("phrasings: empty negation %q", s)
 				}
-				group.into[stems[0]] = append(group.into[stems[0]], stems)
 				for _, st := range stems {
-					ll.known[st] = true
+					ll.info(st)
+				}
+				si := ll.info(stems[0])
+				if dir == 0 {
+					si.negAfter = append(si.negAfter, stems)
+				} else {
+					si.negBefore = append(si.negBefore, stems)
 				}
 			}
 		}
-		for _, group := range []struct {
-			list []string
-			into map[string]bool
-		}{{lang.Negations, ll.negations}, {lang.Breaks, ll.breaks}, {lang.Common, ll.known}} {
-			for _, s := range group.list {
+		for kind, list := range [][]string{lang.Negations, lang.Breaks, lang.Common} {
+			for _, s := range list {
 				for _, st := range stemAll(s, l) {
-					group.into[st] = true
-					ll.known[st] = true
+					si := ll.info(st)
+					si.negation = si.negation || kind == 0
+					si.breaks = si.breaks || kind == 1
 				}
 			}
 		}
 	}
+	type seenEntry struct {
+		entry  string
+		weight float64
+	}
+	seen := map[string]seenEntry{}
+	var conflicts []string
 	entry := 0
-	for need, langs := range f.Needs {
-		id, _ := slices.BinarySearch(lx.needs, need)
-		for name, tiers := range langs {
+	for id, need := range lx.needs {
+		langs := f.Needs[need]
+		for _, name := range slices.Sorted(maps.Keys(langs)) {
+			tiers := langs[name]
 			l, err := langOf(name)
 			if err != nil {
 				return nil, err
 			}
 			ll := &lx.lang[l]
-			for tier, list := range tiers {
+			for _, tier := range slices.Sorted(maps.Keys(tiers)) {
 				w, ok := f.Weights[tier]
 				if !ok {
 					return nil, fmt.Errorf("phrasings: %s %s: unknown tier %q", need, name, tier)
 				}
-				for _, s := range list {
+				for _, s := range tiers[tier] {
 					stems := stemAll(s, l)
 					if len(stems) == 0 {
 						return nil, fmt.Errorf("phrasings: %s %s: empty entry %q", need, name, s)
 					}
+					key := name + " " + need + " " + strings.Join(stems, " ")
+					if prev, ok := seen[key]; ok && prev.weight != w {
+						conflicts = append(conflicts, fmt.Sprintf("%s %s: %q and %q", need, name, prev.entry, s))
+					}
+					seen[key] = seenEntry{s, w}
 					c := cue{need: id, weight: w, strong: w >= f.Weights["strong"], entry: entry}
 					entry++
 					for _, st := range stems {
-						ll.known[st] = true
+						ll.info(st)
 					}
+					for _, t := range tokenize(s, nil) {
+						ll.surface[t.text] = stem(t.text, l)
+					}
+					si := ll.info(stems[0])
 					if len(stems) == 1 {
-						ll.words[stems[0]] = addCue(ll.words[stems[0]], c)
+						si.words = addCue(si.words, c)
+						if w > f.Weights["weak"] {
+							si.firm |= 1 << id
+						}
 						continue
 					}
-					ps := ll.phrases[stems[0]]
-					i := slices.IndexFunc(ps, func(p phrase) bool { return slices.Equal(p.stems, stems) })
+					i := slices.IndexFunc(si.phrases, func(p phrase) bool { return slices.Equal(p.stems, stems) })
 					if i < 0 {
-						ps = append(ps, phrase{stems: stems})
-						i = len(ps) - 1
+						si.phrases = append(si.phrases, phrase{stems: stems})
+						i = len(si.phrases) - 1
 					}
-					ps[i].cues = addCue(ps[i].cues, c)
-					ll.phrases[stems[0]] = ps
+					si.phrases[i].cues = addCue(si.phrases[i].cues, c)
+					si.phrases[i].needs |= 1 << id
 				}
 			}
 		}
+	}
+	if len(conflicts) > 0 {
+		slices.Sort(conflicts)
+		return nil, fmt.Errorf("phrasings: entries that are the same after stemming but in different tiers: %s", strings.Join(conflicts, "; "))
 	}
 	for l := range nLangs {
 		lx.lang[l].buildFuzzy()
@@ -265,8 +316,9 @@ func stemAll(s string, l int) []string {
 	return out
 }
 
-// Fuzzy targets are cue and phrase stems of 4 or more letters.
-const minFuzzyTarget = 4
+// Fuzzy targets are cue and phrase words of 5 or more letters: shorter
+// words are one edit away from too many everyday words.
+const minFuzzyTarget = 5
 
 func (ll *langLexicon) buildFuzzy() {
 	ll.fuzzy = map[string][]string{}
@@ -275,23 +327,12 @@ func (ll *langLexicon) buildFuzzy() {
 			ll.fuzzy[k] = append(ll.fuzzy[k], target)
 		}
 	}
-	targets := map[string]bool{}
-	for st := range ll.words {
-		targets[st] = true
-	}
-	for _, ps := range ll.phrases {
-		for _, p := range ps {
-			for _, st := range p.stems {
-				targets[st] = true
-			}
-		}
-	}
-	for t := range targets {
+	for t := range ll.surface {
 		if len(t) < minFuzzyTarget || !isASCII(t) {
 			continue
 		}
 		add(t, t)
-		for i := range len(t) {
+		for i := 1; i < len(t); i++ {
 			d1 := t[:i] + t[i+1:]
 			add(d1, t)
 			for j := i; j < len(d1); j++ {
@@ -304,8 +345,9 @@ func (ll *langLexicon) buildFuzzy() {
 	}
 }
 
-// correct returns the target stem within maxd edits of s, with the same
-// first letter, nearest first and then alphabetical; "" if none.
+// correct returns the stem of the lexicon word within maxd edits of the
+// word s, with the same first letter, nearest first and then alphabetical;
+// "" if none.
 func (ll *langLexicon) correct(s string, maxd int, buf []byte) string {
 	best, bestD := "", maxd+1
 	try := func(k []byte) {
@@ -319,19 +361,22 @@ func (ll *langLexicon) correct(s string, maxd int, buf []byte) string {
 		}
 	}
 	try([]byte(s))
-	for i := range len(s) {
+	for i := 1; i < len(s); i++ {
 		buf = append(append(buf[:0], s[:i]...), s[i+1:]...)
 		try(buf)
 		if maxd < 2 {
 			continue
 		}
 		d1 := string(buf)
-		for j := i; j < len(d1); j++ {
+		for j := max(i, 1); j < len(d1); j++ {
 			buf = append(append(buf[:0], d1[:j]...), d1[j+1:]...)
 			try(buf)
 		}
 	}
-	return best
+	if best == "" {
+		return ""
+	}
+	return ll.surface[best]
 }
 
 // osaDistance is the optimal string alignment distance (insertions,
@@ -377,9 +422,13 @@ type token struct {
 	start, end int    // byte offsets in the original text
 	brk        bool   // a clause break (punctuation) comes before it
 	stem       [nLangs]string
+	info       [nLangs]*stemInfo
 	fuzzy      bool // stem was corrected from a misspelling
 	used       bool // part of a matched phrase
 	negated    bool
+	breaks     bool    // a word such as "but" that ends a clause
+	negation   bool    // a word such as "not" or "no"
+	firm       needSet // needs this word is a medium or strong cue of
 }
 
 // tokenize splits s into lower-case, accent-free words of letters and
@@ -511,7 +560,9 @@ func stemEN(w string) string {
 			break
 		}
 	}
-	if n := len(w); n >= 4 && (w[n-1] == 'e' || w[n-1] == 'y') {
+	// A final e goes only from a stem that stays 4 letters long, so "cane"
+	// is not "can"; a final y goes as "ies" does ("baby", "babies").
+	if n := len(w); (n >= 5 && w[n-1] == 'e') || (n >= 4 && w[n-1] == 'y') {
 		w = w[:n-1]
 	}
 	return w
@@ -538,8 +589,15 @@ func stemES(w string) string {
 		w = w[:n-1]
 	}
 	for _, suf := range esSuffixes {
-		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {
-			return w[:len(w)-len(suf)]
+		if strings.HasSuffix(w, suf) {
+			if len(w)-len(suf) >= 4 {
+				return w[:len(w)-len(suf)]
+			}
+			if suf == "iendo" || suf == "ando" {
+				// A short gerund keeps its ending: "viviendo" is not
+				// "vivienda".
+				return w
+			}
 		}
 	}
 	return w
@@ -582,18 +640,25 @@ func (lx *lexicon) match(text string) []needFound {
 		known := false
 		for l := range nLangs {
 			t.stem[l] = stem(t.text, l)
-			known = known || lx.lang[l].known[t.stem[l]]
+			t.info[l] = lx.lang[l].stems[t.stem[l]]
+			known = known || t.info[l] != nil
 		}
-		if known || len(t.text) < fuzzyLen1 || !isASCII(t.text) {
-			continue
-		}
-		maxd := 1
-		if len(t.text) >= fuzzyLen2 {
-			maxd = 2
+		if !known && len(t.text) >= fuzzyLen1 && isASCII(t.text) {
+			maxd := 1
+			if len(t.text) >= fuzzyLen2 {
+				maxd = 2
+			}
+			for l := range nLangs {
+				if c := lx.lang[l].correct(t.text, maxd, buf); c != "" {
+					t.stem[l], t.info[l], t.fuzzy = c, lx.lang[l].stems[c], true
+				}
+			}
 		}
 		for l := range nLangs {
-			if c := lx.lang[l].correct(t.stem[l], maxd, buf); c != "" {
-				t.stem[l], t.fuzzy = c, true
+			if si := t.info[l]; si != nil {
+				t.breaks = t.breaks || si.breaks
+				t.negation = t.negation || si.negation
+				t.firm |= si.firm
 			}
 		}
 	}
@@ -601,10 +666,12 @@ func (lx *lexicon) match(text string) []needFound {
 
 	var hits []hit
 	for l := range nLangs {
-		ll := &lx.lang[l]
 		for i := range toks {
-			for _, p := range ll.phrases[toks[i].stem[l]] {
-				end, ok := matchPhrase(toks, i, p.stems, l, lx)
+			if toks[i].info[l] == nil {
+				continue
+			}
+			for _, p := range toks[i].info[l].phrases {
+				end, ok := matchPhrase(toks, i, p, l)
 				if !ok || toks[i].negated {
 					continue
 				}
@@ -632,7 +699,10 @@ func (lx *lexicon) match(text string) []needFound {
 			continue
 		}
 		for l := range nLangs {
-			for _, c := range lx.lang[l].words[t.stem[l]] {
+			if t.info[l] == nil {
+				continue
+			}
+			for _, c := range t.info[l].words {
 				hits = append(hits, lx.hit(c, i, i, t.fuzzy))
 			}
 		}
@@ -644,7 +714,8 @@ func (lx *lexicon) match(text string) []needFound {
 	// Per need: heaviest hits first; a hit counts if its entry has not
 	// counted yet and its words are not already claimed for that need.
 	slices.SortStableFunc(hits, func(a, b hit) int {
-		return cmp.Or(cmp.Compare(a.need, b.need), cmp.Compare(b.weight, a.weight), cmp.Compare(a.from, b.from))
+		return cmp.Or(cmp.Compare(a.need, b.need), cmp.Compare(b.weight, a.weight), cmp.Compare(a.from, b.from),
+			cmp.Compare(b.to, a.to), cmp.Compare(a.entry, b.entry))
 	})
 	var found []needFound
 	specific := false
@@ -705,19 +776,23 @@ func (lx *lexicon) hit(c cue, from, to int, fuzzy bool) hit {
 	return hit{need: c.need, weight: w, strong: c.strong && w >= lx.threshold, entry: c.entry, from: from, to: to}
 }
 
-// matchPhrase matches stems starting at token i, allowing up to phraseGap
-// other words between two phrase words but no clause break, and returns
-// the index of the last token.
-func matchPhrase(toks []token, i int, stems []string, l int, lx *lexicon) (int, bool) {
+// matchPhrase matches p starting at token i, allowing up to phraseGap
+// other words between two phrase words, and returns the index of the last
+// token. A gap does not cross a clause break, nor a word that is a firm cue
+// of another need: "need a shelter bed" is not "need a bed".
+func matchPhrase(toks []token, i int, p phrase, l int) (int, bool) {
 	k := i
-	for _, st := range stems[1:] {
+	for _, st := range p.stems[1:] {
 		next := -1
 		for g := k + 1; g < len(toks) && g <= k+1+phraseGap; g++ {
-			if toks[g].brk || lx.isBreak(toks[g]) {
+			if toks[g].brk || toks[g].breaks {
 				break
 			}
 			if toks[g].stem[l] == st {
 				next = g
+				break
+			}
+			if toks[g].firm&^p.needs != 0 {
 				break
 			}
 		}
@@ -729,24 +804,6 @@ func matchPhrase(toks []token, i int, stems []string, l int, lx *lexicon) (int, 
 	return k, true
 }
 
-func (lx *lexicon) isBreak(t token) bool {
-	for l := range nLangs {
-		if lx.lang[l].breaks[t.stem[l]] {
-			return true
-		}
-	}
-	return false
-}
-
-func (lx *lexicon) isNegation(t token) bool {
-	for l := range nLangs {
-		if lx.lang[l].negations[t.stem[l]] {
-			return true
-		}
-	}
-	return false
-}
-
 // negate marks the words that negating phrases cancel: "not worried about
 // rent" cancels rent, "food is fine" cancels food, up to a clause break. A
 // negating phrase right after a negation ("don't have enough") is not one.
@@ -754,13 +811,15 @@ func (lx *lexicon) isNegation(t token) bool {
 // worried" is not a cue of stress.
 func (lx *lexicon) negate(toks []token) {
 	for l := range nLangs {
-		ll := &lx.lang[l]
-		sets := [2]map[string][][]string{ll.negAfter, ll.negBefore}
 		for i := range toks {
-			for dir, set := range sets {
-				for _, stems := range set[toks[i].stem[l]] {
+			si := toks[i].info[l]
+			if si == nil {
+				continue
+			}
+			for dir, set := range [2][][]string{si.negAfter, si.negBefore} {
+				for _, stems := range set {
 					end, ok := matchExact(toks, i, stems, l)
-					if !ok || (i > 0 && !toks[i].brk && lx.isNegation(toks[i-1])) {
+					if !ok || (i > 0 && !toks[i].brk && toks[i-1].negation) {
 						continue
 					}
 					for k := i; k <= end; k++ {
@@ -768,14 +827,14 @@ func (lx *lexicon) negate(toks []token) {
 					}
 					if dir == 0 {
 						for k := end + 1; k < len(toks) && k <= end+negationReach; k++ {
-							if toks[k].brk || lx.isBreak(toks[k]) {
+							if toks[k].brk || toks[k].breaks {
 								break
 							}
 							toks[k].negated = true
 						}
 					} else {
 						for k := i - 1; k >= 0 && k >= i-negationReach; k-- {
-							if toks[k+1].brk || lx.isBreak(toks[k]) {
+							if toks[k+1].brk || toks[k].breaks {
 								break
 							}
 							toks[k].negated = true
