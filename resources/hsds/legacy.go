@@ -1289,7 +1289,7 @@ func legacyMonthDay(md string) string {
 // end dates) into schedules. Closed days say "Closed"; days with hours say
 // "Special hours". Dates in year 1 (Ohana's yearly holidays) go into the
 // description ("every year on January 1"), not valid_from/valid_to.
-func (b *legacyBuild) holiday(src string, closedS, opensS, closesS, startS, endS string) (resources.Schedule, []string) {
+func (b *legacyBuild) holiday(src string, closedS, opensS, closesS, startS, endS string) resources.Schedule {
 	var s resources.Schedule
 	var notes []string
 	opens, closes, hnotes, bad := legacyHours(opensS, closesS)
@@ -1347,7 +1347,7 @@ func (b *legacyBuild) holiday(src string, closedS, opensS, closesS, startS, endS
 		legacyNoFalseClosure(&s, &notes, strings.TrimSpace(opensS+closesS) != "")
 	}
 	s.Notes = strings.Join(notes, "\n")
-	return s, bad
+	return s
 }
 
 // legacyHoursToNotes moves a schedule's hours into its notes, for a
@@ -2475,7 +2475,7 @@ func (b *legacyBuild) readHolidaySchedules(t *table) {
 		if !ok {
 			continue
 		}
-		s, _ := b.holiday(t.source(i), t.get(i, "closed"), t.get(i, "opens_at"), t.get(i, "closes_at"),
+		s := b.holiday(t.source(i), t.get(i, "closed"), t.get(i, "opens_at"), t.get(i, "closes_at"),
 			t.get(i, "start_date"), t.get(i, "end_date"))
 		s.ID = b.childID("schedules", t, i, "", nil, o.key()+"\x00"+t.get(i, "id"))
 		for _, part := range legacySplitOvernight(s) {
