@@ -53,7 +53,6 @@ func parseTable(name string, b []byte) (*table, error) {
 		t.header[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	for {
-		line, _ := r.FieldPos(0)
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -61,6 +60,7 @@ func parseTable(name string, b []byte) (*table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := r.FieldPos(0) // the line the record just read starts on
 		if blank(rec) {
 			continue
 		}
@@ -89,7 +89,7 @@ func (t *table) has(col string) bool {
 // cell is missing.
 func (t *table) get(i int, col string) string {
 	j, ok := t.header[col]
-	if !ok || j >= len(t.rows[i]) {
+	if !ok || i < 0 || i >= len(t.rows) || j >= len(t.rows[i]) {
 		return ""
 	}
 	return strings.TrimSpace(t.rows[i][j])
