@@ -28,6 +28,8 @@ var tricky = []string{
 	"plain", "comma, inside", `a "quoted" word`, "two\nlines", "windows\r\nline", "tab\there",
 	"ünïcödé – “quotes” 中文", "=1+2", "trailing backslash \\", "", "'single'", "emoji 🍲",
 	`"`, ",", "\n\nblank lines\n\n", "  padded  ", "<b>html & stuff</b>", "null", "0012",
+	"lone\rreturn", "ends in return\r", "\r\n", "nul\x00byte", "mid\ufeffbom", "\u00a0nbsp\u00a0", "bad utf8 \xff\xfe",
+	"line\u2028separator", "\"quoted start", "x\"", "\\N",
 }
 
 type gen struct {
@@ -74,7 +76,7 @@ func (g *gen) num(lo, hi float64) *float64 {
 func (g *gen) tracked() resources.Tracked {
 	var t resources.Tracked
 	if g.maybe() {
-		tm := time.Unix(g.r.Int64N(2e9), g.r.Int64N(1e9)).UTC()
+		tm := time.Unix(g.r.Int64N(2e9), g.r.Int64N(1e9)).In(time.FixedZone("", 3600*(g.r.IntN(27)-12)))
 		t.LastModified = &tm
 	}
 	if g.maybe() {

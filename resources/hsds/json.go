@@ -75,7 +75,7 @@ import (
 // The canonical form. Both readers give records in it, so that a directory
 // written as JSON or CSV and read back is the same, field for field:
 //   - strings have no surrounding space, "\r\n" is "\n", invalid UTF-8 is
-//     replaced; empty lists are nil;
+//     replaced; empty lists are nil; last_modified is in UTC;
 //   - children at every level (phones, a contact's phones, a phone's
 //     languages, attributes, metadata, …) are sorted by id, one per id per
 //     owner: a second copy is dropped (with a warning when it differs);
@@ -133,6 +133,10 @@ func (rs *recordSet) reject(src string, kind resources.Kind, id, format string, 
 func (rs *recordSet) add(src string, r resources.Record, inferredOrg bool) {
 	v := reflect.ValueOf(r)
 	tidy(v)
+	if t := resources.TrackedOf(r); t.LastModified != nil {
+		u := t.LastModified.UTC()
+		t.LastModified = &u
+	}
 	ht := tableByKind[r.Kind()]
 	rs.canonKids(src, v.Elem(), ht, ownerRef{ht.name, r.RecordID()})
 	k := recordKey{r.Kind(), r.RecordID()}

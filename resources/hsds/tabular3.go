@@ -21,6 +21,8 @@ package hsds
 //     phone's attributes) go into every copy of that child.
 //   - A cell that should be a number or a time and is not one rejects its
 //     row, naming the column.
+//   - A Problem about a child row has the HSDS table name as its Kind
+//     ("phone"), not one of the stored kinds.
 //
 // Reading and writing are driven by the tables below and by reflection over
 // the resources types, so a field added to a type is read and written
