@@ -2,8 +2,6 @@ package index
 
 import (
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -12,8 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
 
 // Field names in the Bleve index.
@@ -23,7 +19,6 @@ const (
 	fieldEligibility  = "eligibility"
 	fieldKeywords     = "keywords"
 	fieldOrganization = "organization"
-	fieldArea         = "area"
 	fieldServiceID    = "service_id"
 	// fieldWords holds names, keywords and description unstemmed, for
 	// fuzzy matching of misspellings ("electrik"), which stems defeat.
@@ -36,15 +31,14 @@ var seqKey = []byte("refer_store_seq")
 
 // mappingVersion changes whenever the mapping does, so an index built with
 // an older mapping is rebuilt rather than misread.
-const mappingVersion = "2"
+const mappingVersion = "3"
 
 var mappingKey = []byte("refer_mapping_version")
 
 // newMapping builds the Bleve mapping in code, dynamic mapping off: text
-// fields with English analysis (stemming, stop words), the service area as
-// a geoshape_v2 (point-in-polygon at 0.2 ms where the classic geoshape
-// takes 34 ms on 10k areas; tech.md 1.2), and the service id as a keyword
-// so a service's documents can be found.
+// fields with English analysis (stemming, stop words), an unstemmed copy for
+// fuzzy matching, and the service id as a keyword so a service's documents
+// can be found. Places and service areas live in the catalog (areas.go).
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
@@ -68,7 +62,6 @@ func newMapping() mapping.IndexMapping {
 	kw.Store = true // read back when a replay meets a deleted site
 	kw.IncludeInAll = false
 	doc.AddFieldMappingsAt(fieldServiceID, kw)
-	doc.AddFieldMappingsAt(fieldArea, mapping.NewGeoShapeV2FieldMapping())
 	m.DefaultMapping = doc
 	m.DefaultType = "_default"
 	return m
@@ -86,41 +79,7 @@ func bleveDoc(d *Document) map[string]any {
 		fieldServiceID:    d.ServiceID,
 		fieldWords:        d.Name + " " + d.Keywords + " " + d.Description,
 	}
-	if shape := areaShape(d.Areas); shape != nil {
-		m[fieldArea] = shape
-	}
 	return m
-}
-
-// areaShape turns service areas into the map form Bleve reads: GeoJSON
-// through encoding/json, so coordinates are []any. Outer rings are already
-// counter-clockwise (resources normalizes them).
-func areaShape(areas []orb.Geometry) map[string]any {
-	var mp orb.MultiPolygon
-	for _, g := range areas {
-		switch g := g.(type) {
-		case orb.Polygon:
-			mp = append(mp, g)
-		case orb.MultiPolygon:
-			mp = append(mp, g...)
-		}
-	}
-	if len(mp) == 0 {
-		return nil
-	}
-	var g orb.Geometry = mp
-	if len(mp) == 1 {
-		g = mp[0]
-	}
-	b, err := json.Marshal(geojson.NewGeometry(g))
-	if err != nil {
-		return nil
-	}
-	var shape map[string]any
-	if json.Unmarshal(b, &shape) != nil {
-		return nil
-	}
-	return shape
 }
 
 // openBleve opens the index at dir, or creates it when createIfMissing.
@@ -219,14 +178,4 @@ func analyzeWords(q string) []queryWord {
 		out = append(out, queryWord{word, string(stems[0].Term)})
 	}
 	return out
-}
-
-// areaQuery finds documents whose service area contains the point.
-func areaQuery(p orb.Point) (query.Query, error) {
-	q, err := query.NewGeoShapeV2Query([][][][]float64{{{{p.Lon(), p.Lat()}}}}, "point", "contains")
-	if err != nil {
-		return nil, fmt.Errorf("area query: %w", err)
-	}
-	q.SetField(fieldArea)
-	return q, nil
 }

@@ -12,6 +12,7 @@ type catalog struct {
 	docs      map[string]*Document
 	byService map[string][]string
 	points    *quadtree.Quadtree
+	areas     *areaGrid
 }
 
 // placed lets a document sit in the quadtree.
@@ -26,6 +27,7 @@ func newCatalog() *catalog {
 		docs:      map[string]*Document{},
 		byService: map[string][]string{},
 		points:    quadtree.New(world),
+		areas:     newAreaGrid(),
 	}
 }
 
@@ -40,6 +42,7 @@ func (c *catalog) add(d *Document) {
 		// Validation keeps points inside the world; Add fails only outside.
 		_ = c.points.Add(placed{d})
 	}
+	c.areas.add(d)
 }
 
 // remove takes a document out; it does nothing for an unknown id.
@@ -64,6 +67,7 @@ func (c *catalog) remove(id string) {
 	if d.HasPoint {
 		c.points.Remove(placed{d}, func(p orb.Pointer) bool { return p.(placed).d == d })
 	}
+	c.areas.remove(d)
 }
 
 // removeService takes out every document of a service and returns their ids.

@@ -82,10 +82,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	var served map[string]bool
 	if q.Near != nil {
-		var err error
-		if served, err = ix.servedAt(ctx, *q.Near); err != nil {
-			return nil, err
-		}
+		served = ix.cat.areas.containing(*q.Near)
 	}
 	at := q.At
 	if at.IsZero() {
@@ -255,26 +252,6 @@ func (ix *Index) textScores(ctx context.Context, text string) (map[string]float6
 	out := make(map[string]float64, len(res.Hits))
 	for _, h := range res.Hits {
 		out[h.ID] = math.Round(h.Score*1000) / 1000
-	}
-	return out, nil
-}
-
-// servedAt returns the documents whose service area holds the point. The
-// caller holds ix.mu.
-func (ix *Index) servedAt(ctx context.Context, p orb.Point) (map[string]bool, error) {
-	q, err := areaQuery(p)
-	if err != nil {
-		return nil, err
-	}
-	req := bleve.NewSearchRequestOptions(q, maxTextHits, 0, false)
-	req.SortBy([]string{"_id"})
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	out := make(map[string]bool, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = true
 	}
 	return out, nil
 }

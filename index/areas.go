@@ -1,0 +1,125 @@
+package index
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Service areas are answered in memory: which areas hold a client's point?
+// Bleve's geoshape_v2 panics on an index whose segments hold no shapes
+// (v2.6.3: IndexSnapshotGeoShapeV2Reader.Size reads nil postings) and the
+// classic geoshape takes tens of milliseconds per query at 10k areas
+// (BenchmarkAreaContains has the figures), while a grid of bounding boxes
+// and orb's planar containment answer in microseconds.
+
+// areaCell is the grid's cell size in degrees (about 110 km of latitude):
+// county-sized areas touch a handful of cells.
+const areaCell = 1.0
+
+type cellKey struct{ x, y int }
+
+type areaEntry struct {
+	d     *Document
+	shape orb.Geometry
+	bound orb.Bound
+}
+
+// areaGrid indexes documents' service areas by the grid cells their
+// bounding boxes cover.
+type areaGrid struct {
+	cells map[cellKey][]*areaEntry
+	// wide holds areas too large for the grid (a state, a country), which
+	// every query checks.
+	wide []*areaEntry
+	byDoc map[string][]*areaEntry
+}
+
+// maxCells is the most cells an area may cover before it is kept in wide.
+const maxCells = 64
+
+func newAreaGrid() *areaGrid {
+	return &areaGrid{cells: map[cellKey][]*areaEntry{}, byDoc: map[string][]*areaEntry{}}
+}
+
+func cellOf(p orb.Point) cellKey {
+	return cellKey{int(math.Floor(p[0] / areaCell)), int(math.Floor(p[1] / areaCell))}
+}
+
+func (g *areaGrid) add(d *Document) {
+	for _, shape := range d.Areas {
+		e := &areaEntry{d: d, shape: shape, bound: shape.Bound()}
+		g.byDoc[d.ID] = append(g.byDoc[d.ID], e)
+		lo, hi := cellOf(e.bound.Min), cellOf(e.bound.Max)
+		if (hi.x-lo.x+1)*(hi.y-lo.y+1) > maxCells {
+			g.wide = append(g.wide, e)
+			continue
+		}
+		for x := lo.x; x <= hi.x; x++ {
+			for y := lo.y; y <= hi.y; y++ {
+				k := cellKey{x, y}
+				g.cells[k] = append(g.cells[k], e)
+			}
+		}
+	}
+}
+
+func (g *areaGrid) remove(d *Document) {
+	entries := g.byDoc[d.ID]
+	if len(entries) == 0 {
+		return
+	}
+	delete(g.byDoc, d.ID)
+	drop := func(list []*areaEntry) []*areaEntry {
+		out := list[:0]
+		for _, e := range list {
+			if e.d != d {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	g.wide = drop(g.wide)
+	for _, e := range entries {
+		lo, hi := cellOf(e.bound.Min), cellOf(e.bound.Max)
+		for x := lo.x; x <= hi.x; x++ {
+			for y := lo.y; y <= hi.y; y++ {
+				k := cellKey{x, y}
+				if rest := drop(g.cells[k]); len(rest) > 0 {
+					g.cells[k] = rest
+				} else {
+					delete(g.cells, k)
+				}
+			}
+		}
+	}
+}
+
+// containing returns the documents whose service area holds p.
+func (g *areaGrid) containing(p orb.Point) map[string]bool {
+	out := map[string]bool{}
+	check := func(list []*areaEntry) {
+		for _, e := range list {
+			if out[e.d.ID] || !e.bound.Contains(p) {
+				continue
+			}
+			if contains(e.shape, p) {
+				out[e.d.ID] = true
+			}
+		}
+	}
+	check(g.cells[cellOf(p)])
+	check(g.wide)
+	return out
+}
+
+func contains(g orb.Geometry, p orb.Point) bool {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return planar.PolygonContains(g, p)
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(g, p)
+	}
+	return false
+}

@@ -1,0 +1,134 @@
+package index_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/openreferral/refer/data"
+	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/matcher"
+	"github.com/openreferral/refer/resources/bolt"
+	"github.com/openreferral/refer/resources/hsds"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// openMiami imports the Miami 211 export into a new store and indexes it.
+func openMiami(tb testing.TB) *index.Index {
+	tb.Helper()
+	src := filepath.Join("..", "..", "shared", "data", "miami-211-hsds-1.1", "datapackage-1566177582")
+	if _, err := os.Stat(src); err != nil {
+		tb.Skipf("../shared/data not present (%v)", err)
+	}
+	dir := tb.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	d, err := hsds.Read(src, hsds.Options{Centroid: data.Centroid})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := hsds.Load(ctx, db, d); err != nil {
+		tb.Fatal(err)
+	}
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+type goldenHit struct {
+	ID         string   `json:"id"`
+	DistanceKm *float64 `json:"distance_km,omitempty"`
+	Open       bool     `json:"open,omitempty"`
+	Score      float64  `json:"score,omitempty"`
+}
+
+type goldenResult struct {
+	Total int         `json:"total"`
+	Hits  []goldenHit `json:"hits"`
+}
+
+// TestMiamiGolden runs case-manager searches over the real Miami directory
+// and compares the first hits, in order, with testdata/golden. Only ids and
+// figures are kept there: the data's licence forbids copying its text.
+// Refresh with: go test ./index -run MiamiGolden -update
+func TestMiamiGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the whole Miami directory")
+	}
+	ix := openMiami(t)
+	littleHavana := orb.Point{-80.2196, 25.7654} // 33135
+	homestead := orb.Point{-80.4776, 25.4687}
+	fridayNoon := time.Date(2019, 7, 26, 12, 0, 0, 0, time.FixedZone("EDT", -4*3600))
+	queries := map[string]index.Query{
+		"food-near-little-havana":      {Needs: []string{"food-insecurity"}, Near: &littleHavana, RadiusKm: 5},
+		"food-pantry-prefix":           {Taxonomy: []string{"BD-1800.2000"}, Near: &littleHavana, RadiusKm: 25, Sort: index.SortDistance},
+		"words-food-pantry":            {Text: "food pantry", Near: &littleHavana, RadiusKm: 25},
+		"words-eviction-spanish":       {Text: "eviction", Language: "Spanish"},
+		"shelter-homestead":            {Needs: []string{"homelessness"}, Near: &homestead, RadiusKm: 25},
+		"utility-open-friday-noon":     {Needs: []string{"utility-insecurity"}, Near: &littleHavana, RadiusKm: 25, OpenNow: true, At: fridayNoon},
+		"mental-health-creole-by-name": {Needs: []string{"mental-health"}, Language: "Creole", Sort: index.SortName},
+		"misspelled-counseling":        {Text: "counceling for depresion", Near: &littleHavana, RadiusKm: 10},
+	}
+	for name, q := range queries {
+		q.PerPage = 10
+		if q.At.IsZero() {
+			q.At = fridayNoon
+		}
+		res, err := ix.Search(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := goldenResult{Total: res.Total, Hits: []goldenHit{}}
+		for _, h := range res.Hits {
+			got.Hits = append(got.Hits, goldenHit{ID: h.Doc.ID, DistanceKm: h.DistanceKm, Open: h.Open.Open, Score: h.Score})
+		}
+		if got.Total == 0 {
+			t.Errorf("%s: no hits; a golden test of nothing proves nothing", name)
+		}
+		compareGolden(t, name, got)
+	}
+}
+
+func compareGolden(t *testing.T, name string, got any) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".json")
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, '\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%s: %v (run with -update to create it)", name, err)
+	}
+	if string(want) != string(b) {
+		t.Errorf("%s differs from %s:\n got: %s\nwant: %s", name, path, b, want)
+	}
+}
+
