@@ -101,6 +101,8 @@ type langLexicon struct {
 	// letters after the first deleted, to the target words
 	// (symmetric-delete lookup).
 	fuzzy map[string][]string
+	// longest is the length of the longest target word.
+	longest int
 }
 
 type stemInfo struct {
@@ -331,6 +333,7 @@ func (ll *langLexicon) buildFuzzy() {
 		if len(t) < minFuzzyTarget || !isASCII(t) {
 			continue
 		}
+		ll.longest = max(ll.longest, len(t))
 		add(t, t)
 		for i := 1; i < len(t); i++ {
 			d1 := t[:i] + t[i+1:]
@@ -349,6 +352,9 @@ func (ll *langLexicon) buildFuzzy() {
 // word s, with the same first letter, nearest first and then alphabetical;
 // "" if none.
 func (ll *langLexicon) correct(s string, maxd int, buf []byte) string {
+	if len(s) > ll.longest+maxd {
+		return "" // nothing is near, and the variants would cost n³
+	}
 	best, bestD := "", maxd+1
 	try := func(k []byte) {
 		for _, t := range ll.fuzzy[string(k)] {
@@ -664,33 +670,59 @@ func (lx *lexicon) match(text string) []needFound {
 	}
 	lx.negate(toks)
 
-	var hits []hit
+	// Phrases first. Where two overlap on a word, a phrase whose words are
+	// next to each other beats one that skipped words to reach it, and then
+	// the longer wins: "high school equivalency" is not "get (my) high".
+	type phraseMatch struct {
+		p    *phrase
+		at   []int // the phrase's own words; a gap's words are not its own
+		rank int
+	}
+	var pms []phraseMatch
 	for l := range nLangs {
 		for i := range toks {
-			if toks[i].info[l] == nil {
+			if toks[i].info[l] == nil || toks[i].negated {
 				continue
 			}
-			for _, p := range toks[i].info[l].phrases {
-				end, ok := matchPhrase(toks, i, p, l)
-				if !ok || toks[i].negated {
+			for j := range toks[i].info[l].phrases {
+				p := &toks[i].info[l].phrases[j]
+				end, ok := matchPhrase(toks, i, *p, l)
+				if !ok {
 					continue
 				}
-				fuzzy := false
-				for k := i; k <= end; k++ {
-					fuzzy = fuzzy || toks[k].fuzzy
-				}
-				for _, c := range p.cues {
-					hits = append(hits, lx.hit(c, i, end, fuzzy))
-				}
-				// Mark only the phrase's own words, not the gap between.
-				toks[i].used = true
-				k := i
-				for _, st := range p.stems[1:] {
-					for k++; toks[k].stem[l] != st; k++ {
+				at := make([]int, 0, len(p.stems))
+				at = append(at, i)
+				for k, st := i, 1; st < len(p.stems); st++ {
+					for k++; toks[k].stem[l] != p.stems[st]; k++ {
 					}
-					toks[k].used = true
+					at = append(at, k)
 				}
+				rank := len(at)
+				if end-i+1 == len(at) {
+					rank += 100
+				}
+				pms = append(pms, phraseMatch{p, at, rank})
 			}
+		}
+	}
+	slices.SortStableFunc(pms, func(a, b phraseMatch) int { return cmp.Compare(b.rank, a.rank) })
+	var best []int // per token, the rank of the phrase that holds it
+	if len(pms) > 0 {
+		best = make([]int, len(toks))
+	}
+	var hits []hit
+	for _, m := range pms {
+		if slices.ContainsFunc(m.at, func(k int) bool { return best[k] > m.rank }) {
+			continue
+		}
+		fuzzy := false
+		for _, k := range m.at {
+			best[k] = m.rank
+			toks[k].used = true
+			fuzzy = fuzzy || toks[k].fuzzy
+		}
+		for _, c := range m.p.cues {
+			hits = append(hits, lx.hit(c, m.at[0], m.at[len(m.at)-1], fuzzy))
 		}
 	}
 	for i := range toks {
