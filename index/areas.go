@@ -32,7 +32,7 @@ type areaGrid struct {
 	cells map[cellKey][]*areaEntry
 	// wide holds areas too large for the grid (a state, a country), which
 	// every query checks.
-	wide []*areaEntry
+	wide  []*areaEntry
 	byDoc map[string][]*areaEntry
 }
 

@@ -16,8 +16,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/openreferral/refer/data"
 	"github.com/openreferral/refer/gen"
 	"github.com/openreferral/refer/index"
@@ -25,6 +23,8 @@ import (
 	"github.com/openreferral/refer/resources"
 	"github.com/openreferral/refer/resources/bolt"
 	"github.com/openreferral/refer/resources/hsds"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // generated holds one generated, stored and indexed directory per size,

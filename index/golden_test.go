@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/openreferral/refer/data"
 	"github.com/openreferral/refer/index"
 	"github.com/openreferral/refer/matcher"
 	"github.com/openreferral/refer/resources/bolt"
 	"github.com/openreferral/refer/resources/hsds"
+	"github.com/paulmach/orb"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -131,4 +131,3 @@ func compareGolden(t *testing.T, name string, got any) {
 		t.Errorf("%s differs from %s:\n got: %s\nwant: %s", name, path, b, want)
 	}
 }
-
