@@ -271,12 +271,15 @@ type Store interface {
 
 	// Create stores a new record. EINVALID if it fails validation or
 	// points at a record that does not exist; ECONFLICT if the id is taken.
-	// The stored record, with its version, is returned.
+	// The stored record, with its version, is returned. Its last_modified
+	// is the time of the write, whatever r says: an edit is a change in
+	// this directory (only PutBatch keeps a source's own value).
 	Create(ctx context.Context, r Record) (Record, error)
 
-	// Update replaces a record. With ifVersion > 0 the write happens only
-	// if the stored version is still ifVersion (else ECONFLICT). ENOTFOUND
-	// if there is no such record; EINVALID as for Create.
+	// Update replaces a record, stamping last_modified as Create does.
+	// With ifVersion > 0 the write happens only if the stored version is
+	// still ifVersion (else ECONFLICT). ENOTFOUND if there is no such
+	// record; EINVALID as for Create.
 	Update(ctx context.Context, r Record, ifVersion uint64) (Record, error)
 
 	// Delete removes a record, with ifVersion as for Update. ECONFLICT if
@@ -294,11 +297,29 @@ type Store interface {
 	// that is invalid or points at nothing is rejected, not fatal.
 	PutBatch(ctx context.Context, rs []Record) (BatchResult, error)
 
+	// Transact runs fn in one write transaction: everything fn writes
+	// commits together, or nothing does when fn returns an error (which
+	// Transact returns). Writers wait for each other, so fn must be quick
+	// and must not keep tx.
+	Transact(ctx context.Context, fn func(tx Tx) error) error
+
 	// Changes returns up to limit change-log entries after seq, in order.
 	Changes(ctx context.Context, after uint64, limit int) ([]Change, error)
 
 	// LastSeq returns the sequence number of the newest change (0 if none).
 	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// Tx reads and writes inside one transaction of the store: its reads see
+// its own writes. Its methods behave as the Store's of the same name.
+// Every write made through a Store or a Tx records in the audit trail the
+// Actor of the context given (see WithActor).
+type Tx interface {
+	Get(k Kind, id string) (Record, error)
+	List(k Kind, opts ListOptions) ([]Record, error)
+	Create(r Record) (Record, error)
+	Update(r Record, ifVersion uint64) (Record, error)
+	Delete(k Kind, id string, ifVersion uint64) error
 }
 
 // Get returns the record of type T with that id; ENOTFOUND if none.
