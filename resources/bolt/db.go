@@ -41,9 +41,12 @@ func WithClock(now func() time.Time) Option {
 }
 
 var (
-	bucketRefs = []byte("refs")
-	bucketLog  = []byte("log")
-	bucketMeta = []byte("meta")
+	bucketRefs        = []byte("refs")
+	bucketLog         = []byte("log")
+	bucketMeta        = []byte("meta")
+	bucketAudit       = []byte("audit")
+	bucketAuditRecord = []byte("audit_record")
+	bucketKeys        = []byte("keys")
 
 	keyFormat = []byte("format")
 )
@@ -80,7 +83,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = bdb.Update(func(tx *bbolt.Tx) error {
-		names := [][]byte{bucketRefs, bucketLog, bucketMeta}
+		names := [][]byte{bucketRefs, bucketLog, bucketMeta, bucketAudit, bucketAuditRecord, bucketKeys}
 		for _, k := range resources.Kinds {
 			names = append(names, []byte(k))
 		}

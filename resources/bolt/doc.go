@@ -23,12 +23,27 @@
 //	        resources.Change.
 //	meta    the file's format, so a later layout can refuse an older file
 //	        instead of misreading it.
+//	audit   the audit trail. key: its own sequence number as 8 bytes,
+//	        big-endian; value: the JSON of a resources.AuditEntry (who, when,
+//	        what record, each top-level field's old and new JSON).
+//	audit_record
+//	        one empty-valued key per entry, "<record id>/<seq as 8 bytes>",
+//	        so a record's history is read backwards from its prefix.
+//	keys    API keys. key: the key's id; value: the JSON of the
+//	        resources.Key with its SHA-256 hash in hex. Never the secret.
 //
-// # The change log
+// The audit buckets and keys came after layout "1" without changing any
+// key or value in it, so they share its format: Open adds them to an older
+// file.
 //
-// Every write and delete appends its change in the same transaction that
-// makes it, so the log and the records can never disagree, even after a
-// crash. Followers (the index, later the webhook outbox) remember the last
+// # The change log and the audit trail
+//
+// Every write and delete appends its change, and its audit entry, in the
+// same transaction that makes it, so the log, the trail and the records can
+// never disagree, even after a crash. The audit entry's actor comes from
+// the write's context (resources.WithActor); a batch without one is an
+// import. Transact runs several writes as one transaction (a service and
+// its service_at_locations, replaced together). Followers (the index, later the webhook outbox) remember the last
 // sequence number they applied and read on from there with Changes. A batch
 // that changes nothing leaves no entry, so re-importing the same files does
 // not make the index do any work.

@@ -20,15 +20,8 @@ func (db *DB) Get(ctx context.Context, k resources.Kind, id string) (resources.R
 	}
 	var r resources.Record
 	err := db.db.View(func(tx *bbolt.Tx) error {
-		b, err := kindBucket(tx, k)
-		if err != nil {
-			return err
-		}
-		v := b.Get([]byte(id))
-		if v == nil {
-			return notFound(k, id)
-		}
-		r, err = decodeValue(k, id, v)
+		var err error
+		r, err = get(tx, k, id)
 		return err
 	})
 	if err != nil {
@@ -37,12 +30,37 @@ func (db *DB) Get(ctx context.Context, k resources.Kind, id string) (resources.R
 	return r, nil
 }
 
+func get(tx *bbolt.Tx, k resources.Kind, id string) (resources.Record, error) {
+	b, err := kindBucket(tx, k)
+	if err != nil {
+		return nil, err
+	}
+	v := b.Get([]byte(id))
+	if v == nil {
+		return nil, notFound(k, id)
+	}
+	return decodeValue(k, id, v)
+}
+
 // List returns records of kind k in id order (bytewise). With opts.Of it
 // reads the refs index under that parent instead of scanning the kind.
 func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	var out []resources.Record
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		out, err = list(tx, k, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func list(tx *bbolt.Tx, k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
 	if opts.Of.ID != "" {
 		if _, err := resources.ParseKind(string(opts.Of.Kind)); err != nil {
 			return nil, err
@@ -53,51 +71,45 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	}
 	var out []resources.Record
 	full := func() bool { return opts.Limit > 0 && len(out) >= opts.Limit }
-	err := db.db.View(func(tx *bbolt.Tx) error {
-		b, err := kindBucket(tx, k)
-		if err != nil {
-			return err
+	b, err := kindBucket(tx, k)
+	if err != nil {
+		return nil, err
+	}
+	add := func(id, v []byte) error {
+		r, err := decodeValue(k, string(id), v)
+		if err == nil {
+			out = append(out, r)
 		}
-		add := func(id, v []byte) error {
-			r, err := decodeValue(k, string(id), v)
-			if err == nil {
-				out = append(out, r)
-			}
-			return err
-		}
-		after := []byte(opts.After)
-		if opts.Of.ID == "" {
-			c := b.Cursor()
-			id, v := c.Seek(after)
-			for ; id != nil && !full(); id, v = c.Next() {
-				if bytes.Equal(id, after) {
-					continue
-				}
-				if err := add(id, v); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		prefix := refPrefix(opts.Of.Kind, opts.Of.ID, k)
-		c := tx.Bucket(bucketRefs).Cursor()
-		for key, _ := c.Seek(append(prefix, after...)); bytes.HasPrefix(key, prefix) && !full(); key, _ = c.Next() {
-			id := key[len(prefix):]
+		return err
+	}
+	after := []byte(opts.After)
+	if opts.Of.ID == "" {
+		c := b.Cursor()
+		id, v := c.Seek(after)
+		for ; id != nil && !full(); id, v = c.Next() {
 			if bytes.Equal(id, after) {
 				continue
 			}
-			v := b.Get(id)
-			if v == nil {
-				return fmt.Errorf("store: refs index names %s %q of %s %q, which is not stored", k, id, opts.Of.Kind, opts.Of.ID)
-			}
 			if err := add(id, v); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		return out, nil
+	}
+	prefix := refPrefix(opts.Of.Kind, opts.Of.ID, k)
+	c := tx.Bucket(bucketRefs).Cursor()
+	for key, _ := c.Seek(append(prefix, after...)); bytes.HasPrefix(key, prefix) && !full(); key, _ = c.Next() {
+		id := key[len(prefix):]
+		if bytes.Equal(id, after) {
+			continue
+		}
+		v := b.Get(id)
+		if v == nil {
+			return nil, fmt.Errorf("store: refs index names %s %q of %s %q, which is not stored", k, id, opts.Of.Kind, opts.Of.ID)
+		}
+		if err := add(id, v); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -13,34 +13,27 @@ import (
 	bbolt "go.etcd.io/bbolt"
 )
 
-// Create stores a new record and returns it as stored, at version 1.
-// EINVALID if it fails validation or points at a record that is not stored;
-// ECONFLICT if its id is taken.
+// Create stores a new record and returns it as stored, at version 1, with
+// last_modified the time of the write. EINVALID if it fails validation or
+// points at a record that is not stored; ECONFLICT if its id is taken.
 func (db *DB) Create(ctx context.Context, r resources.Record) (resources.Record, error) {
-	return db.writeOne(ctx, r, modeCreate, 0)
+	return db.writeOne(ctx, func(w *writer) (resources.Record, error) { return w.Create(r) })
 }
 
-// Update replaces a record and returns it as stored, with its new version.
-// With ifVersion > 0 it writes only if the stored version is still
-// ifVersion, else ECONFLICT. ENOTFOUND if there is no such record; EINVALID
-// as for Create. It writes even when nothing changed: an edit is explicit.
+// Update replaces a record and returns it as stored, with its new version
+// and last_modified the time of the write. With ifVersion > 0 it writes
+// only if the stored version is still ifVersion, else ECONFLICT. ENOTFOUND
+// if there is no such record; EINVALID as for Create. It writes even when
+// nothing changed: an edit is explicit.
 func (db *DB) Update(ctx context.Context, r resources.Record, ifVersion uint64) (resources.Record, error) {
-	return db.writeOne(ctx, r, modeUpdate, ifVersion)
+	return db.writeOne(ctx, func(w *writer) (resources.Record, error) { return w.Update(r, ifVersion) })
 }
 
-func (db *DB) writeOne(ctx context.Context, r resources.Record, mode writeMode, ifVersion uint64) (resources.Record, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func (db *DB) writeOne(ctx context.Context, fn func(*writer) (resources.Record, error)) (resources.Record, error) {
 	var out resources.Record
-	err := db.db.Update(func(tx *bbolt.Tx) error {
-		_, v, err := db.put(tx, r, mode, ifVersion)
-		if err != nil {
-			return err
-		}
-		// Decoding what was written gives the caller exactly what Get will
-		// give, sharing no slices with r.
-		out, err = decodeValue(r.Kind(), r.RecordID(), v)
+	err := db.transact(ctx, resources.ActorSystem, func(w *writer) error {
+		var err error
+		out, err = fn(w)
 		return err
 	})
 	if err != nil {
@@ -52,45 +45,101 @@ func (db *DB) writeOne(ctx context.Context, r resources.Record, mode writeMode, 
 // Delete removes a record, with ifVersion as for Update. ENOTFOUND if there
 // is none; ECONFLICT if another record still points at it, naming one.
 func (db *DB) Delete(ctx context.Context, k resources.Kind, id string, ifVersion uint64) error {
+	return db.transact(ctx, resources.ActorSystem, func(w *writer) error { return w.Delete(k, id, ifVersion) })
+}
+
+// Transact runs fn in one bbolt write transaction; see resources.Store.
+// Writes made through tx are recorded in the audit trail as by the actor
+// of ctx (resources.ActorSystem if none).
+func (db *DB) Transact(ctx context.Context, fn func(tx resources.Tx) error) error {
+	return db.transact(ctx, resources.ActorSystem, func(w *writer) error { return fn(w) })
+}
+
+func (db *DB) transact(ctx context.Context, def resources.Actor, fn func(*writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return db.db.Update(func(tx *bbolt.Tx) error {
-		b, err := kindBucket(tx, k)
-		if err != nil {
-			return err
-		}
-		key := []byte(id)
-		v := b.Get(key)
-		if v == nil {
-			return notFound(k, id)
-		}
-		old, err := decodeValue(k, id, v)
-		if err != nil {
-			return err
-		}
-		version := resources.TrackedOf(old).Version
-		if err := checkVersion(k, id, version, ifVersion); err != nil {
-			return err
-		}
-		prefix := refPrefix(k, id)
-		if ref, field := tx.Bucket(bucketRefs).Cursor().Seek(prefix); bytes.HasPrefix(ref, prefix) {
-			// The rest of the key is "<kind>/<id>"; kinds have no "/".
-			ck, cid, _ := bytes.Cut(ref[len(prefix):], []byte("/"))
-			return resources.Errorf(resources.ECONFLICT,
-				"%s %q is still named by %s %q (%s); change or delete that first",
-				k, id, ck, cid, field)
-		}
-		if err := b.Delete(key); err != nil {
-			return fmt.Errorf("store: delete %s %q: %w", k, id, err)
-		}
-		if err := writeRefs(tx, old, refsOf(old), nil); err != nil {
-			return err
-		}
-		// The entry carries the version the record had, the last one a
-		// follower could have seen.
-		return appendChange(tx, resources.Change{Kind: k, ID: id, Deleted: true, Version: version})
+		return fn(&writer{tx: tx, actor: resources.ActorFrom(ctx, def), at: db.now().UTC()})
 	})
+}
+
+// writer makes the writes of one transaction, each with its change-log
+// entry and its audit entry. It is the store's resources.Tx.
+type writer struct {
+	tx    *bbolt.Tx
+	actor resources.Actor
+	at    time.Time // the time of the transaction, stamped on what it writes
+}
+
+var _ resources.Tx = (*writer)(nil)
+
+func (w *writer) Get(k resources.Kind, id string) (resources.Record, error) {
+	return get(w.tx, k, id)
+}
+
+func (w *writer) List(k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
+	return list(w.tx, k, opts)
+}
+
+func (w *writer) Create(r resources.Record) (resources.Record, error) {
+	return w.write(r, modeCreate, 0)
+}
+
+func (w *writer) Update(r resources.Record, ifVersion uint64) (resources.Record, error) {
+	return w.write(r, modeUpdate, ifVersion)
+}
+
+func (w *writer) write(r resources.Record, mode writeMode, ifVersion uint64) (resources.Record, error) {
+	_, v, err := w.put(r, mode, ifVersion)
+	if err != nil {
+		return nil, err
+	}
+	// Decoding what was written gives the caller exactly what Get will
+	// give, sharing no slices with r.
+	return decodeValue(r.Kind(), r.RecordID(), v)
+}
+
+func (w *writer) Delete(k resources.Kind, id string, ifVersion uint64) error {
+	b, err := kindBucket(w.tx, k)
+	if err != nil {
+		return err
+	}
+	key := []byte(id)
+	v := b.Get(key)
+	if v == nil {
+		return notFound(k, id)
+	}
+	old, err := decodeValue(k, id, v)
+	if err != nil {
+		return err
+	}
+	version := resources.TrackedOf(old).Version
+	if err := checkVersion(k, id, version, ifVersion); err != nil {
+		return err
+	}
+	prefix := refPrefix(k, id)
+	if ref, field := w.tx.Bucket(bucketRefs).Cursor().Seek(prefix); bytes.HasPrefix(ref, prefix) {
+		// The rest of the key is "<kind>/<id>"; kinds have no "/".
+		ck, cid, _ := bytes.Cut(ref[len(prefix):], []byte("/"))
+		return resources.Errorf(resources.ECONFLICT,
+			"%s %q is still named by %s %q (%s); change or delete that first",
+			k, id, ck, cid, field)
+	}
+	// Keep the old body before the delete: bbolt may reuse its page.
+	oldBody := bytes.Clone(v[8:])
+	if err := b.Delete(key); err != nil {
+		return fmt.Errorf("store: delete %s %q: %w", k, id, err)
+	}
+	if err := writeRefs(w.tx, old, refsOf(old), nil); err != nil {
+		return err
+	}
+	// The entry carries the version the record had, the last one a
+	// follower could have seen.
+	if err := appendChange(w.tx, resources.Change{Kind: k, ID: id, Deleted: true, Version: version}); err != nil {
+		return err
+	}
+	return w.audit(resources.ActionDelete, string(k), id, version, oldBody, nil)
 }
 
 // batchCheck is how many records PutBatch writes between looks at its
@@ -109,7 +158,7 @@ func (db *DB) PutBatch(ctx context.Context, rs []resources.Record) (resources.Ba
 		return resources.BatchResult{}, err
 	}
 	var res resources.BatchResult
-	err := db.db.Update(func(tx *bbolt.Tx) error {
+	err := db.transact(ctx, resources.ActorImport, func(w *writer) error {
 		for i, r := range rs {
 			if i%batchCheck == 0 {
 				if err := ctx.Err(); err != nil {
@@ -120,7 +169,7 @@ func (db *DB) PutBatch(ctx context.Context, rs []resources.Record) (resources.Ba
 				res.Rejected = append(res.Rejected, resources.Errorf(resources.EINVALID, "record %d of the batch is empty", i))
 				continue
 			}
-			o, _, err := db.put(tx, r, modeUpsert, 0)
+			o, _, err := w.put(r, modeUpsert, 0)
 			var e *resources.Error
 			switch {
 			case errors.As(err, &e):
@@ -159,10 +208,11 @@ const (
 	unchanged
 )
 
-// put writes one record in tx and returns the stored value. A
-// *resources.Error means the record was refused before anything was
-// written, so the transaction may go on; any other error must abort it.
-func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion uint64) (outcome, []byte, error) {
+// put writes one record and returns the stored value. A *resources.Error
+// means the record was refused before anything was written, so the
+// transaction may go on; any other error must abort it.
+func (w *writer) put(r resources.Record, mode writeMode, ifVersion uint64) (outcome, []byte, error) {
+	tx := w.tx
 	if r == nil {
 		return 0, nil, resources.Errorf(resources.EINVALID, "no record")
 	}
@@ -196,7 +246,9 @@ func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion ui
 	}
 
 	t := resources.TrackedOf(rec)
-	stamp := t.LastModified == nil
+	// An edit is a change in this directory, stamped now; an import keeps
+	// the source's own last_modified when it brings one.
+	stamp := mode != modeUpsert || t.LastModified == nil
 	if mode == modeUpsert && old != nil {
 		// An import that brings no last_modified must not make every record
 		// look changed: compare as if it had brought the stored one.
@@ -217,7 +269,7 @@ func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion ui
 		return 0, nil, err
 	}
 	if stamp {
-		now := db.now().UTC().Truncate(time.Second)
+		now := w.at.Truncate(time.Second)
 		t.LastModified = &now
 	}
 	body, err := encode(rec)
@@ -225,6 +277,10 @@ func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion ui
 		return 0, nil, err
 	}
 
+	var oldBody []byte
+	if oldValue != nil {
+		oldBody = bytes.Clone(oldValue[8:]) // for the audit; Put may reuse the page
+	}
 	version := oldVersion + 1
 	value := make([]byte, 8, 8+len(body))
 	binary.BigEndian.PutUint64(value, version)
@@ -243,9 +299,9 @@ func (db *DB) put(tx *bbolt.Tx, r resources.Record, mode writeMode, ifVersion ui
 		return 0, nil, err
 	}
 	if old == nil {
-		return created, value, nil
+		return created, value, w.audit(resources.ActionCreate, string(k), id, version, nil, body)
 	}
-	return updated, value, nil
+	return updated, value, w.audit(resources.ActionUpdate, string(k), id, version, oldBody, body)
 }
 
 // encode returns the record's JSON. Marshal fails only on values JSON cannot

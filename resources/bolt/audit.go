@@ -1,0 +1,115 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/openreferral/refer/resources"
+	bbolt "go.etcd.io/bbolt"
+)
+
+var _ resources.AuditLog = (*DB)(nil)
+
+// audit appends an entry to the audit trail, in the transaction of the
+// change it describes, with the difference between the record's stored
+// JSON before and after (either may be nil).
+func (w *writer) audit(action, kind, id string, version uint64, old, new []byte) error {
+	changes, err := resources.DiffJSON(old, new)
+	if err != nil {
+		return fmt.Errorf("store: audit of %s %q: %w", kind, id, err)
+	}
+	b := w.tx.Bucket(bucketAudit)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	e := resources.AuditEntry{Seq: seq, At: w.at, Actor: w.actor, Action: action,
+		Kind: kind, RecordID: id, Version: version, Changes: changes}
+	v, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	if err := b.Put(u64(seq), v); err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	if err := w.tx.Bucket(bucketAuditRecord).Put(auditRecordKey(id, seq), nil); err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+// auditRecordKey is "<record id>/<seq as 8 bytes>": a record's entries sit
+// together, oldest first. Ids have no "/", so the prefix is never ambiguous.
+func auditRecordKey(id string, seq uint64) []byte {
+	k := make([]byte, 0, len(id)+9)
+	k = append(k, id...)
+	k = append(k, '/')
+	return append(k, u64(seq)...)
+}
+
+// Audit returns the audit entries q selects, newest first.
+func (db *DB) Audit(ctx context.Context, q resources.AuditQuery) ([]resources.AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if strings.Contains(q.RecordID, "/") {
+		return nil, nil // no stored id has one, and it would blur the prefix
+	}
+	before := q.Before
+	if before == 0 {
+		before = math.MaxUint64
+	}
+	var out []resources.AuditEntry
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		entries := tx.Bucket(bucketAudit)
+		// add decodes one entry and says whether to go on.
+		add := func(v []byte) (bool, error) {
+			var e resources.AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return false, fmt.Errorf("store: audit entry: %w", err)
+			}
+			if q.Kind == "" || e.Kind == q.Kind {
+				out = append(out, e)
+			}
+			return q.Limit <= 0 || len(out) < q.Limit, nil
+		}
+		if q.RecordID == "" {
+			c := entries.Cursor()
+			for k, v := seekBefore(c, u64(before)); k != nil; k, v = c.Prev() {
+				if more, err := add(v); !more || err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		prefix := []byte(q.RecordID + "/")
+		c := tx.Bucket(bucketAuditRecord).Cursor()
+		for k, _ := seekBefore(c, auditRecordKey(q.RecordID, before)); bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+			seq := k[len(prefix):]
+			v := entries.Get(seq)
+			if v == nil {
+				return fmt.Errorf("store: audit index names entry %x, which is not stored", seq)
+			}
+			if more, err := add(v); !more || err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// seekBefore moves c to the last key before target.
+func seekBefore(c *bbolt.Cursor, target []byte) ([]byte, []byte) {
+	if k, _ := c.Seek(target); k == nil {
+		return c.Last()
+	}
+	return c.Prev()
+}

@@ -1,0 +1,140 @@
+package bolt
+
+import (
+	"cmp"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/openreferral/refer/resources"
+	bbolt "go.etcd.io/bbolt"
+)
+
+var _ resources.KeyStore = (*DB)(nil)
+
+// storedKey is a key as the keys bucket holds it: resources.Key keeps its
+// hash out of JSON so that no answer can carry it by mistake; here it is
+// written on purpose.
+type storedKey struct {
+	resources.Key
+	HashHex string `json:"hash"`
+}
+
+func encodeKey(k resources.Key) ([]byte, error) {
+	return json.Marshal(storedKey{Key: k, HashHex: hex.EncodeToString(k.Hash)})
+}
+
+func decodeKey(v []byte) (resources.Key, error) {
+	var sk storedKey
+	if err := json.Unmarshal(v, &sk); err != nil {
+		return resources.Key{}, fmt.Errorf("store: key: %w", err)
+	}
+	h, err := hex.DecodeString(sk.HashHex)
+	if err != nil {
+		return resources.Key{}, fmt.Errorf("store: key %q: hash: %w", sk.ID, err)
+	}
+	sk.Key.Hash = h
+	return sk.Key, nil
+}
+
+// keyJSON is what the audit trail compares for a key: everything but its hash.
+func keyJSON(k resources.Key) []byte {
+	b, _ := json.Marshal(k) // a Key always marshals
+	return b
+}
+
+// CreateKey stores a new key. EINVALID if an org_editor key names an
+// organization that is not stored; ECONFLICT if the id is taken.
+func (db *DB) CreateKey(ctx context.Context, k resources.Key) error {
+	return db.transact(ctx, resources.ActorSystem, func(w *writer) error {
+		if k.OrganizationID != "" && w.tx.Bucket([]byte(resources.KindOrganization)).Get([]byte(k.OrganizationID)) == nil {
+			return &resources.Error{Code: resources.EINVALID, Message: "the key is invalid",
+				Fields: map[string]string{"organization_id": fmt.Sprintf("names no organization %q", k.OrganizationID)}}
+		}
+		b := w.tx.Bucket(bucketKeys)
+		if b.Get([]byte(k.ID)) != nil {
+			return resources.Errorf(resources.ECONFLICT, "key %q already exists", k.ID)
+		}
+		v, err := encodeKey(k)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(k.ID), v); err != nil {
+			return fmt.Errorf("store: key %q: %w", k.ID, err)
+		}
+		return w.audit(resources.ActionCreate, resources.AuditKindKey, k.ID, 0, nil, keyJSON(k))
+	})
+}
+
+// GetKey returns the key with that id; ENOTFOUND if none.
+func (db *DB) GetKey(ctx context.Context, id string) (resources.Key, error) {
+	if err := ctx.Err(); err != nil {
+		return resources.Key{}, err
+	}
+	var k resources.Key
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bucketKeys).Get([]byte(id))
+		if v == nil {
+			return resources.Errorf(resources.ENOTFOUND, "there is no key %q", id)
+		}
+		var err error
+		k, err = decodeKey(v)
+		return err
+	})
+	return k, err
+}
+
+// ListKeys returns every key, oldest first.
+func (db *DB) ListKeys(ctx context.Context) ([]resources.Key, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []resources.Key
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
+			k, err := decodeKey(v)
+			if err == nil {
+				out = append(out, k)
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b resources.Key) int {
+		return cmp.Or(a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// RevokeKey marks a key revoked and returns it. Revoking it again changes
+// nothing and writes no audit entry. ENOTFOUND if there is no such key.
+func (db *DB) RevokeKey(ctx context.Context, id string) (resources.Key, error) {
+	var k resources.Key
+	err := db.transact(ctx, resources.ActorSystem, func(w *writer) error {
+		b := w.tx.Bucket(bucketKeys)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return resources.Errorf(resources.ENOTFOUND, "there is no key %q", id)
+		}
+		var err error
+		if k, err = decodeKey(v); err != nil || !k.Active() {
+			return err
+		}
+		before := keyJSON(k)
+		at := w.at.Truncate(time.Second)
+		k.Revoked = &at
+		if v, err = encodeKey(k); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(id), v); err != nil {
+			return fmt.Errorf("store: key %q: %w", id, err)
+		}
+		return w.audit(resources.ActionRevoke, resources.AuditKindKey, id, 0, before, keyJSON(k))
+	})
+	return k, err
+}
