@@ -3,6 +3,7 @@ package matcher
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -45,10 +46,19 @@ type ScreenedNeed struct {
 // are unanswered. "I choose not to answer" (LA30122-8) is accepted for every
 // choice item and is never positive.
 //
+// The instruments and their rules are data (data/screening/*.json): the
+// published positive-screen rules for the AHC core items (the safety sum
+// over 10, from the four items or from the total 95614-4; when both are
+// given the items win and a note says so), and refer's documented local
+// rules where no official cut-off exists (the AHC supplemental items and
+// PRAPARE); each rule in the file says why.
+//
 // Screen returns EINVALID, with Fields naming each bad entry
 // ("screening.instrument", "screening.answers.88122-7"), for an unknown
 // instrument, an item the instrument does not have, an answer the item does
-// not allow, or several answers to a single-answer item.
+// not allow, several answers to a single-answer item, an answer such as
+// "None of the above" given with others, or a number that is not one or is
+// out of range.
 func (v *Vocabulary) Screen(instrument string, answers map[string][]string) (ScreeningResult, error) {
 	set, err := loadInstruments()
 	if err != nil {
@@ -102,9 +112,8 @@ func (v *Vocabulary) Screen(instrument string, answers map[string][]string) (Scr
 		delete(found, n.Code)
 	}
 	if len(found) > 0 { // a rule names a need the vocabulary lacks: a data bug
-		for code := range found {
-			return ScreeningResult{}, fmt.Errorf("screening %s: rule for need %q, which the vocabulary does not have", in.Code, code)
-		}
+		return ScreeningResult{}, fmt.Errorf("screening %s: rules for needs the vocabulary does not have: %v",
+			in.Code, slices.Sorted(maps.Keys(found)))
 	}
 	return res, nil
 }

@@ -39,10 +39,13 @@ type TextMatch struct {
 // is neither a cue nor a common word is taken for the cue within edit
 // distance 1 (2 from 9 letters), same first letter, at a discount. Phrases
 // such as "not worried about" or "is fine" cancel the cues in their clause.
-// A need is found when its cue weights reach the lexicon's threshold. The
-// broad needs (financial-insecurity, material-hardship) need a strong cue
-// of their own when a more specific need is found, so "money for rent" is
-// housing, not also financial insecurity.
+// A phrase's words are not counted again one by one; where two phrases
+// overlap, one whose words are adjacent beats one that skipped words, and
+// then the longer wins. A need is found when its cue weights reach the
+// lexicon's threshold. The broad needs (financial-insecurity,
+// material-hardship) need a strong cue of their own when a more specific
+// need is found, so "money for rent" is housing, not also financial
+// insecurity. Evidence is quoted from the text in the order it appears.
 func (v *Vocabulary) NeedsFromText(text string) []TextMatch {
 	lx := words()
 	found := lx.match(text)
@@ -630,9 +633,10 @@ type hit struct {
 }
 
 type needFound struct {
-	need     int
-	score    float64
-	evidence []string
+	need        int
+	sum, strong float64 // cue weights, all and strong only
+	score       float64
+	evidence    []string
 }
 
 func (lx *lexicon) match(text string) []needFound {
@@ -751,17 +755,18 @@ func (lx *lexicon) match(text string) []needFound {
 	})
 	var found []needFound
 	specific := false
-	sums := make([]float64, 0, 4)
-	strongs := make([]float64, 0, 4)
+	type quote struct {
+		at   int
+		text string
+	}
 	for i := 0; i < len(hits); {
 		j := i
 		for j < len(hits) && hits[j].need == hits[i].need {
 			j++
 		}
-		var sum, strong float64
-		var ev []string
-		var claimed []int
-		var entries []int
+		f := needFound{need: hits[i].need}
+		var quotes []quote
+		var claimed, entries []int
 		for _, h := range hits[i:j] {
 			if slices.Contains(entries, h.entry) || slices.ContainsFunc(claimed, func(k int) bool { return k >= h.from && k <= h.to }) {
 				continue
@@ -770,31 +775,30 @@ func (lx *lexicon) match(text string) []needFound {
 			for k := h.from; k <= h.to; k++ {
 				claimed = append(claimed, k)
 			}
-			sum += h.weight
+			f.sum += h.weight
 			if h.strong {
-				strong += h.weight
+				f.strong += h.weight
 			}
-			e := text[toks[h.from].start:toks[h.to].end]
-			if !slices.Contains(ev, e) {
-				ev = append(ev, e)
-			}
+			quotes = append(quotes, quote{h.from, text[toks[h.from].start:toks[h.to].end]})
 		}
-		if sum >= lx.threshold {
-			found = append(found, needFound{need: hits[i].need, evidence: ev})
-			sums = append(sums, sum)
-			strongs = append(strongs, strong)
-			specific = specific || !lx.umbrella[hits[i].need]
+		if f.sum >= lx.threshold {
+			slices.SortStableFunc(quotes, func(a, b quote) int { return cmp.Compare(a.at, b.at) })
+			for _, q := range quotes {
+				if !slices.Contains(f.evidence, q.text) {
+					f.evidence = append(f.evidence, q.text)
+				}
+			}
+			found = append(found, f)
+			specific = specific || !lx.umbrella[f.need]
 		}
 		i = j
 	}
 	out := found[:0]
-	for i, f := range found {
-		if specific && lx.umbrella[f.need] {
-			if strongs[i] < lx.threshold {
-				continue
-			}
+	for _, f := range found {
+		if specific && lx.umbrella[f.need] && f.strong < lx.threshold {
+			continue // a broad need gives way to a specific one
 		}
-		f.score = 1 - math.Exp(-sums[i])
+		f.score = 1 - math.Exp(-f.sum)
 		out = append(out, f)
 	}
 	return out
