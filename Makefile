@@ -5,7 +5,7 @@ DATA     ?= ./var
 ADDR     ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench lint fmt fuzz clean
+.PHONY: run build test test-short bench eval lint fmt fuzz clean
 
 run:
 	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --load-sample
@@ -23,6 +23,11 @@ test-short:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
+
+# NDCG@10 and precision@5 of matching against a keyword baseline, over the
+# Miami 211 directory in ../shared/data.
+eval:
+	$(GO) test -count=1 -run TestEval -v ./internal/eval | grep -v '^=== RUN'
 
 lint:
 	$(GO) vet ./...

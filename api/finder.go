@@ -11,6 +11,9 @@ import (
 // nothing of the matcher: the one place the two meet.
 type finder struct{ ix *index.Index }
 
+// NewFinder returns the matcher's view of the search index.
+func NewFinder(ix *index.Index) matcher.Finder { return finder{ix} }
+
 func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candidate, error) {
 	near := q.Near
 	res, err := f.ix.Search(ctx, index.Query{
