@@ -14,8 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 	"github.com/openreferral/refer/api"
 	"github.com/openreferral/refer/data"
 	"github.com/openreferral/refer/index"
@@ -23,6 +21,8 @@ import (
 	"github.com/openreferral/refer/resources"
 	"github.com/openreferral/refer/resources/bolt"
 	"github.com/openreferral/refer/resources/hsds"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 )
 
 type accept struct {
@@ -327,4 +327,3 @@ func trunc(s string, n int) string {
 	}
 	return s[:n-1] + "…"
 }
-
