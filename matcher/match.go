@@ -246,7 +246,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 			if req.OpenNow && !c.Open.Open || req.FreeOnly && !c.Free {
 				continue
 			}
-			o, why := m.option(c, need.Code, wanted, req, textScores, maxText)
+			o, why := m.option(c, need.Code, wanted, req, at, textScores, maxText)
 			if o == nil {
 				excluded[c.ID] = Excluded{c.ServiceID, c.ServiceAtLocationID, c.Name, why}
 				continue
@@ -342,7 +342,7 @@ func (m *Matcher) resolveNeeds(req Request) ([]FoundNeed, []string, error) {
 }
 
 // option scores a candidate for a need, or says why the client cannot use it.
-func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request, textScores map[string]float64, maxText float64) (*Option, string) {
+func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request, at time.Time, textScores map[string]float64, maxText float64) (*Option, string) {
 	km := math.NaN()
 	if c.DistanceKm != nil {
 		km = *c.DistanceKm
@@ -440,7 +440,7 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 	} else {
 		p.Cost = 0.5
 	}
-	p.Freshness = freshness(c, time.Now())
+	p.Freshness = freshness(c, at)
 	if c.LastVerified != "" {
 		reasons = append(reasons, "Last verified "+c.LastVerified)
 	}
