@@ -83,6 +83,9 @@ import (
 //     to other owners are empty: a phone listed under a service and under a
 //     location is two copies, each naming only its own owner (CSV export
 //     writes them back as one row naming both);
+//   - every copy of a child (one table, one id) holds the same as the first
+//     copy met, apart from that owner key; a copy that differs is given the
+//     first's content, with a warning (a CSV row can say a child only once);
 //   - an attribute's link_id and link_entity, and a metadata entry's
 //     resource_id and resource_type, name the row that holds it, by its HSDS
 //     table name ("service", "phone", "attribute", …);
