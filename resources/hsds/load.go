@@ -3,6 +3,7 @@ package hsds
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/openreferral/refer/resources"
@@ -41,6 +42,11 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 			rep.Warnings = append(rep.Warnings, p.String())
 		}
 	}
+	warnings, err := dropDanglingLinks(ctx, s, d.Records)
+	if err != nil {
+		return rep, err
+	}
+	rep.Warnings = append(rep.Warnings, warnings...)
 	ordered := storeOrder(d.Records)
 	for start := 0; start < len(ordered); start += batchSize {
 		end := min(start+batchSize, len(ordered))
@@ -56,6 +62,64 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 		}
 	}
 	return rep, nil
+}
+
+// dropDanglingLinks clears optional links to records that are neither in
+// the directory nor in the store (a parent organization, a term's parent or
+// taxonomy, a service's program, a location's organization), with a warning
+// each: the record is still worth having. Required links (a service's
+// organization, a site's service and location) are left for the store to
+// reject, since the record means nothing without them.
+func dropDanglingLinks(ctx context.Context, s resources.Store, recs []resources.Record) ([]string, error) {
+	have := map[resources.Ref]bool{}
+	for _, r := range recs {
+		have[resources.Ref{Kind: r.Kind(), ID: r.RecordID()}] = true
+	}
+	exists := func(k resources.Kind, id string) (bool, error) {
+		if have[resources.Ref{Kind: k, ID: id}] {
+			return true, nil
+		}
+		_, err := s.Get(ctx, k, id)
+		switch resources.ErrorCode(err) {
+		case "":
+			return true, nil
+		case resources.ENOTFOUND:
+			return false, nil
+		}
+		return false, err
+	}
+	var warnings []string
+	check := func(r resources.Record, field string, k resources.Kind, link *string) error {
+		if *link == "" {
+			return nil
+		}
+		ok, err := exists(k, *link)
+		if err != nil || ok {
+			return err
+		}
+		warnings = append(warnings, fmt.Sprintf("%s %q: %s %q names no %s; link dropped", r.Kind(), r.RecordID(), field, *link, k))
+		*link = ""
+		return nil
+	}
+	for _, r := range recs {
+		var err error
+		switch r := r.(type) {
+		case *resources.Organization:
+			err = check(r, "parent_organization_id", resources.KindOrganization, &r.ParentOrganizationID)
+		case *resources.TaxonomyTerm:
+			if err = check(r, "parent_id", resources.KindTaxonomyTerm, &r.ParentID); err == nil {
+				err = check(r, "taxonomy_id", resources.KindTaxonomy, &r.TaxonomyID)
+			}
+		case *resources.Service:
+			err = check(r, "program_id", resources.KindProgram, &r.ProgramID)
+		case *resources.Location:
+			err = check(r, "organization_id", resources.KindOrganization, &r.OrganizationID)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return warnings, nil
 }
 
 // storeOrder sorts records by kind (parents first, as resources.Kinds lists

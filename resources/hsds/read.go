@@ -66,7 +66,7 @@ func readFS(fsys fs.FS, name string, opts Options) (*Directory, error) {
 	}
 	if root == "" {
 		if isOhana(fsys) {
-			return readOhana(fsys, opts)
+			return canonicalRead(readOhana(fsys, opts))(name, opts)
 		}
 		jsonFiles, _ := fs.Glob(fsys, "*.json")
 		if len(jsonFiles) > 0 {
@@ -79,9 +79,21 @@ func readFS(fsys fs.FS, name string, opts Options) (*Directory, error) {
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
 	if legacy {
-		return readTabularLegacy(fsys, opts)
+		return canonicalRead(readTabularLegacy(fsys, opts))(name, opts)
 	}
 	return readTabular3(fsys, opts)
+}
+
+// canonicalRead puts what the older readers made in the one canonical form
+// (child lists in id order, links filled in), so that exporting and
+// importing again changes nothing.
+func canonicalRead(d *Directory, err error) func(string, Options) (*Directory, error) {
+	return func(name string, opts Options) (*Directory, error) {
+		if err != nil {
+			return nil, err
+		}
+		return canonicalize(d, name, opts), nil
+	}
 }
 
 // findDatapackage returns the folder that holds datapackage.json: "." or one
@@ -147,9 +159,11 @@ func isLegacyPackage(fsys fs.FS) (bool, error) {
 	if err := json.Unmarshal(b, &pkg); err != nil {
 		return false, fmt.Errorf("datapackage.json is not valid JSON: %w", err)
 	}
+	// Table names come from the file names: resource names collide (HSDS
+	// 3.0 calls its taxonomies resource "taxonomy", as 1.1 called its
+	// terms' table).
 	for _, r := range pkg.Resources {
-		name := strings.TrimSuffix(path.Base(r.Path), ".csv")
-		if legacyTables[r.Name] || legacyTables[name] {
+		if legacyTables[strings.TrimSuffix(path.Base(r.Path), ".csv")] {
 			return true, nil
 		}
 	}
