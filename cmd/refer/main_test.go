@@ -139,11 +139,13 @@ func TestImportMiamiTwiceAndRoundTrip(t *testing.T) {
 
 func TestImportHSDSExamples(t *testing.T) {
 	examples := sharedData(t, "hsds-3.0-examples", "examples")
-	for _, p := range []string{filepath.Join(examples, "service_full.json"), filepath.Join(examples, "csv")} {
+	// The example package's attribute and metadata rows name records that
+	// exist nowhere (its own defect): those two are rejected, nothing else.
+	for p, rejected := range map[string]string{filepath.Join(examples, "service_full.json"): "0", filepath.Join(examples, "csv"): "2"} {
 		dir := t.TempDir()
 		out := mustRun(t, "import", "--data", dir, p)
-		if c := counts(t, out); c[3] != "0" {
-			t.Errorf("import %s rejected records:\n%s", p, out)
+		if c := counts(t, out); c[3] != rejected {
+			t.Errorf("import %s rejected %s records, want %s:\n%s", p, c[3], rejected, out)
 		}
 		want := snapshotOf(t, dir)
 		for _, format := range []string{"hsds-json", "hsds-csv"} {
