@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 
+	"github.com/paulmach/orb"
+
 	"github.com/openreferral/refer/index"
 	"github.com/openreferral/refer/matcher"
 )
@@ -15,21 +17,12 @@ type finder struct{ ix *index.Index }
 func NewFinder(ix *index.Index) matcher.Finder { return finder{ix} }
 
 func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candidate, error) {
-	near := q.Near
-	res, err := f.ix.Search(ctx, index.Query{
-		Needs:          []string{q.Need},
-		Near:           &near,
-		RadiusKm:       q.RadiusKm,
-		IncludeVirtual: q.IncludeVirtual,
-		At:             q.At,
-		Sort:           index.SortDistance,
-		PerPage:        q.Limit,
-	})
+	hits, err := f.ix.Nearest(ctx, q.Need, q.Near, q.RadiusKm, q.IncludeVirtual, q.At, q.Limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]matcher.Candidate, len(res.Hits))
-	for i, h := range res.Hits {
+	out := make([]matcher.Candidate, len(hits))
+	for i, h := range hits {
 		d := h.Doc
 		terms := make([]matcher.Term, len(d.Terms))
 		for j, t := range d.Terms {
@@ -47,6 +40,8 @@ func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candid
 			Needs:               d.Needs,
 			Terms:               terms,
 			DistanceKm:          h.DistanceKm,
+			Point:               d.Point,
+			HasPoint:            d.HasPoint,
 			Served:              h.Served,
 			Virtual:             d.Virtual,
 			Open:                h.Open,
@@ -62,6 +57,6 @@ func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candid
 	return out, nil
 }
 
-func (f finder) TextScores(ctx context.Context, text string) (map[string]float64, error) {
-	return f.ix.TextScores(ctx, text)
+func (f finder) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {
+	return f.ix.TextScores(ctx, text, &near, radiusKm)
 }

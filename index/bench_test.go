@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -92,46 +91,6 @@ func reportLatency(b *testing.B, fn func(i int)) {
 	if len(lat) > 0 {
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	}
-}
-
-// BenchmarkSearch measures case-manager searches at 10k and 100k services:
-// a need near a place; words near a place; a taxonomy prefix with filters.
-func BenchmarkSearch(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
-		if n > 10_000 && testing.Short() {
-			continue
-		}
-		points := metroPoints()
-		at := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
-		queries := map[string]func(p *orb.Point) index.Query{
-			"need-near": func(p *orb.Point) index.Query {
-				return index.Query{Needs: []string{"food-insecurity"}, Near: p, RadiusKm: 25, IncludeVirtual: true, At: at, PerPage: 20}
-			},
-			"words-near": func(p *orb.Point) index.Query {
-				return index.Query{Text: "rent assistance", Near: p, RadiusKm: 25, At: at, PerPage: 20}
-			},
-			"prefix-filters": func(p *orb.Point) index.Query {
-				return index.Query{Taxonomy: []string{"BH-1800"}, Near: p, RadiusKm: 40, Language: "spanish", OpenNow: true, At: at, PerPage: 20}
-			},
-		}
-		names := make([]string, 0, len(queries))
-		for k := range queries {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			b.Run(fmt.Sprintf("%s/%dk", name, n/1000), func(b *testing.B) {
-				ix, _ := generatedIndex(b, n)
-				mk := queries[name]
-				reportLatency(b, func(i int) {
-					p := points[i%len(points)]
-					if _, err := ix.Search(context.Background(), mk(&p)); err != nil {
-						b.Fatal(err)
-					}
-				})
-			})
-		}
 	}
 }
 

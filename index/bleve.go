@@ -1,7 +1,12 @@
 package index
 
 import (
+	"fmt"
+	"math"
+
 	"encoding/binary"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -23,6 +28,10 @@ const (
 	// fieldWords holds names, keywords and description unstemmed, for
 	// fuzzy matching of misspellings ("electrik"), which stems defeat.
 	fieldWords = "words"
+	// fieldCells holds grid cells of the document's place, so a text query
+	// can be limited to a neighbourhood by term lookups (Bleve's geo
+	// queries cost tens of ms at 100k documents; tech.md, speed.md).
+	fieldCells = "cells"
 )
 
 // seqKey is the Bleve internal key that holds the store sequence number the
@@ -31,7 +40,7 @@ var seqKey = []byte("refer_store_seq")
 
 // mappingVersion changes whenever the mapping does, so an index built with
 // an older mapping is rebuilt rather than misread.
-const mappingVersion = "3"
+const mappingVersion = "4"
 
 var mappingKey = []byte("refer_mapping_version")
 
@@ -62,6 +71,11 @@ func newMapping() mapping.IndexMapping {
 	kw.Store = true // read back when a replay meets a deleted site
 	kw.IncludeInAll = false
 	doc.AddFieldMappingsAt(fieldServiceID, kw)
+	cells := bleve.NewKeywordFieldMapping()
+	cells.Store = false
+	cells.IncludeInAll = false
+	cells.IncludeTermVectors = false
+	doc.AddFieldMappingsAt(fieldCells, cells)
 	m.DefaultMapping = doc
 	m.DefaultType = "_default"
 	return m
@@ -78,8 +92,63 @@ func bleveDoc(d *Document) map[string]any {
 		fieldOrganization: d.OrganizationName,
 		fieldServiceID:    d.ServiceID,
 		fieldWords:        d.Name + " " + d.Keywords + " " + d.Description,
+		fieldCells:        docCells(d),
 	}
 	return m
+}
+
+// Grid cells: fine ones for neighbourhood searches, coarse ones for wide
+// radiuses, so a query names at most a few dozen cells.
+const (
+	fineCell   = 0.25 // degrees
+	coarseCell = 2.0
+	// coarseFrom is the radius from which a query uses coarse cells.
+	coarseFrom = 60.0 // km
+	// cellNone marks documents with no place; cellArea those with a
+	// service area, which may serve places far from their own.
+	cellNone = "none"
+	cellArea = "area"
+)
+
+func cellName(prefix string, size float64, lon, lat float64) string {
+	return fmt.Sprintf("%s%d:%d", prefix, int(math.Floor(lon/size)), int(math.Floor(lat/size)))
+}
+
+func docCells(d *Document) []string {
+	var cells []string
+	if d.HasPoint {
+		cells = append(cells, cellName("f", fineCell, d.Point[0], d.Point[1]), cellName("c", coarseCell, d.Point[0], d.Point[1]))
+	} else {
+		cells = append(cells, cellNone)
+	}
+	if len(d.Areas) > 0 {
+		cells = append(cells, cellArea)
+	}
+	return cells
+}
+
+// cellQuery matches documents in the cells that cover a radius around p,
+// documents with no place, and documents with a service area.
+func cellQuery(p orb.Point, radiusKm float64) query.Query {
+	prefix, size := "f", fineCell
+	if radiusKm >= coarseFrom {
+		prefix, size = "c", coarseCell
+	}
+	b := geo.NewBoundAroundPoint(p, radiusKm*1000)
+	var qs []query.Query
+	for x := math.Floor(b.Min[0] / size); x <= math.Floor(b.Max[0]/size); x++ {
+		for y := math.Floor(b.Min[1] / size); y <= math.Floor(b.Max[1]/size); y++ {
+			t := bleve.NewTermQuery(fmt.Sprintf("%s%d:%d", prefix, int(x), int(y)))
+			t.SetField(fieldCells)
+			qs = append(qs, t)
+		}
+	}
+	for _, c := range []string{cellNone, cellArea} {
+		t := bleve.NewTermQuery(c)
+		t.SetField(fieldCells)
+		qs = append(qs, t)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // openBleve opens the index at dir, or creates it when createIfMissing.

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"strings"
+
+	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/quadtree"
 )
@@ -13,6 +16,13 @@ type catalog struct {
 	byService map[string][]string
 	points    *quadtree.Quadtree
 	areas     *areaGrid
+	// unplaced holds the documents with no point (hotlines, virtual
+	// services, sites not yet geocoded), which a search near a place scans
+	// for the virtual ones.
+	unplaced map[string]*Document
+	// needBits gives each need code seen a bit of Document.needMask, so a
+	// need filter is one AND.
+	needBits map[string]uint64
 }
 
 // placed lets a document sit in the quadtree.
@@ -28,7 +38,18 @@ func newCatalog() *catalog {
 		byService: map[string][]string{},
 		points:    quadtree.New(world),
 		areas:     newAreaGrid(),
+		unplaced:  map[string]*Document{},
+		needBits:  map[string]uint64{},
 	}
+}
+
+// maskOf returns the bits of the needs; ok is false when none of them is
+// known (so nothing can match).
+func (c *catalog) maskOf(needs []string) (mask uint64, ok bool) {
+	for _, n := range needs {
+		mask |= c.needBits[n]
+	}
+	return mask, mask != 0
 }
 
 // add puts a document in (replacing one with the same id).
@@ -38,9 +59,22 @@ func (c *catalog) add(d *Document) {
 	}
 	c.docs[d.ID] = d
 	c.byService[d.ServiceID] = append(c.byService[d.ServiceID], d.ID)
+	d.needMask = 0
+	for _, n := range d.Needs {
+		bit, ok := c.needBits[n]
+		if !ok && len(c.needBits) < 64 {
+			bit = 1 << len(c.needBits)
+			c.needBits[n] = bit
+		}
+		d.needMask |= bit
+	}
+	d.nameKey = strings.ToLower(d.Name)
+	d.active = d.Status == resources.StatusActive || d.Status == ""
 	if d.HasPoint {
 		// Validation keeps points inside the world; Add fails only outside.
 		_ = c.points.Add(placed{d})
+	} else {
+		c.unplaced[d.ID] = d
 	}
 	c.areas.add(d)
 }
@@ -67,6 +101,7 @@ func (c *catalog) remove(id string) {
 	if d.HasPoint {
 		c.points.Remove(placed{d}, func(p orb.Pointer) bool { return p.(placed).d == d })
 	}
+	delete(c.unplaced, id)
 	c.areas.remove(d)
 }
 

@@ -56,6 +56,11 @@ type Document struct {
 
 	LastVerified string // assured_date, or ""
 	LastModified time.Time
+
+	// Set by the catalog when the document is added.
+	needMask uint64
+	nameKey  string // lower-cased name, for sorting
+	active   bool
 }
 
 // Term is a taxonomy term as results show it.

@@ -73,106 +73,192 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if ix.bleve == nil {
 		return nil, fmt.Errorf("search index is closed")
 	}
-	var scores map[string]float64
-	if strings.TrimSpace(q.Text) != "" {
-		var err error
-		if scores, err = ix.textScores(ctx, q.Text); err != nil {
-			return nil, err
-		}
+	f, err := ix.newFilter(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	var served map[string]bool
-	if q.Near != nil {
-		served = ix.cat.areas.containing(*q.Near)
-	}
-	at := q.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	taxonomy := make([]string, len(q.Taxonomy))
-	for i, t := range q.Taxonomy {
-		taxonomy[i] = strings.ToUpper(strings.TrimSpace(t))
-	}
-	language := strings.ToLower(strings.TrimSpace(q.Language))
-
 	var hits []Hit
-	consider := func(d *Document, dist *float64, isServed bool) {
-		if !active(d) {
-			return
-		}
-		var h Hit
-		if scores != nil {
-			s, ok := scores[d.ID]
-			if !ok {
-				return
-			}
-			h.Score = s
-		}
-		if len(q.Needs) > 0 && !anyIn(q.Needs, d.Needs) {
-			return
-		}
-		if len(taxonomy) > 0 && !anyIn(taxonomy, d.Taxonomy) {
-			return
-		}
-		if language != "" && !slices.Contains(d.Languages, language) {
-			return
-		}
-		if q.Age != nil && (d.MinAge != nil && *q.Age < *d.MinAge || d.MaxAge != nil && *q.Age > *d.MaxAge) {
-			return
-		}
-		if q.Free && !d.Free {
-			return
-		}
-		h.Open = resources.OpenAt(d.Schedules, at, d.Zone)
-		if q.OpenNow && !h.Open.Open {
-			return
-		}
-		h.Doc, h.DistanceKm, h.Served = d, dist, isServed
-		hits = append(hits, h)
-	}
-	if q.Near == nil {
-		for _, d := range ix.cat.docs {
-			consider(d, nil, false)
-		}
-	} else {
-		near := *q.Near
-		seen := map[string]bool{}
-		radiusM := q.RadiusKm * 1000
-		for _, p := range ix.cat.points.InBound(nil, geo.NewBoundAroundPoint(near, radiusM)) {
-			d := p.(placed).d
-			m := geo.DistanceHaversine(near, d.Point)
-			if m > radiusM {
-				continue
-			}
-			seen[d.ID] = true
-			km := math.Round(m/10) / 100
-			consider(d, &km, served[d.ID])
-		}
-		for id := range served {
-			if d := ix.cat.docs[id]; d != nil && !seen[id] {
-				seen[id] = true
-				consider(d, distanceTo(near, d), true)
-			}
-		}
-		if q.IncludeVirtual {
-			for _, d := range ix.cat.docs {
-				if !seen[d.ID] && d.Virtual && !d.HasPoint {
-					consider(d, nil, false)
-				}
-			}
-		}
-	}
-
-	sortHits(hits, q.Sort, scores != nil)
+	ix.eachCandidate(q, f, func(h Hit) { hits = append(hits, h) })
+	sortHits(hits, q.Sort, f.scores != nil)
 	res := &Results{Total: len(hits), Facets: facets(hits)}
 	from := (max(q.Page, 1) - 1) * q.PerPage
 	if from < len(hits) {
 		res.Hits = hits[from:min(from+q.PerPage, len(hits))]
+		for i := range res.Hits {
+			ix.setOpen(&res.Hits[i], f.at)
+		}
 	}
 	return res, nil
 }
 
-func active(d *Document) bool {
-	return d.Status == resources.StatusActive || d.Status == ""
+// filter is a query made ready for checking documents fast.
+type filter struct {
+	q        Query
+	scores   map[string]float64 // nil when the query has no words
+	needMask uint64
+	taxonomy []string
+	language string
+	at       time.Time
+	none     bool // nothing can match (a need no document serves)
+}
+
+func (ix *Index) newFilter(ctx context.Context, q Query) (*filter, error) {
+	f := &filter{q: q, at: q.At, language: strings.ToLower(strings.TrimSpace(q.Language))}
+	if f.at.IsZero() {
+		f.at = time.Now()
+	}
+	if len(q.Needs) > 0 {
+		var ok bool
+		f.needMask, ok = ix.cat.maskOf(q.Needs)
+		f.none = !ok
+	}
+	for _, t := range q.Taxonomy {
+		f.taxonomy = append(f.taxonomy, strings.ToUpper(strings.TrimSpace(t)))
+	}
+	if strings.TrimSpace(q.Text) != "" && !f.none {
+		var err error
+		if f.scores, err = ix.textScores(ctx, q.Text, q.Near, q.RadiusKm); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// keep checks a document against everything but place, and scores it.
+func (f *filter) keep(d *Document) (float64, bool) {
+	if f.none || !d.active {
+		return 0, false
+	}
+	if f.needMask != 0 && d.needMask&f.needMask == 0 {
+		return 0, false
+	}
+	var score float64
+	if f.scores != nil {
+		s, ok := f.scores[d.ID]
+		if !ok {
+			return 0, false
+		}
+		score = s
+	}
+	if len(f.taxonomy) > 0 && !anyIn(f.taxonomy, d.Taxonomy) {
+		return 0, false
+	}
+	if f.language != "" && !slices.Contains(d.Languages, f.language) {
+		return 0, false
+	}
+	if a := f.q.Age; a != nil && (d.MinAge != nil && *a < *d.MinAge || d.MaxAge != nil && *a > *d.MaxAge) {
+		return 0, false
+	}
+	if f.q.Free && !d.Free {
+		return 0, false
+	}
+	if f.q.OpenNow && !resources.OpenAt(d.Schedules, f.at, d.Zone).Open {
+		return 0, false
+	}
+	return score, true
+}
+
+// eachCandidate calls fn with every document the query keeps: near its
+// place (in the radius, served by its area, or virtual), or anywhere.
+func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
+	if f.none {
+		return
+	}
+	if q.Near == nil {
+		for _, d := range ix.cat.docs {
+			if s, ok := f.keep(d); ok {
+				fn(Hit{Doc: d, Score: s})
+			}
+		}
+		return
+	}
+	near := *q.Near
+	radiusM := q.RadiusKm * 1000
+	served := ix.cat.areas.containing(near)
+	for _, p := range ix.cat.points.InBound(nil, geo.NewBoundAroundPoint(near, radiusM)) {
+		d := p.(placed).d
+		if served[d.ID] {
+			continue // counted below, once
+		}
+		m := geo.DistanceHaversine(near, d.Point)
+		if m > radiusM {
+			continue
+		}
+		if s, ok := f.keep(d); ok {
+			km := math.Round(m/10) / 100
+			fn(Hit{Doc: d, DistanceKm: &km, Score: s})
+		}
+	}
+	for id := range served {
+		d := ix.cat.docs[id]
+		if s, ok := f.keep(d); ok {
+			fn(Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true, Score: s})
+		}
+	}
+	if q.IncludeVirtual {
+		for _, d := range ix.cat.unplaced {
+			if d.Virtual && !served[d.ID] {
+				if s, ok := f.keep(d); ok {
+					fn(Hit{Doc: d, Score: s})
+				}
+			}
+		}
+	}
+}
+
+func (ix *Index) setOpen(h *Hit, at time.Time) {
+	h.Open = resources.OpenAt(h.Doc.Schedules, at, h.Doc.Zone)
+}
+
+// Nearest returns up to limit documents that serve the need, nearest first:
+// sites within the radius, then services whose area holds the place, then
+// (includeVirtual) services with no place. It is the matcher's candidate
+// search: the quadtree walks outwards and stops at limit, so a match looks
+// at hundreds of documents, not all those in the radius.
+func (ix *Index) Nearest(ctx context.Context, need string, near orb.Point, radiusKm float64, includeVirtual bool, at time.Time, limit int) ([]Hit, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f, err := ix.newFilter(ctx, Query{Needs: []string{need}, At: at})
+	if err != nil || f.none {
+		return nil, err
+	}
+	served := ix.cat.areas.containing(near)
+	match := func(p orb.Pointer) bool {
+		d := p.(placed).d
+		_, ok := f.keep(d)
+		return ok && !served[d.ID]
+	}
+	var hits []Hit
+	for _, p := range ix.cat.points.KNearestMatching(nil, near, limit, match, radiusKm*1000) {
+		d := p.(placed).d
+		hits = append(hits, Hit{Doc: d, DistanceKm: distanceTo(near, d)})
+	}
+	var extra []Hit
+	for id := range served {
+		if d := ix.cat.docs[id]; d != nil {
+			if _, ok := f.keep(d); ok {
+				extra = append(extra, Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true})
+			}
+		}
+	}
+	if includeVirtual {
+		for _, d := range ix.cat.unplaced {
+			if _, ok := f.keep(d); ok && d.Virtual && !served[d.ID] {
+				extra = append(extra, Hit{Doc: d})
+			}
+		}
+	}
+	// KNearest gives the sites nearest first; served and virtual ones follow
+	// by distance, then id.
+	sortHits(extra, SortDistance, false)
+	hits = append(hits, extra...)
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	for i := range hits {
+		ix.setOpen(&hits[i], f.at)
+	}
+	return hits, nil
 }
 
 func anyIn(want, have []string) bool {
@@ -203,7 +289,7 @@ func sortHits(hits []Hit, by string, haveScores bool) {
 		return *h.DistanceKm
 	}
 	byName := func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(a.Doc.Name), strings.ToLower(b.Doc.Name)), cmp.Compare(a.Doc.ID, b.Doc.ID))
+		return cmp.Or(cmp.Compare(a.Doc.nameKey, b.Doc.nameKey), cmp.Compare(a.Doc.ID, b.Doc.ID))
 	}
 	byDistance := func(a, b Hit) int { return cmp.Or(cmp.Compare(dist(a), dist(b)), byName(a, b)) }
 	switch {
@@ -231,19 +317,29 @@ func facets(hits []Hit) map[string]map[string]int {
 
 // TextScores returns the documents that match the words, with their BM25
 // scores (the matcher weighs them in).
-func (ix *Index) TextScores(ctx context.Context, text string) (map[string]float64, error) {
+func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bleve == nil {
 		return nil, fmt.Errorf("search index is closed")
 	}
-	return ix.textScores(ctx, text)
+	return ix.textScores(ctx, text, near, radiusKm)
 }
 
 // textScores returns the documents that match the words, with their BM25
 // scores. The caller holds ix.mu.
-func (ix *Index) textScores(ctx context.Context, text string) (map[string]float64, error) {
-	req := bleve.NewSearchRequestOptions(textQuery(text), maxTextHits, 0, false)
+func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
+	q := textQuery(text)
+	if near != nil {
+		// Only documents in grid cells around the place, or with no place
+		// (virtual, or served by an area: their cell is "none"), so the cap
+		// on hits never cuts off the nearby ones.
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(q)
+		bq.AddFilter(cellQuery(*near, radiusKm)) // a filter: it does not touch scores
+		q = bq
+	}
+	req := bleve.NewSearchRequestOptions(q, maxTextHits, 0, false)
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

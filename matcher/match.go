@@ -27,6 +27,9 @@ type Candidate struct {
 	Needs               []string
 	Terms               []Term
 	DistanceKm          *float64
+	// Point is the site's place ([lon, lat]) when it has one.
+	Point    orb.Point
+	HasPoint bool
 	// Served: the service area holds the client's place.
 	Served    bool
 	Virtual   bool
@@ -57,9 +60,9 @@ type FindQuery struct {
 // Finder finds candidates; the search index satisfies it.
 type Finder interface {
 	Find(ctx context.Context, q FindQuery) ([]Candidate, error)
-	// TextScores scores candidates by the client's own words (BM25);
-	// candidates missing from the map did not match.
-	TextScores(ctx context.Context, text string) (map[string]float64, error)
+	// TextScores scores candidates near a place by the client's own words
+	// (BM25); candidates missing from the map did not match.
+	TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error)
 }
 
 // Request is an intake workflow's assessment.
@@ -212,7 +215,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	}
 	var textScores map[string]float64
 	if len(text) > 0 {
-		if textScores, err = m.Finder.TextScores(ctx, strings.Join(text, " ")); err != nil {
+		if textScores, err = m.Finder.TextScores(ctx, strings.Join(text, " "), req.Place, radius); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,34 @@
 package matcher
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// parsed caches ParseEligibility by text: matching reads the same listings'
+// eligibility again and again, and parsing costs tens of microseconds.
+// Requirements are never changed after parsing, so sharing them is safe.
+var (
+	parsed      sync.Map // string → Requirements
+	parsedCount atomic.Int64
+)
+
+// maxParsed bounds the cache; past it the cache starts afresh.
+const maxParsed = 200_000
+
+func parseCached(text string) Requirements {
+	if r, ok := parsed.Load(text); ok {
+		return r.(Requirements)
+	}
+	r := ParseEligibility(text)
+	if parsedCount.Add(1) > maxParsed {
+		parsed.Clear()
+		parsedCount.Store(0)
+	}
+	parsed.Store(text, r)
+	return r
+}
 
 // AIRS target-population codes (the Y branch) name who a service is meant
 // for. Taken together they are a union ("preschool children, adults"), so
@@ -79,7 +107,7 @@ func hasPrefixAny(s string, prefixes []string) bool {
 // its eligibility text first, then its structured ages, then its target
 // population codes for what the text leaves out.
 func ServiceRequirements(eligibilityText string, minAge, maxAge *float64, codes []string) Requirements {
-	r := ParseEligibility(eligibilityText)
+	r := parseCached(eligibilityText)
 	if len(r.Audiences) == 0 && (minAge != nil || maxAge != nil) {
 		r.Audiences = []Audience{{MinAge: minAge, MaxAge: maxAge}}
 		r.Stated = true
