@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -22,12 +23,17 @@ import (
 
 // testServer is the real server on 127.0.0.1:0 over a real store and index.
 type testServer struct {
-	URL   string
-	Store *bolt.DB
-	Index *index.Index
+	URL    string
+	Store  *bolt.DB
+	Index  *index.Index
+	Server *api.Server
+	// CaseManager is a key that post sends.
+	CaseManager string
 }
 
-func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store)) *testServer {
+// startServer starts the server over a store that seed fills; opts change
+// its configuration.
+func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opts ...func(*api.Config)) *testServer {
 	tb.Helper()
 	dir := tb.TempDir()
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
@@ -45,7 +51,11 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store)) *te
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := api.New(api.Config{Store: db, Index: ix, Vocabulary: vocab})
+	cfg := api.Config{Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv := api.New(cfg)
 	srv.SetReady(true)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -59,7 +69,65 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store)) *te
 		ix.Close()
 		db.Close()
 	})
-	return &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix}
+	ts := &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}
+	ts.CaseManager = ts.newKey(tb, resources.RoleCaseManager, "")
+	return ts
+}
+
+// newKey stores a key of the role (bound to org for an org_editor) and
+// returns it.
+func (ts *testServer) newKey(tb testing.TB, role resources.Role, org string) string {
+	tb.Helper()
+	k, token, err := resources.NewKey("test "+string(role)+" "+org, role, org, "", time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := ts.Store.CreateKey(context.Background(), k); err != nil {
+		tb.Fatal(err)
+	}
+	return token
+}
+
+// do sends a request with key (none if "") and a body (a string is sent as
+// it is, anything else as JSON), with header pairs after it; it returns the
+// answer with its body read.
+func (ts *testServer) do(tb testing.TB, method, path, key string, body any, header ...string) (*http.Response, []byte) {
+	tb.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, ts.URL+path, r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, b
 }
 
 // get fetches path and decodes the JSON body into out; it returns the status.
@@ -156,6 +224,7 @@ type searchBody struct {
 		Languages     []string                      `json:"languages"`
 		Phones        []string                      `json:"phones"`
 		Address       string                        `json:"address"`
+		LastVerified  string                        `json:"last_verified"`
 	} `json:"results"`
 	Facets map[string]map[string]int `json:"facets"`
 }

@@ -82,7 +82,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		body = errorDetail{Code: code, Message: resources.ErrorMessage(err), Fields: resources.ErrorFields(err)}
 	}
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", c.Get(requestIDKey), "err", err)
 		body = errorDetail{Code: resources.EINTERNAL, Message: "internal error"}
 	}
 	if c.Request().Method == http.MethodHead {

@@ -3,22 +3,17 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 
 	"github.com/openreferral/refer/internal/fixture"
 )
 
-// post sends a JSON body and decodes the answer; it returns the status.
+// post sends a JSON body as a case manager and decodes the answer; it
+// returns the status.
 func (ts *testServer) post(tb testing.TB, path, body string, out any) int {
 	tb.Helper()
-	resp, err := http.Post(ts.URL+path, "application/json", bytes.NewBufferString(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := ts.do(tb, http.MethodPost, path, ts.CaseManager, body)
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
 			tb.Fatalf("POST %s: %v: %s", path, err, b)
@@ -76,12 +71,8 @@ func TestMatch(t *testing.T) {
 	// The same request gives the same answer, byte for byte.
 	var a, b bytes.Buffer
 	for _, buf := range []*bytes.Buffer{&a, &b} {
-		resp, err := http.Post(ts.URL+"/api/v1/match", "application/json", bytes.NewBufferString(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(buf, resp.Body)
-		resp.Body.Close()
+		_, answer := ts.do(t, http.MethodPost, "/api/v1/match", ts.CaseManager, body)
+		buf.Write(answer)
 	}
 	if a.String() != b.String() {
 		t.Error("the same request gave two answers")

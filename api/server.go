@@ -1,15 +1,18 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/openreferral/refer/index"
 	"github.com/openreferral/refer/matcher"
 	"github.com/openreferral/refer/resources"
@@ -21,16 +24,55 @@ type Config struct {
 	Index      *index.Index
 	Vocabulary *matcher.Vocabulary
 	Logger     *slog.Logger
+	// Keys holds the API keys. Without it no key is valid, so only what
+	// is open to everyone answers.
+	Keys resources.KeyStore
+	// Audit is the trail GET /api/v1/audit reads.
+	Audit resources.AuditLog
+
+	// RequireKeyToRead closes the directory's reads (search, needs, the
+	// HSDS read API, listings, the web pages) to requests without a valid
+	// key: refer serve --public-read=false.
+	RequireKeyToRead bool
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// Without any, a client's address is the connection's peer, whatever
+	// headers it sends: rate limits cannot be dodged by writing one.
+	TrustedProxies []*net.IPNet
+	// CORSOrigins may call the API from a browser; none unless given.
+	CORSOrigins []string
+	// AddressLimit and KeyLimit limit requests per client address and per
+	// API key; zero means DefaultAddressLimit and DefaultKeyLimit, a
+	// negative Rate no limit.
+	AddressLimit, KeyLimit Limit
+	// BodyLimit caps a request body in bytes (413 above it); zero means
+	// DefaultBodyLimit.
+	BodyLimit int64
+	// HandlerTimeout bounds the work of one request (its context ends
+	// then); zero means DefaultHandlerTimeout.
+	HandlerTimeout time.Duration
+	// Now is the clock of rate limits and verification dates; nil means
+	// time.Now.
+	Now func() time.Time
 }
+
+// Defaults of Config.
+const (
+	DefaultBodyLimit      = 1 << 20
+	DefaultHandlerTimeout = 30 * time.Second
+)
 
 // Server serves refer's HTTP API.
 type Server struct {
+	cfg     Config
 	echo    *echo.Echo
 	store   resources.Store
 	index   *index.Index
 	vocab   *matcher.Vocabulary
 	matcher *matcher.Matcher
+	keys    resources.KeyStore
+	audit   resources.AuditLog
 	log     *slog.Logger
+	now     func() time.Time
 	ready   atomic.Bool
 	server  *http.Server
 }
@@ -42,22 +84,108 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: log}
+	s := &Server{cfg: cfg, echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary,
+		keys: cfg.Keys, audit: cfg.Audit, log: log, now: now}
 	s.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder{cfg.Index}}
+	// Made here, not in Serve, so that Shutdown never races Serve.
+	s.server = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	s.middleware()
 	s.routes()
 	return s
+}
+
+// ipExtractor takes the client's address from the connection, or from
+// X-Forwarded-For where the connection comes from a trusted proxy (and
+// only those: Echo's header extractors otherwise trust every private and
+// loopback address).
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// middleware wraps every route, the outermost first: an id and a log line
+// for every request, whatever happens inside; a panic becomes a 500; the
+// security headers; CORS when configured; the body limit; the address's
+// rate limit before any work (a key lookup included); the key; the key's
+// rate limit; the gate of closed reads; the handler's deadline.
+func (s *Server) middleware() {
+	e := s.echo
+	e.Use(requestID, s.logRequests, middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return err
+		},
+	}), securityHeaders)
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  s.cfg.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match"},
+			ExposeHeaders: []string{"ETag", echo.HeaderXRequestID, echo.HeaderRetryAfter, echo.HeaderLocation},
+			MaxAge:        600,
+		}))
+	}
+	bodyLimit := cmp.Or(s.cfg.BodyLimit, DefaultBodyLimit)
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(bodyLimit, 10) + "B"}))
+	addresses := newLimiter(orDefault(s.cfg.AddressLimit, DefaultAddressLimit), s.now)
+	keys := newLimiter(orDefault(s.cfg.KeyLimit, DefaultKeyLimit), s.now)
+	e.Use(rateLimit(addresses, func(c echo.Context) string {
+		if p := c.Request().URL.Path; p == "/healthz" || p == "/readyz" {
+			return "" // a load balancer's probes
+		}
+		return clientAddress(c)
+	}))
+	e.Use(s.authenticate)
+	e.Use(rateLimit(keys, func(c echo.Context) string {
+		if k := principal(c); k != nil {
+			return k.ID
+		}
+		return ""
+	}))
+	e.Use(s.gateReads)
+	e.Use(middleware.ContextTimeout(cmp.Or(s.cfg.HandlerTimeout, DefaultHandlerTimeout)))
+}
+
+// orDefault returns l, or def if l is zero.
+func orDefault(l, def Limit) Limit {
+	if l == (Limit{}) {
+		return def
+	}
+	return l
 }
 
 func (s *Server) routes() {
 	s.echo.GET("/healthz", s.healthz)
 	s.echo.GET("/readyz", s.readyz)
+	s.echo.GET("/api/openapi.json", s.openAPI)
 	v1 := s.echo.Group("/api/v1")
 	v1.GET("/search", s.search)
 	v1.GET("/needs", s.needs)
-	v1.POST("/match", s.match)
+	v1.POST("/match", s.match, mayMatch)
+	s.listingRoutes(v1)
+	s.keyRoutes(v1)
+	s.auditRoutes(v1)
+	s.webRoutes()
 }
 
 // SetReady marks the server ready (or not) to answer searches.
@@ -68,13 +196,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 
 // Serve answers requests on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	s.server = &http.Server{
-		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
 	err := s.server.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -82,11 +203,9 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Shutdown stops accepting connections and waits for requests in flight.
+// Shutdown stops accepting connections and waits for requests in flight
+// to be answered, or for ctx to end. Serve returns nil after it.
 func (s *Server) Shutdown(ctx context.Context) error {
-	if s.server == nil {
-		return nil
-	}
 	return s.server.Shutdown(ctx)
 }
 
@@ -99,4 +218,18 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "starting"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// Route is a registered route: its method and its path pattern, with
+// parameters written as in Echo (":id").
+type Route struct{ Method, Path string }
+
+// Routes returns every registered route, for tests that hold the OpenAPI
+// document and the authorization table to what is served.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.echo.Routes() {
+		out = append(out, Route{r.Method, r.Path})
+	}
+	return out
 }
