@@ -23,38 +23,43 @@ func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candid
 	}
 	out := make([]matcher.Candidate, len(hits))
 	for i, h := range hits {
-		d := h.Doc
-		terms := make([]matcher.Term, len(d.Terms))
-		for j, t := range d.Terms {
-			terms[j] = matcher.Term{Code: t.Code, Name: t.Name}
-		}
-		out[i] = matcher.Candidate{
-			ID:                  d.ID,
-			ServiceID:           d.ServiceID,
-			ServiceAtLocationID: d.ServiceAtLocationID,
-			Name:                d.Name,
-			OrganizationID:      d.OrganizationID,
-			OrganizationName:    d.OrganizationName,
-			Address:             d.Address,
-			Phones:              d.Phones,
-			Needs:               d.Needs,
-			Terms:               terms,
-			DistanceKm:          h.DistanceKm,
-			Point:               d.Point,
-			HasPoint:            d.HasPoint,
-			Served:              h.Served,
-			Virtual:             d.Virtual,
-			Open:                h.Open,
-			Languages:           d.Languages,
-			Free:                d.Free,
-			Eligibility:         d.Eligibility,
-			MinAge:              d.MinAge,
-			MaxAge:              d.MaxAge,
-			LastVerified:        d.LastVerified,
-			LastModified:        d.LastModified,
-		}
+		out[i] = CandidateOf(h)
 	}
 	return out, nil
+}
+
+// CandidateOf turns a search hit into what the matcher ranks.
+func CandidateOf(h index.Hit) matcher.Candidate {
+	d := h.Doc
+	terms := make([]matcher.Term, len(d.Terms))
+	for j, t := range d.Terms {
+		terms[j] = matcher.Term{Code: t.Code, Name: t.Name}
+	}
+	return matcher.Candidate{
+		ID:                  d.ID,
+		ServiceID:           d.ServiceID,
+		ServiceAtLocationID: d.ServiceAtLocationID,
+		Name:                d.Name,
+		OrganizationID:      d.OrganizationID,
+		OrganizationName:    d.OrganizationName,
+		Address:             d.Address,
+		Phones:              d.Phones,
+		Needs:               d.Needs,
+		Terms:               terms,
+		DistanceKm:          h.DistanceKm,
+		Point:               d.Point,
+		HasPoint:            d.HasPoint,
+		Served:              h.Served,
+		Virtual:             d.Virtual,
+		Open:                h.Open,
+		Languages:           d.Languages,
+		Free:                d.Free,
+		Eligibility:         d.Eligibility,
+		MinAge:              d.MinAge,
+		MaxAge:              d.MaxAge,
+		LastVerified:        d.LastVerified,
+		LastModified:        d.LastModified,
+	}
 }
 
 func (f finder) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {

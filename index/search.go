@@ -222,6 +222,7 @@ func (ix *Index) Nearest(ctx context.Context, need string, near orb.Point, radiu
 	if err != nil || f.none {
 		return nil, err
 	}
+	limit = min(limit, len(ix.cat.docs))
 	served := ix.cat.areas.containing(near)
 	match := func(p orb.Pointer) bool {
 		d := p.(placed).d
