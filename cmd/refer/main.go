@@ -37,6 +37,7 @@ commands:
   export  --format hsds-json|hsds-csv OUT           write the whole directory as HSDS 3.0
   reindex                                           rebuild the search index from the store
   gen     --services N [--seed S] OUT               write a synthetic HSDS directory (benchmarks, load tests)
+  keys    create --role R [--org ID] --name NAME | list | revoke ID   API keys (while serve is stopped; else over HTTP)
 
 every command takes --data DIR (env REFER_DATA, default ./var)
 `
@@ -59,6 +60,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"export":  runExport,
 		"reindex": runReindex,
 		"gen":     runGen,
+		"keys":    runKeys,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {

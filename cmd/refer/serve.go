@@ -22,8 +22,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, dataDir := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("REFER_ADDR", "127.0.0.1:8080"), "`address` to listen on (env REFER_ADDR)")
 	loadSample := fs.Bool("load-sample", false, "load the bundled sample directory (San Mateo County, CA) when the store is empty")
+	hc := hardeningFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer serve [--data DIR] [--addr HOST:PORT] [--load-sample]")
+		fmt.Fprintln(stderr, "usage: refer serve [--data DIR] [--addr HOST:PORT] [--load-sample] [--public-read=false] [--trusted-proxy CIDR] [--cors-origin ORIGIN] [--rate-limit-address N] [--rate-limit-key N]")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -31,6 +32,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fs.NArg() != 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	cfg, err := hc.config()
+	if err != nil {
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -59,7 +64,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := api.New(api.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log})
+	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
+	srv := api.New(cfg)
 	srv.SetReady(true)
 	// The one line scripts and tests wait for; it carries the real port
 	// when --addr asked for port 0.
