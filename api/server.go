@@ -185,7 +185,6 @@ func (s *Server) routes() {
 	s.listingRoutes(v1)
 	s.keyRoutes(v1)
 	s.auditRoutes(v1)
-	s.webRoutes()
 }
 
 // SetReady marks the server ready (or not) to answer searches.
