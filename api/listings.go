@@ -120,17 +120,10 @@ func (s *Server) replaceListing(k resources.Kind) echo.HandlerFunc {
 		default:
 			return invalidField("id", "is %q, but the URL names %q; a record's id does not change", r.RecordID(), id)
 		}
-		want := ifMatch(c)
 		var out resources.Record
 		err = s.store.Transact(c.Request().Context(), func(tx resources.Tx) error {
-			old, err := tx.Get(k, id)
+			old, err := current(tx, c, k, id, r)
 			if err != nil {
-				return err
-			}
-			if err := authorizeListing(tx, principal(c), old, r); err != nil {
-				return err
-			}
-			if err := want.check(old); err != nil {
 				return err
 			}
 			keepVerification(r, old)
@@ -150,16 +143,9 @@ func (s *Server) replaceListing(k resources.Kind) echo.HandlerFunc {
 func (s *Server) deleteListing(k resources.Kind) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id := c.Param("id")
-		want := ifMatch(c)
 		err := s.store.Transact(c.Request().Context(), func(tx resources.Tx) error {
-			old, err := tx.Get(k, id)
+			old, err := current(tx, c, k, id, nil)
 			if err != nil {
-				return err
-			}
-			if err := authorizeListing(tx, principal(c), old, nil); err != nil {
-				return err
-			}
-			if err := want.check(old); err != nil {
 				return err
 			}
 			if k == resources.KindService || k == resources.KindLocation {
@@ -187,18 +173,10 @@ func (s *Server) deleteListing(k resources.Kind) echo.HandlerFunc {
 // assured_date becomes today (UTC), assurer_email the key's email. Search
 // shows it as "last verified" and match counts it for freshness.
 func (s *Server) verifyService(c echo.Context) error {
-	id := c.Param("id")
-	want := ifMatch(c)
 	var out resources.Record
 	err := s.store.Transact(c.Request().Context(), func(tx resources.Tx) error {
-		old, err := tx.Get(resources.KindService, id)
+		old, err := current(tx, c, resources.KindService, c.Param("id"), nil)
 		if err != nil {
-			return err
-		}
-		if err := authorizeListing(tx, principal(c), old, old); err != nil {
-			return err
-		}
-		if err := want.check(old); err != nil {
 			return err
 		}
 		svc := old.(*resources.Service)
@@ -214,6 +192,22 @@ func (s *Server) verifyService(c echo.Context) error {
 	}
 	s.synced(c)
 	return sendListing(c, http.StatusOK, out)
+}
+
+// current returns the stored record a change is about, read in the
+// change's transaction, once it is known that the request's key may change
+// it into new (nil: delete it, or only verify it) and that If-Match holds.
+// Authorization comes first, so a key that may not touch a record learns
+// nothing of its version.
+func current(tx resources.Tx, c echo.Context, k resources.Kind, id string, new resources.Record) (resources.Record, error) {
+	old, err := tx.Get(k, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorizeListing(tx, principal(c), old, new); err != nil {
+		return nil, err
+	}
+	return old, ifMatch(c).check(old)
 }
 
 // readListing reads a record of kind k from the body: strict HSDS JSON,
