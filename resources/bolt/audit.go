@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/openreferral/refer/resources"
 	bbolt "go.etcd.io/bbolt"
@@ -14,25 +15,47 @@ import (
 
 var _ resources.AuditLog = (*DB)(nil)
 
+// storedAudit is an audit entry as the audit bucket holds it: who, when,
+// what, and the record's whole stored JSON before and after (either absent
+// for a create or a delete). The changed fields are worked out when the
+// trail is read: writing stays a copy of bytes already encoded, which
+// keeps an import's cost, and any version of a record can be rebuilt.
+type storedAudit struct {
+	Seq      uint64          `json:"seq"`
+	At       time.Time       `json:"at"`
+	Actor    resources.Actor `json:"actor"`
+	Action   string          `json:"action"`
+	Kind     string          `json:"kind"`
+	RecordID string          `json:"record_id"`
+	Version  uint64          `json:"version,omitempty"`
+	Old      json.RawMessage `json:"old,omitempty"`
+	New      json.RawMessage `json:"new,omitempty"`
+}
+
 // audit appends an entry to the audit trail, in the transaction of the
-// change it describes, with the difference between the record's stored
-// JSON before and after (either may be nil).
+// change it describes. old and new are the record's stored JSON (compact,
+// as encode makes it) before and after; either may be nil.
 func (w *writer) audit(action, kind, id string, version uint64, old, new []byte) error {
-	changes, err := resources.DiffJSON(old, new)
-	if err != nil {
-		return fmt.Errorf("store: audit of %s %q: %w", kind, id, err)
-	}
 	b := w.tx.Bucket(bucketAudit)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
-	e := resources.AuditEntry{Seq: seq, At: w.at, Actor: w.actor, Action: action,
-		Kind: kind, RecordID: id, Version: version, Changes: changes}
-	v, err := json.Marshal(e)
+	head, err := json.Marshal(storedAudit{Seq: seq, At: w.at, Actor: w.actor, Action: action,
+		Kind: kind, RecordID: id, Version: version})
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
+	// The bodies are spliced in as they are, not marshalled again.
+	v := make([]byte, 0, len(head)+len(old)+len(new)+16)
+	v = append(v, head[:len(head)-1]...)
+	if len(old) > 0 {
+		v = append(append(v, `,"old":`...), old...)
+	}
+	if len(new) > 0 {
+		v = append(append(v, `,"new":`...), new...)
+	}
+	v = append(v, '}')
 	if err := b.Put(u64(seq), v); err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
@@ -40,6 +63,19 @@ func (w *writer) audit(action, kind, id string, version uint64, old, new []byte)
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
+}
+
+func decodeAudit(v []byte) (resources.AuditEntry, error) {
+	var sa storedAudit
+	if err := json.Unmarshal(v, &sa); err != nil {
+		return resources.AuditEntry{}, fmt.Errorf("store: audit entry: %w", err)
+	}
+	changes, err := resources.DiffJSON(sa.Old, sa.New)
+	if err != nil {
+		return resources.AuditEntry{}, fmt.Errorf("store: audit entry %d: %w", sa.Seq, err)
+	}
+	return resources.AuditEntry{Seq: sa.Seq, At: sa.At, Actor: sa.Actor, Action: sa.Action, Kind: sa.Kind,
+		RecordID: sa.RecordID, Version: sa.Version, Changes: changes}, nil
 }
 
 // auditRecordKey is "<record id>/<seq as 8 bytes>": a record's entries sit
@@ -68,9 +104,9 @@ func (db *DB) Audit(ctx context.Context, q resources.AuditQuery) ([]resources.Au
 		entries := tx.Bucket(bucketAudit)
 		// add decodes one entry and says whether to go on.
 		add := func(v []byte) (bool, error) {
-			var e resources.AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return false, fmt.Errorf("store: audit entry: %w", err)
+			e, err := decodeAudit(v)
+			if err != nil {
+				return false, err
 			}
 			if q.Kind == "" || e.Kind == q.Kind {
 				out = append(out, e)

@@ -24,8 +24,9 @@
 //	meta    the file's format, so a later layout can refuse an older file
 //	        instead of misreading it.
 //	audit   the audit trail. key: its own sequence number as 8 bytes,
-//	        big-endian; value: the JSON of a resources.AuditEntry (who, when,
-//	        what record, each top-level field's old and new JSON).
+//	        big-endian; value: JSON of who, when and what record, with the
+//	        record's stored JSON before ("old") and after ("new"). Audit
+//	        works out each changed field from the two when it is read.
 //	audit_record
 //	        one empty-valued key per entry, "<record id>/<seq as 8 bytes>",
 //	        so a record's history is read backwards from its prefix.
