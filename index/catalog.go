@@ -23,6 +23,10 @@ type catalog struct {
 	// needBits gives each need code seen a bit of Document.needMask, so a
 	// need filter is one AND.
 	needBits map[string]uint64
+	// needPoints holds, per need, the active documents with a point that
+	// serve it: a search or match for a need walks only those, not every
+	// site in the radius (a rare need's sites are a few in a hundred).
+	needPoints map[string]*quadtree.Quadtree
 }
 
 // placed lets a document sit in the quadtree.
@@ -34,12 +38,13 @@ var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 
 func newCatalog() *catalog {
 	return &catalog{
-		docs:      map[string]*Document{},
-		byService: map[string][]string{},
-		points:    quadtree.New(world),
-		areas:     newAreaGrid(),
-		unplaced:  map[string]*Document{},
-		needBits:  map[string]uint64{},
+		docs:       map[string]*Document{},
+		byService:  map[string][]string{},
+		points:     quadtree.New(world),
+		areas:      newAreaGrid(),
+		unplaced:   map[string]*Document{},
+		needBits:   map[string]uint64{},
+		needPoints: map[string]*quadtree.Quadtree{},
 	}
 }
 
@@ -73,6 +78,16 @@ func (c *catalog) add(d *Document) {
 	if d.HasPoint {
 		// Validation keeps points inside the world; Add fails only outside.
 		_ = c.points.Add(placed{d})
+		if d.active {
+			for _, n := range d.Needs {
+				t := c.needPoints[n]
+				if t == nil {
+					t = quadtree.New(world)
+					c.needPoints[n] = t
+				}
+				_ = t.Add(placed{d})
+			}
+		}
 	} else {
 		c.unplaced[d.ID] = d
 	}
@@ -99,7 +114,15 @@ func (c *catalog) remove(id string) {
 		c.byService[d.ServiceID] = ids
 	}
 	if d.HasPoint {
-		c.points.Remove(placed{d}, func(p orb.Pointer) bool { return p.(placed).d == d })
+		same := func(p orb.Pointer) bool { return p.(placed).d == d }
+		c.points.Remove(placed{d}, same)
+		if d.active {
+			for _, n := range d.Needs {
+				if t := c.needPoints[n]; t != nil {
+					t.Remove(placed{d}, same)
+				}
+			}
+		}
 	}
 	delete(c.unplaced, id)
 	c.areas.remove(d)

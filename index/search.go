@@ -175,10 +175,28 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	near := *q.Near
 	radiusM := q.RadiusKm * 1000
 	served := ix.cat.areas.containing(near)
-	for _, p := range ix.cat.points.InBound(nil, geo.NewBoundAroundPoint(near, radiusM)) {
+	bound := geo.NewBoundAroundPoint(near, radiusM)
+	var inBound []orb.Pointer
+	if len(q.Needs) == 0 {
+		inBound = ix.cat.points.InBound(nil, bound)
+	} else {
+		for _, n := range q.Needs {
+			if t := ix.cat.needPoints[n]; t != nil {
+				inBound = t.InBound(inBound, bound)
+			}
+		}
+	}
+	var seen map[*Document]bool // a site serving two of the needs comes once
+	if len(q.Needs) > 1 {
+		seen = make(map[*Document]bool, len(inBound))
+	}
+	for _, p := range inBound {
 		d := p.(placed).d
-		if served[d.ID] {
-			continue // counted below, once
+		if served[d.ID] || seen[d] {
+			continue // served ones are counted below, once
+		}
+		if seen != nil {
+			seen[d] = true
 		}
 		m := geo.DistanceHaversine(near, d.Point)
 		if m > radiusM {
@@ -230,7 +248,11 @@ func (ix *Index) Nearest(ctx context.Context, need string, near orb.Point, radiu
 		return ok && !served[d.ID]
 	}
 	var hits []Hit
-	for _, p := range ix.cat.points.KNearestMatching(nil, near, limit, match, radiusKm*1000) {
+	var sites []orb.Pointer
+	if tree := ix.cat.needPoints[need]; tree != nil {
+		sites = tree.KNearestMatching(nil, near, limit, match, radiusKm*1000)
+	}
+	for _, p := range sites {
 		d := p.(placed).d
 		hits = append(hits, Hit{Doc: d, DistanceKm: distanceTo(near, d)})
 	}

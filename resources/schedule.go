@@ -159,8 +159,10 @@ func occursOn(s *Schedule, t time.Time) bool {
 }
 
 func byDayMatches(byday string, t time.Time, today string, monthly bool) bool {
-	for _, p := range strings.Split(strings.ToUpper(byday), ",") {
-		p = strings.TrimSpace(p)
+	for rest := byday; rest != ""; {
+		var p string
+		p, rest, _ = strings.Cut(rest, ",")
+		p = strings.ToUpper(strings.TrimSpace(p))
 		if len(p) < 2 || p[len(p)-2:] != today {
 			continue
 		}

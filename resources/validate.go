@@ -358,17 +358,25 @@ func ParseClock(v string) (time.Duration, error) {
 	if i := strings.IndexAny(s, "Z+-"); i > 0 {
 		s = s[:i]
 	}
-	var h, m, sec int
-	var err error
-	switch len(s) {
-	case 5:
-		_, err = fmt.Sscanf(s, "%2d:%2d", &h, &m)
-	case 8:
-		_, err = fmt.Sscanf(s, "%2d:%2d:%2d", &h, &m, &sec)
-	default:
-		err = fmt.Errorf("bad length")
+	two := func(p string) (int, bool) {
+		if len(p) != 2 || p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' {
+			return 0, false
+		}
+		return int(p[0]-'0')*10 + int(p[1]-'0'), true
 	}
-	if err != nil || h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || h > 24 || (h == 24 && (m != 0 || sec != 0)) {
+	var h, m, sec int
+	var ok1, ok2, ok3 bool
+	switch {
+	case len(s) == 5 && s[2] == ':':
+		h, ok1 = two(s[:2])
+		m, ok2 = two(s[3:])
+		ok3 = true
+	case len(s) == 8 && s[2] == ':' && s[5] == ':':
+		h, ok1 = two(s[:2])
+		m, ok2 = two(s[3:5])
+		sec, ok3 = two(s[6:])
+	}
+	if !ok1 || !ok2 || !ok3 || m > 59 || sec > 59 || h > 24 || h == 24 && (m != 0 || sec != 0) {
 		return 0, fmt.Errorf("is %q; it must be a time of day such as 09:00 or 17:30:00", v)
 	}
 	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, nil
