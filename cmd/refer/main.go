@@ -1,5 +1,5 @@
 // Command refer is the one binary of refer, a community resource matching
-// and referral service: refer serve | import | export | reindex | gen.
+// and referral service: refer serve | import | export | reindex | gen | keys.
 // Flags and wiring only; the work is in the packages.
 package main
 
