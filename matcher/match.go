@@ -131,6 +131,17 @@ type Option struct {
 	ScoreParts          ScoreParts `json:"score_parts"`
 	id                  string
 	crisis              bool
+	why                 *why // what reasons are written from, for the options shown
+}
+
+// why keeps what an option's reasons are written from: reasons are words
+// for a case manager, written only for the options a response shows.
+type why struct {
+	cand    *Candidate
+	need    string
+	term    Term
+	verdict Verdict
+	spoken  string
 }
 
 // OrgRef names an organization.
@@ -277,6 +288,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	}
 	for i, o := range diverse(ranked, limit) {
 		o.Rank = i + 1
+		m.explain(o)
 		resp.Options = append(resp.Options, *o)
 	}
 	if resp.Options == nil {
@@ -381,48 +393,34 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 		o.OpenNow = &open
 	}
 	p := &o.ScoreParts
-	var reasons []string
 	term, fit := m.needFit(c, need)
 	p.Need = fit
-	if term.Code != "" {
-		reasons = append(reasons, fmt.Sprintf("%s (%s)", term.Name, term.Code))
-	} else if term.Name != "" {
-		reasons = append(reasons, term.Name)
-	}
 	if s, ok := textScores[c.ID]; ok && maxText > 0 {
 		p.Text = round(s / maxText)
 	}
 	switch {
 	case c.DistanceKm != nil:
 		p.Distance = round(math.Exp(-*c.DistanceKm / 10))
-		reasons = append(reasons, fmt.Sprintf("%s km away", trimFloat(*c.DistanceKm)))
-		if c.Served {
-			reasons = append(reasons, "Serves the client's area")
-		}
 	case c.Served:
 		p.Distance = 0.6
-		reasons = append(reasons, "Serves the client's area")
 	default:
 		p.Distance = 0.5
-		reasons = append(reasons, "By phone or online")
 	}
 	switch verdict.Status {
 	case Eligible:
 		p.Eligibility = 1
-		reasons = append(reasons, "Eligible: "+strings.Join(verdict.Reasons, "; "))
 	case Likely:
 		p.Eligibility = 0.7
-		reasons = append(reasons, "Check eligibility: "+strings.Join(verdict.Reasons, "; "))
 	default:
 		p.Eligibility = 0.5
 	}
 	p.Language = 0.5
+	spoken := ""
 	if langs := lowerAll(req.Client.Languages); len(langs) > 0 && len(c.Languages) > 0 {
 		p.Language = 0
 		for _, l := range langs {
 			if slices.Contains(c.Languages, l) {
-				p.Language = 1
-				reasons = append(reasons, titleCase(l)+" spoken")
+				p.Language, spoken = 1, l
 				break
 			}
 		}
@@ -430,42 +428,79 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 	switch {
 	case c.Open.Open:
 		p.Open = 1
-		reasons = append(reasons, "Open now until "+c.Open.Until)
 	case c.Open.Known:
 		p.Open = 0.3
-		reasons = append(reasons, "Closed now")
 	default:
 		p.Open = 0.5
 	}
+	p.Cost = 0.5
 	if c.Free {
 		p.Cost = 1
-		reasons = append(reasons, "Free")
-	} else {
-		p.Cost = 0.5
 	}
 	p.Freshness = freshness(c, at)
-	if c.LastVerified != "" {
-		reasons = append(reasons, "Last verified "+c.LastVerified)
-	}
 	if len(wanted) > 1 {
 		p.Coverage = round(float64(len(covered)-1) / float64(len(wanted)-1))
-		if len(covered) > 1 {
-			var others []string
-			for _, n := range covered {
-				if n != need {
-					nd, _ := m.Vocab.Need(n)
-					others = append(others, strings.ToLower(nd.Label))
-				}
-			}
-			reasons = append(reasons, "Also helps with "+strings.Join(others, ", "))
-		}
 	}
-	o.Reasons = reasons
+	o.why = &why{cand: c, need: need, term: term, verdict: verdict, spoken: spoken}
 	o.Score = round(p.total())
 	if n, ok := m.Vocab.Need(need); ok && n.Safety {
 		o.crisis = isCrisis(c)
 	}
 	return o, ""
+}
+
+// explain writes an option's reasons in plain words.
+func (m *Matcher) explain(o *Option) {
+	w, c := o.why, o.why.cand
+	var reasons []string
+	if w.term.Code != "" {
+		reasons = append(reasons, fmt.Sprintf("%s (%s)", w.term.Name, w.term.Code))
+	} else if w.term.Name != "" {
+		reasons = append(reasons, w.term.Name)
+	}
+	switch {
+	case c.DistanceKm != nil:
+		reasons = append(reasons, trimFloat(*c.DistanceKm)+" km away")
+		if c.Served {
+			reasons = append(reasons, "Serves the client's area")
+		}
+	case c.Served:
+		reasons = append(reasons, "Serves the client's area")
+	default:
+		reasons = append(reasons, "By phone or online")
+	}
+	switch w.verdict.Status {
+	case Eligible:
+		reasons = append(reasons, "Eligible: "+strings.Join(w.verdict.Reasons, "; "))
+	case Likely:
+		reasons = append(reasons, "Check eligibility: "+strings.Join(w.verdict.Reasons, "; "))
+	}
+	if w.spoken != "" {
+		reasons = append(reasons, titleCase(w.spoken)+" spoken")
+	}
+	switch {
+	case c.Open.Open:
+		reasons = append(reasons, "Open now until "+c.Open.Until)
+	case c.Open.Known:
+		reasons = append(reasons, "Closed now")
+	}
+	if c.Free {
+		reasons = append(reasons, "Free")
+	}
+	if c.LastVerified != "" {
+		reasons = append(reasons, "Last verified "+c.LastVerified)
+	}
+	var others []string
+	for _, n := range o.Needs {
+		if n != w.need {
+			nd, _ := m.Vocab.Need(n)
+			others = append(others, strings.ToLower(nd.Label))
+		}
+	}
+	if len(others) > 0 {
+		reasons = append(reasons, "Also helps with "+strings.Join(others, ", "))
+	}
+	o.Reasons = reasons
 }
 
 // needFit says how squarely the service serves the need: 1 when one of its
