@@ -16,14 +16,18 @@ type finder struct{ ix *index.Index }
 // NewFinder returns the matcher's view of the search index.
 func NewFinder(ix *index.Index) matcher.Finder { return finder{ix} }
 
-func (f finder) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candidate, error) {
-	hits, err := f.ix.Nearest(ctx, q.Need, q.Near, q.RadiusKm, q.IncludeVirtual, q.At, q.Limit)
+func (f finder) Find(ctx context.Context, q matcher.FindQuery) (map[string][]matcher.Candidate, error) {
+	found, err := f.ix.Nearest(ctx, q.Needs, q.Near, q.RadiusKm, q.IncludeVirtual, q.At, q.Limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]matcher.Candidate, len(hits))
-	for i, h := range hits {
-		out[i] = CandidateOf(h)
+	out := make(map[string][]matcher.Candidate, len(found))
+	for need, hits := range found {
+		cands := make([]matcher.Candidate, len(hits))
+		for i, h := range hits {
+			cands[i] = CandidateOf(h)
+		}
+		out[need] = cands
 	}
 	return out, nil
 }

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // Service areas are answered in memory: which areas hold a client's point?
@@ -99,13 +98,22 @@ func (g *areaGrid) remove(d *Document) {
 // containing returns the documents whose service area holds p.
 func (g *areaGrid) containing(p orb.Point) map[string]bool {
 	out := map[string]bool{}
+	for d := range g.servedDocs(p) {
+		out[d.ID] = true
+	}
+	return out
+}
+
+// servedDocs returns the documents whose service area holds p.
+func (g *areaGrid) servedDocs(p orb.Point) map[*Document]bool {
+	out := map[*Document]bool{}
 	check := func(list []*areaEntry) {
 		for _, e := range list {
-			if out[e.d.ID] || !e.bound.Contains(p) {
+			if out[e.d] || !e.bound.Contains(p) {
 				continue
 			}
 			if contains(e.shape, p) {
-				out[e.d.ID] = true
+				out[e.d] = true
 			}
 		}
 	}
@@ -114,12 +122,57 @@ func (g *areaGrid) containing(p orb.Point) map[string]bool {
 	return out
 }
 
+// contains is planar point-in-polygon (boundary counts as inside), holes
+// excluded. The caller has checked the bounding box; orb's planar functions
+// would compute each ring's bound again on every call.
 func contains(g orb.Geometry, p orb.Point) bool {
 	switch g := g.(type) {
 	case orb.Polygon:
-		return planar.PolygonContains(g, p)
+		return polygonContains(g, p)
 	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
+		for _, poly := range g {
+			if polygonContains(poly, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func polygonContains(poly orb.Polygon, p orb.Point) bool {
+	if len(poly) == 0 || !ringContains(poly[0], p) {
+		return false
+	}
+	for _, hole := range poly[1:] {
+		if ringContains(hole, p) && !onRing(hole, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// ringContains counts crossings of a ray from p to the east.
+func ringContains(r orb.Ring, p orb.Point) bool {
+	if onRing(r, p) {
+		return true
+	}
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
+}
+
+func onRing(r orb.Ring, p orb.Point) bool {
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		cross := (b[0]-a[0])*(p[1]-a[1]) - (b[1]-a[1])*(p[0]-a[0])
+		if cross == 0 && min(a[0], b[0]) <= p[0] && p[0] <= max(a[0], b[0]) && min(a[1], b[1]) <= p[1] && p[1] <= max(a[1], b[1]) {
+			return true
+		}
 	}
 	return false
 }

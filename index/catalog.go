@@ -27,6 +27,9 @@ type catalog struct {
 	// serve it: a search or match for a need walks only those, not every
 	// site in the radius (a rare need's sites are a few in a hundred).
 	needPoints map[string]*quadtree.Quadtree
+	// needVirtual holds, per need, the active virtual documents with no
+	// point that serve it.
+	needVirtual map[string]map[*Document]bool
 }
 
 // placed lets a document sit in the quadtree.
@@ -38,13 +41,14 @@ var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 
 func newCatalog() *catalog {
 	return &catalog{
-		docs:       map[string]*Document{},
-		byService:  map[string][]string{},
-		points:     quadtree.New(world),
-		areas:      newAreaGrid(),
-		unplaced:   map[string]*Document{},
-		needBits:   map[string]uint64{},
-		needPoints: map[string]*quadtree.Quadtree{},
+		docs:        map[string]*Document{},
+		byService:   map[string][]string{},
+		points:      quadtree.New(world),
+		areas:       newAreaGrid(),
+		unplaced:    map[string]*Document{},
+		needBits:    map[string]uint64{},
+		needPoints:  map[string]*quadtree.Quadtree{},
+		needVirtual: map[string]map[*Document]bool{},
 	}
 }
 
@@ -90,6 +94,14 @@ func (c *catalog) add(d *Document) {
 		}
 	} else {
 		c.unplaced[d.ID] = d
+		if d.active && d.Virtual {
+			for _, n := range d.Needs {
+				if c.needVirtual[n] == nil {
+					c.needVirtual[n] = map[*Document]bool{}
+				}
+				c.needVirtual[n][d] = true
+			}
+		}
 	}
 	c.areas.add(d)
 }
@@ -125,6 +137,9 @@ func (c *catalog) remove(id string) {
 		}
 	}
 	delete(c.unplaced, id)
+	for _, n := range d.Needs {
+		delete(c.needVirtual[n], d)
+	}
 	c.areas.remove(d)
 }
 

@@ -37,7 +37,8 @@ type IDFilter struct {
 	RadiusM float64
 }
 
-func (f IDFilter) empty() bool {
+// IsZero reports whether f selects everything.
+func (f IDFilter) IsZero() bool {
 	return f.Text == "" && f.TermIDs == nil && f.AlsoTermIDs == nil && f.OrganizationID == "" &&
 		f.ModifiedSince.IsZero() && f.Near == nil
 }
@@ -48,7 +49,7 @@ func (ix *Index) ServiceIDs(ctx context.Context, f IDFilter) ([]string, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var out []string
-	if f.empty() {
+	if f.IsZero() {
 		out = make([]string, 0, len(ix.cat.byService))
 		for id := range ix.cat.byService {
 			out = append(out, id)

@@ -174,7 +174,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	}
 	near := *q.Near
 	radiusM := q.RadiusKm * 1000
-	served := ix.cat.areas.containing(near)
+	served := ix.cat.areas.servedDocs(near)
 	bound := geo.NewBoundAroundPoint(near, radiusM)
 	var inBound []orb.Pointer
 	if len(q.Needs) == 0 {
@@ -192,7 +192,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	}
 	for _, p := range inBound {
 		d := p.(placed).d
-		if served[d.ID] || seen[d] {
+		if served[d] || seen[d] {
 			continue // served ones are counted below, once
 		}
 		if seen != nil {
@@ -207,15 +207,14 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 			fn(Hit{Doc: d, DistanceKm: &km, Score: s})
 		}
 	}
-	for id := range served {
-		d := ix.cat.docs[id]
+	for d := range served {
 		if s, ok := f.keep(d); ok {
 			fn(Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true, Score: s})
 		}
 	}
 	if q.IncludeVirtual {
 		for _, d := range ix.cat.unplaced {
-			if d.Virtual && !served[d.ID] {
+			if d.Virtual && !served[d] {
 				if s, ok := f.keep(d); ok {
 					fn(Hit{Doc: d, Score: s})
 				}
@@ -228,60 +227,60 @@ func (ix *Index) setOpen(h *Hit, at time.Time) {
 	h.Open = resources.OpenAt(h.Doc.Schedules, at, h.Doc.Zone)
 }
 
-// Nearest returns up to limit documents that serve the need, nearest first:
-// sites within the radius, then services whose area holds the place, then
-// (includeVirtual) services with no place. It is the matcher's candidate
-// search: the quadtree walks outwards and stops at limit, so a match looks
-// at hundreds of documents, not all those in the radius.
-func (ix *Index) Nearest(ctx context.Context, need string, near orb.Point, radiusKm float64, includeVirtual bool, at time.Time, limit int) ([]Hit, error) {
+// Nearest returns, for each need, up to limit documents that serve it,
+// nearest first: sites within the radius, then services whose area holds
+// the place, then (includeVirtual) services with no place. It is the
+// matcher's candidate search: per-need quadtrees walk outwards and stop at
+// limit, so a match looks at hundreds of documents, not all in the radius.
+func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, radiusKm float64, includeVirtual bool, at time.Time, limit int) (map[string][]Hit, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	f, err := ix.newFilter(ctx, Query{Needs: []string{need}, At: at})
-	if err != nil || f.none {
-		return nil, err
+	if at.IsZero() {
+		at = time.Now()
 	}
 	limit = min(limit, len(ix.cat.docs))
-	served := ix.cat.areas.containing(near)
-	match := func(p orb.Pointer) bool {
-		d := p.(placed).d
-		_, ok := f.keep(d)
-		return ok && !served[d.ID]
-	}
-	var hits []Hit
-	var sites []orb.Pointer
-	if tree := ix.cat.needPoints[need]; tree != nil {
-		sites = tree.KNearestMatching(nil, near, limit, match, radiusKm*1000)
-	}
-	for _, p := range sites {
-		d := p.(placed).d
-		hits = append(hits, Hit{Doc: d, DistanceKm: distanceTo(near, d)})
-	}
-	var extra []Hit
-	for id := range served {
-		if d := ix.cat.docs[id]; d != nil {
-			if _, ok := f.keep(d); ok {
+	served := ix.cat.areas.servedDocs(near)
+	out := make(map[string][]Hit, len(needs))
+	for _, need := range needs {
+		bit := ix.cat.needBits[need]
+		if bit == 0 {
+			out[need] = nil
+			continue
+		}
+		var hits []Hit
+		if tree := ix.cat.needPoints[need]; tree != nil {
+			keep := func(p orb.Pointer) bool { return !served[p.(placed).d] }
+			for _, p := range tree.KNearestMatching(nil, near, limit, keep, radiusKm*1000) {
+				d := p.(placed).d
+				hits = append(hits, Hit{Doc: d, DistanceKm: distanceTo(near, d)})
+			}
+		}
+		var extra []Hit
+		for d := range served {
+			if d.active && d.needMask&bit != 0 {
 				extra = append(extra, Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true})
 			}
 		}
-	}
-	if includeVirtual {
-		for _, d := range ix.cat.unplaced {
-			if _, ok := f.keep(d); ok && d.Virtual && !served[d.ID] {
-				extra = append(extra, Hit{Doc: d})
+		if includeVirtual {
+			for d := range ix.cat.needVirtual[need] {
+				if !served[d] {
+					extra = append(extra, Hit{Doc: d})
+				}
 			}
 		}
+		// Sites come nearest first from the quadtree; served and virtual
+		// ones follow by distance, then id.
+		sortHits(extra, SortDistance, false)
+		hits = append(hits, extra...)
+		if len(hits) > limit {
+			hits = hits[:limit]
+		}
+		for i := range hits {
+			ix.setOpen(&hits[i], at)
+		}
+		out[need] = hits
 	}
-	// KNearest gives the sites nearest first; served and virtual ones follow
-	// by distance, then id.
-	sortHits(extra, SortDistance, false)
-	hits = append(hits, extra...)
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	for i := range hits {
-		ix.setOpen(&hits[i], f.at)
-	}
-	return hits, nil
+	return out, nil
 }
 
 func anyIn(want, have []string) bool {

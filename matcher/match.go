@@ -46,20 +46,21 @@ type Candidate struct {
 // Term is a taxonomy term on a candidate.
 type Term struct{ Code, Name string }
 
-// FindQuery asks for the candidates for one need.
+// FindQuery asks for the candidates for the needs of one request.
 type FindQuery struct {
-	Need           string
+	Needs          []string
 	Near           orb.Point
 	RadiusKm       float64
 	IncludeVirtual bool
 	At             time.Time
-	// Limit caps the candidates, nearest first.
+	// Limit caps the candidates of each need, nearest first.
 	Limit int
 }
 
 // Finder finds candidates; the search index satisfies it.
 type Finder interface {
-	Find(ctx context.Context, q FindQuery) ([]Candidate, error)
+	// Find returns each need's candidates, nearest first.
+	Find(ctx context.Context, q FindQuery) (map[string][]Candidate, error)
 	// TextScores scores candidates near a place by the client's own words
 	// (BM25); candidates missing from the map did not match.
 	TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error)
@@ -243,11 +244,12 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	options := map[string]*Option{}
 	perNeed := map[string][]*Option{}
 	excluded := map[string]Excluded{}
+	found, err := m.Finder.Find(ctx, FindQuery{Needs: wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: candidatesPerNeed})
+	if err != nil {
+		return nil, err
+	}
 	for _, need := range needs {
-		cands, err := m.Finder.Find(ctx, FindQuery{Need: need.Code, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: candidatesPerNeed})
-		if err != nil {
-			return nil, err
-		}
+		cands := found[need.Code]
 		for i := range cands {
 			c := &cands[i]
 			if o := options[c.ID]; o != nil {

@@ -191,7 +191,15 @@ func newBruteForce(b *testing.B, ix *index.Index) *bruteForce {
 	return &bruteForce{all: all, text: api.NewFinder(ix)}
 }
 
-func (bf *bruteForce) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.Candidate, error) {
+func (bf *bruteForce) Find(ctx context.Context, q matcher.FindQuery) (map[string][]matcher.Candidate, error) {
+	out := map[string][]matcher.Candidate{}
+	for _, need := range q.Needs {
+		out[need] = bf.find(need, q)
+	}
+	return out, nil
+}
+
+func (bf *bruteForce) find(need string, q matcher.FindQuery) []matcher.Candidate {
 	type scored struct {
 		c matcher.Candidate
 		d float64
@@ -200,7 +208,7 @@ func (bf *bruteForce) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.
 	for _, c := range bf.all {
 		has := false
 		for _, n := range c.Needs {
-			if n == q.Need {
+			if n == need {
 				has = true
 				break
 			}
@@ -228,7 +236,7 @@ func (bf *bruteForce) Find(ctx context.Context, q matcher.FindQuery) ([]matcher.
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 func (bf *bruteForce) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {

@@ -42,14 +42,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 
 	"github.com/openreferral/refer/resources"
 )
 
 // exportIndex holds a directory's records by kind, sorted by id, and the
-// links between them.
+// links between them. It is the Lookup that full views are built from.
 type exportIndex struct {
 	orgs       []*resources.Organization
 	programs   []*resources.Program
@@ -59,26 +58,20 @@ type exportIndex struct {
 	taxonomies []*resources.Taxonomy
 	terms      []*resources.TaxonomyTerm
 
-	orgByID      map[string]*resources.Organization
-	programByID  map[string]*resources.Program
-	locationByID map[string]*resources.Location
-	serviceByID  map[string]*resources.Service
-	taxonomyByID map[string]*resources.Taxonomy
-	termByID     map[string]*resources.TaxonomyTerm
+	byID     map[resources.Ref]resources.Record
+	children map[childKey][]resources.Record
+}
 
-	// Copies for export, with attributes' terms nested; made once each.
-	fullTerms map[string]*resources.TaxonomyTerm
+// childKey names the records of one kind that point at one parent.
+type childKey struct {
+	parent resources.Ref
+	kind   resources.Kind
 }
 
 func byID[T resources.Record](a, b T) int { return cmp.Compare(a.RecordID(), b.RecordID()) }
 
 func indexDirectory(d *Directory) *exportIndex {
-	x := &exportIndex{
-		orgByID: map[string]*resources.Organization{}, programByID: map[string]*resources.Program{},
-		locationByID: map[string]*resources.Location{}, serviceByID: map[string]*resources.Service{},
-		taxonomyByID: map[string]*resources.Taxonomy{}, termByID: map[string]*resources.TaxonomyTerm{},
-		fullTerms: map[string]*resources.TaxonomyTerm{},
-	}
+	x := &exportIndex{byID: map[resources.Ref]resources.Record{}, children: map[childKey][]resources.Record{}}
 	for _, r := range d.Records {
 		switch r := r.(type) {
 		case *resources.Organization:
@@ -104,70 +97,48 @@ func indexDirectory(d *Directory) *exportIndex {
 	slices.SortStableFunc(x.sals, byID)
 	slices.SortStableFunc(x.taxonomies, byID)
 	slices.SortStableFunc(x.terms, byID)
-	for _, r := range x.orgs {
-		x.orgByID[r.ID] = r
-	}
-	for _, r := range x.programs {
-		x.programByID[r.ID] = r
-	}
-	for _, r := range x.locations {
-		x.locationByID[r.ID] = r
-	}
-	for _, r := range x.services {
-		x.serviceByID[r.ID] = r
-	}
-	for _, r := range x.taxonomies {
-		x.taxonomyByID[r.ID] = r
-	}
-	for _, r := range x.terms {
-		x.termByID[r.ID] = r
-	}
+	// In id order, so that of two records with one id the later wins, and
+	// children lists are sorted.
+	addAll(x, x.taxonomies)
+	addAll(x, x.terms)
+	addAll(x, x.orgs)
+	addAll(x, x.programs)
+	addAll(x, x.locations)
+	addAll(x, x.services)
+	addAll(x, x.sals)
 	return x
 }
 
-// fullTerm returns the term with its taxonomy_detail, or nil.
-func (x *exportIndex) fullTerm(id string) *resources.TaxonomyTerm {
-	if t, ok := x.fullTerms[id]; ok {
-		return t
-	}
-	var out *resources.TaxonomyTerm
-	if t := x.termByID[id]; t != nil {
-		c := *t
-		c.TaxonomyDetail = x.taxonomyByID[c.TaxonomyID]
-		out = &c
-	}
-	x.fullTerms[id] = out
-	return out
-}
-
-// withTerms replaces the child slices of v (an addressable row of a table)
-// by copies in which every attribute carries its taxonomy term; the
-// records v was copied from are left as they are.
-func (x *exportIndex) withTerms(v reflect.Value) {
-	ht := tableByType[v.Type()]
-	for _, k := range ht.kids {
-		f := v.FieldByIndex(k.index)
-		n := f.Len()
-		if n == 0 {
-			continue
+func addAll[T resources.Record](x *exportIndex, rs []T) {
+	for _, r := range rs {
+		x.byID[resources.Ref{Kind: r.Kind(), ID: r.RecordID()}] = r
+		var parents []resources.Ref
+		switch r := resources.Record(r).(type) {
+		case *resources.Program:
+			parents = []resources.Ref{{Kind: resources.KindOrganization, ID: r.OrganizationID}}
+		case *resources.Location:
+			parents = []resources.Ref{{Kind: resources.KindOrganization, ID: r.OrganizationID}}
+		case *resources.Service:
+			parents = []resources.Ref{{Kind: resources.KindOrganization, ID: r.OrganizationID}}
+		case *resources.ServiceAtLocation:
+			parents = []resources.Ref{{Kind: resources.KindService, ID: r.ServiceID}, {Kind: resources.KindLocation, ID: r.LocationID}}
 		}
-		c := reflect.MakeSlice(f.Type(), n, n)
-		reflect.Copy(c, f)
-		for i := 0; i < n; i++ {
-			e := c.Index(i)
-			if a, ok := e.Addr().Interface().(*resources.Attribute); ok {
-				a.TaxonomyTerm = x.fullTerm(a.TaxonomyTermID)
+		for _, p := range parents {
+			if p.ID != "" {
+				k := childKey{p, r.Kind()}
+				x.children[k] = append(x.children[k], r)
 			}
-			x.withTerms(e)
 		}
-		f.Set(c)
 	}
 }
 
-func full[T any](x *exportIndex, r *T) *T {
-	c := *r
-	x.withTerms(reflect.ValueOf(&c).Elem())
-	return &c
+// Get and Children make exportIndex a Lookup.
+func (x *exportIndex) Get(k resources.Kind, id string) (resources.Record, error) {
+	return x.byID[resources.Ref{Kind: k, ID: id}], nil
+}
+
+func (x *exportIndex) Children(k resources.Kind, parent resources.Ref) ([]resources.Record, error) {
+	return x.children[childKey{parent, k}], nil
 }
 
 // fileSink writes the file name (in the export folder) with write, or
@@ -203,87 +174,56 @@ func WriteJSON(dir string, d *Directory) error {
 
 func writeJSONFiles(sink fileSink, d *Directory) error {
 	x := indexDirectory(d)
+	a := NewAssembler(x)
 
-	orgs := map[string]*resources.Organization{} // for nesting in services
-	for _, o := range x.orgs {
-		c := full(x, o)
-		c.Locations, c.Programs, c.Services = nil, nil, nil
-		orgs[o.ID] = c
-	}
-	programs := map[string]*resources.Program{}
-	programsByOrg := map[string][]resources.Program{}
-	var orphanPrograms []*resources.Program
+	var orphanPrograms, orphanLocations, orphanSALs []func() (any, error)
 	for _, p := range x.programs {
-		c := full(x, p)
-		programs[p.ID] = c
-		if x.orgByID[p.OrganizationID] != nil {
-			programsByOrg[p.OrganizationID] = append(programsByOrg[p.OrganizationID], *c)
-		} else {
-			orphanPrograms = append(orphanPrograms, c)
+		if x.byID[resources.Ref{Kind: resources.KindOrganization, ID: p.OrganizationID}] == nil {
+			orphanPrograms = append(orphanPrograms, func() (any, error) { return a.Program(p) })
 		}
 	}
-	locations := map[string]*resources.Location{}
-	locationsByOrg := map[string][]resources.Location{}
-	var orphanLocations []*resources.Location
 	for _, l := range x.locations {
-		c := full(x, l)
-		locations[l.ID] = c
-		if x.orgByID[l.OrganizationID] != nil {
-			locationsByOrg[l.OrganizationID] = append(locationsByOrg[l.OrganizationID], *c)
-		} else {
-			orphanLocations = append(orphanLocations, c)
+		if x.byID[resources.Ref{Kind: resources.KindOrganization, ID: l.OrganizationID}] == nil {
+			orphanLocations = append(orphanLocations, func() (any, error) { return a.Location(l) })
 		}
 	}
-	salsByService := map[string][]resources.ServiceAtLocation{}
-	var orphanSALs []*resources.ServiceAtLocation
 	for _, s := range x.sals {
-		c := full(x, s)
-		c.Service, c.Location = nil, locations[s.LocationID]
-		if x.serviceByID[s.ServiceID] != nil {
-			salsByService[s.ServiceID] = append(salsByService[s.ServiceID], *c)
-		} else {
-			orphanSALs = append(orphanSALs, c)
+		if x.byID[resources.Ref{Kind: resources.KindService, ID: s.ServiceID}] == nil {
+			orphanSALs = append(orphanSALs, func() (any, error) { return a.ServiceAtLocation(s, false) })
 		}
 	}
 
-	err := writeJSONList(sink, "services.json", len(x.services), func(i int) any {
-		s := full(x, x.services[i])
-		s.Organization = orgs[s.OrganizationID]
-		s.Program = programs[s.ProgramID]
-		s.ServiceAtLocations = salsByService[s.ID]
-		return s
+	err := writeJSONList(sink, "services.json", len(x.services), func(i int) (any, error) {
+		return a.Service(x.services[i])
 	})
 	if err != nil {
 		return err
 	}
-	err = writeJSONList(sink, "organizations.json", len(x.orgs), func(i int) any {
-		c := *orgs[x.orgs[i].ID]
-		c.Programs = programsByOrg[c.ID]
-		c.Locations = locationsByOrg[c.ID]
-		return &c
+	err = writeJSONList(sink, "organizations.json", len(x.orgs), func(i int) (any, error) {
+		return a.Organization(x.orgs[i], false)
 	})
 	if err != nil {
 		return err
 	}
-	err = writeJSONList(sink, "taxonomies.json", len(x.taxonomies), func(i int) any {
-		return x.taxonomies[i]
+	err = writeJSONList(sink, "taxonomies.json", len(x.taxonomies), func(i int) (any, error) {
+		return x.taxonomies[i], nil
 	})
 	if err != nil {
 		return err
 	}
-	err = writeJSONList(sink, "taxonomy_terms.json", len(x.terms), func(i int) any {
-		return x.fullTerm(x.terms[i].ID)
+	err = writeJSONList(sink, "taxonomy_terms.json", len(x.terms), func(i int) (any, error) {
+		return a.Term(x.terms[i].ID)
 	})
 	if err != nil {
 		return err
 	}
 	orphans := []struct {
 		name string
-		list []any
+		list []func() (any, error)
 	}{
-		{"locations.json", anySlice(orphanLocations)},
-		{"programs.json", anySlice(orphanPrograms)},
-		{"service_at_locations.json", anySlice(orphanSALs)},
+		{"locations.json", orphanLocations},
+		{"programs.json", orphanPrograms},
+		{"service_at_locations.json", orphanSALs},
 	}
 	for _, o := range orphans {
 		if len(o.list) == 0 {
@@ -292,24 +232,16 @@ func writeJSONFiles(sink fileSink, d *Directory) error {
 			}
 			continue
 		}
-		if err := writeJSONList(sink, o.name, len(o.list), func(i int) any { return o.list[i] }); err != nil {
+		if err := writeJSONList(sink, o.name, len(o.list), func(i int) (any, error) { return o.list[i]() }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func anySlice[T any](xs []T) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
-}
-
 // writeJSONList writes a JSON list of n items, one at a time, indented by
 // two spaces.
-func writeJSONList(sink fileSink, name string, n int, item func(i int) any) error {
+func writeJSONList(sink fileSink, name string, n int, item func(i int) (any, error)) error {
 	return sink(name, func(w io.Writer) error {
 		if n == 0 {
 			_, err := io.WriteString(w, "[]\n")
@@ -328,7 +260,11 @@ func writeJSONList(sink fileSink, name string, n int, item func(i int) any) erro
 				buf.WriteByte(',')
 			}
 			buf.WriteString("\n  ")
-			if err := enc.Encode(item(i)); err != nil {
+			v, err := item(i)
+			if err == nil {
+				err = enc.Encode(v)
+			}
+			if err != nil {
 				return fmt.Errorf("%s: item %d: %w", name, i, err)
 			}
 			buf.Truncate(buf.Len() - 1) // Encode's newline
