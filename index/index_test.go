@@ -318,3 +318,35 @@ func TestReindex(t *testing.T) {
 		t.Fatalf("after rebuild: %v %v", ids(res), err)
 	}
 }
+
+// TestNearestKeepsToTheRadius: the quadtree works in degrees; Nearest must
+// still return only sites within the radius in kilometres, nearest first.
+func TestNearestKeepsToTheRadius(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	found, err := f.ix.Nearest(context.Background(), []string{"food-insecurity", "nothing-known"}, downtown, 25, false, time.Time{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range found["food-insecurity"] {
+		got = append(got, h.Doc.ID)
+		if h.DistanceKm == nil || *h.DistanceKm > 25 {
+			t.Errorf("%s at %v km", h.Doc.ID, h.DistanceKm)
+		}
+	}
+	if !slices.Equal(got, []string{"sal-pantry-downtown"}) {
+		t.Errorf("food near downtown within 25 km: %v (Homestead is 44 km away)", got)
+	}
+	if len(found["nothing-known"]) != 0 {
+		t.Errorf("unknown need found %v", found["nothing-known"])
+	}
+	wide, _ := f.ix.Nearest(context.Background(), []string{"food-insecurity"}, downtown, 60, true, time.Time{}, 10)
+	got = nil
+	for _, h := range wide["food-insecurity"] {
+		got = append(got, h.Doc.ID)
+	}
+	if !slices.Equal(got, []string{"sal-pantry-downtown", "sal-pantry-homestead", "service:s-hotline"}) {
+		t.Errorf("food within 60 km with virtual: %v", got)
+	}
+}

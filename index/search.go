@@ -250,10 +250,16 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		var hits []Hit
 		if tree := ix.cat.needPoints[need]; tree != nil {
 			keep := func(p orb.Pointer) bool { return !served[p.(placed).d] }
-			for _, p := range tree.KNearestMatching(nil, near, limit, keep, radiusKm*1000) {
+			// The quadtree measures in degrees: ask within a circle of
+			// degrees that holds the radius, then keep the sites truly in it,
+			// ordered by true distance.
+			for _, p := range tree.KNearestMatching(nil, near, limit, keep, degreesAround(near, radiusKm)) {
 				d := p.(placed).d
-				hits = append(hits, Hit{Doc: d, DistanceKm: distanceTo(near, d)})
+				if km := distanceTo(near, d); *km <= radiusKm {
+					hits = append(hits, Hit{Doc: d, DistanceKm: km})
+				}
 			}
+			sortHits(hits, SortDistance, false)
 		}
 		var extra []Hit
 		for d := range served {
@@ -290,6 +296,14 @@ func anyIn(want, have []string) bool {
 		}
 	}
 	return false
+}
+
+// degreesAround returns a distance in degrees at least as long as km in
+// every direction from p (a degree of longitude shrinks towards the poles).
+func degreesAround(p orb.Point, km float64) float64 {
+	const kmPerDegree = 111.32
+	cos := math.Cos(p.Lat() * math.Pi / 180)
+	return km / kmPerDegree / max(cos, 0.01)
 }
 
 func distanceTo(p orb.Point, d *Document) *float64 {

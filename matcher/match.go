@@ -406,7 +406,9 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 	case c.Served:
 		p.Distance = 0.6
 	default:
-		p.Distance = 0.5
+		// By phone or online: reachable, but a place near the client is
+		// usually the better referral (what a site 12 km away scores).
+		p.Distance = 0.3
 	}
 	switch verdict.Status {
 	case Eligible:
