@@ -185,6 +185,7 @@ func (s *Server) routes() {
 	s.listingRoutes(v1)
 	s.keyRoutes(v1)
 	s.auditRoutes(v1)
+	s.hsdsRoutes(s.echo.Group("/api/hsds"))
 }
 
 // SetReady marks the server ready (or not) to answer searches.
