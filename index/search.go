@@ -249,7 +249,10 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		}
 		var hits []Hit
 		if tree := ix.cat.needPoints[need]; tree != nil {
-			keep := func(p orb.Pointer) bool { return !served[p.(placed).d] }
+			var keep func(orb.Pointer) bool
+			if len(served) > 0 {
+				keep = func(p orb.Pointer) bool { return !served[p.(placed).d] }
+			}
 			// The quadtree measures in degrees: ask within a circle of
 			// degrees that holds the radius, then keep the sites truly in it,
 			// ordered by true distance.
