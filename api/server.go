@@ -186,6 +186,7 @@ func (s *Server) routes() {
 	s.keyRoutes(v1)
 	s.auditRoutes(v1)
 	s.hsdsRoutes(s.echo.Group("/api/hsds"))
+	s.webRoutes()
 }
 
 // SetReady marks the server ready (or not) to answer searches.

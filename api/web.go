@@ -1,0 +1,264 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/openreferral/refer/resources"
+)
+
+// The web pages for case managers: search (GET /), a service's detail
+// (GET /services/{id}) and a printable list for the client (GET /print).
+// They are rendered on the server with html/template and need no script:
+// the server's Content-Security-Policy forbids inline script and style, so
+// the only style is static/refer.css.
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// staticFS is the static folder itself.
+var staticFS = func() fs.FS {
+	sub, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}()
+
+// webPages are the parsed templates, one set per page, each with the
+// layout it is drawn in.
+var webPages = map[string]*template.Template{
+	"search":  parsePage("layout.html", "search.html"),
+	"service": parsePage("layout.html", "service.html"),
+	"error":   parsePage("layout.html", "error.html"),
+	"print":   parsePage("print.html"),
+}
+
+func parsePage(files ...string) *template.Template {
+	paths := []string{"templates/parts.html"}
+	for _, f := range files {
+		paths = append(paths, "templates/"+f)
+	}
+	return template.Must(template.New(files[0]).Funcs(webFuncs).ParseFS(templateFiles, paths...))
+}
+
+// cssVersion changes with the style sheet, so browsers may keep it long.
+var cssVersion = func() string {
+	b, err := fs.ReadFile(staticFS, "refer.css")
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}()
+
+var webFuncs = template.FuncMap{
+	"css": func() string { return "/static/refer.css?v=" + cssVersion },
+	"km":  kmWords,
+	"miles": func(km float64) string {
+		return fmt.Sprintf("%.1f mi", km/1.609344)
+	},
+	"join": strings.Join,
+	// deref reads an optional number or yes/no.
+	"deref": func(p any) any {
+		switch p := p.(type) {
+		case *float64:
+			return *p
+		case *bool:
+			return *p
+		}
+		return p
+	},
+	// paragraphs splits text at blank lines.
+	"paragraphs": func(text string) []string {
+		var out []string
+		for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	},
+	// args passes a search page and a field's name to "fieldError".
+	"args": func(v *searchView, name string) fieldArgs { return fieldArgs{v.FieldErr, name} },
+}
+
+type fieldArgs struct {
+	FieldErr map[string]string
+	Name     string
+}
+
+func (s *Server) webRoutes() {
+	s.echo.GET("/", s.html(s.searchPage))
+	s.echo.GET("/services/:id", s.html(s.servicePage))
+	s.echo.GET("/print", s.html(s.printPage))
+	// One route per file, so every path served is a real one.
+	files, _ := fs.ReadDir(staticFS, ".")
+	for _, f := range files {
+		s.echo.GET("/static/"+f.Name(), s.static(f.Name()))
+	}
+}
+
+// html turns a page handler's errors into HTML pages rather than the API's
+// JSON: a person is reading.
+func (s *Server) html(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := h(c)
+		if err == nil || c.Response().Committed {
+			return err
+		}
+		status, message := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+		var he *echo.HTTPError
+		switch {
+		case errors.As(err, &he):
+			status = he.Code
+			message = http.StatusText(status)
+		case resources.ErrorCode(err) != resources.EINTERNAL:
+			status = statusOf[resources.ErrorCode(err)]
+			message = resources.ErrorMessage(err)
+			if fields := resources.ErrorFields(err); len(fields) > 0 {
+				var parts []string
+				for name, why := range fields {
+					parts = append(parts, name+" "+why)
+				}
+				slices.Sort(parts)
+				message = strings.Join(parts, "; ") + "."
+			}
+		}
+		if status >= 500 || status == 0 {
+			s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+			status, message = http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+		}
+		title := http.StatusText(status)
+		switch status {
+		case http.StatusBadRequest:
+			title = "This page's address has a mistake"
+		case http.StatusNotFound:
+			title, message = "Not found", "There is no service at this address. It may have been removed from the directory."
+		}
+		return s.render(c, status, "error", errorPage{Title: title, Message: message})
+	}
+}
+
+type errorPage struct{ Title, Message string }
+
+// render draws a page into a buffer first, so a template error is a 500
+// and never half a page.
+func (s *Server) render(c echo.Context, status int, page string, data any) error {
+	var buf bytes.Buffer
+	if err := webPages[page].Execute(&buf, data); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// static serves one embedded file: the style sheet or the icon. Pages ask
+// for the style sheet with its version (?v=), so browsers may keep it a day.
+func (s *Server) static(name string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=86400")
+		http.ServeFileFS(c.Response(), c.Request(), staticFS, name)
+		return nil
+	}
+}
+
+// kmWords writes a distance for people: "0.4 km", "12 km".
+func kmWords(km float64) string {
+	if km < 10 {
+		return fmt.Sprintf("%.1f km", math.Round(km*10)/10)
+	}
+	return fmt.Sprintf("%.0f km", km)
+}
+
+// dateView is a day as pages show it, with its ISO form for <time>.
+type dateView struct {
+	ISO, Text string
+	// Stale is true when the day is more than a year before today: a
+	// listing not confirmed for that long needs a call before a visit.
+	Stale bool
+}
+
+func newDateView(iso string, today time.Time) *dateView {
+	d, ok := parseCalendarDay(iso)
+	if !ok {
+		return nil
+	}
+	return &dateView{ISO: d.Format(time.DateOnly), Text: d.Format("Jan 2, 2006"), Stale: calendarDay(today).Sub(d) > 366*24*time.Hour}
+}
+
+// phoneLink is a phone number with a tel: link that keeps only what a
+// dialler reads.
+type phoneLink struct {
+	Number string
+	Href   template.URL
+	Note   string
+}
+
+func newPhoneLink(number string, ext *float64, notes ...string) phoneLink {
+	var b strings.Builder
+	for i, r := range number {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	p := phoneLink{Number: strings.TrimSpace(number)}
+	if ext != nil && *ext > 0 {
+		p.Number += fmt.Sprintf(" ext. %.0f", *ext)
+		b.WriteString(fmt.Sprintf(",%.0f", *ext))
+	}
+	if b.Len() > 0 {
+		// Only digits, '+' and ',' are left, so the URL is safe.
+		p.Href = template.URL("tel:" + b.String())
+	}
+	var ns []string
+	for _, n := range notes {
+		if n = strings.TrimSpace(n); n != "" {
+			ns = append(ns, n)
+		}
+	}
+	p.Note = strings.Join(ns, ", ")
+	return p
+}
+
+// shorten cuts text to about n characters at a word, with an ellipsis.
+func shorten(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// agesWords says an age range: "Ages 18 and up", "Ages 5–17", "Under 65".
+func agesWords(minAge, maxAge *float64) string {
+	switch {
+	case minAge != nil && maxAge != nil:
+		return fmt.Sprintf("Ages %g–%g", *minAge, *maxAge)
+	case minAge != nil && *minAge > 0:
+		return fmt.Sprintf("Ages %g and up", *minAge)
+	case maxAge != nil:
+		return fmt.Sprintf("Ages %g and under", *maxAge)
+	}
+	return ""
+}

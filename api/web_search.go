@@ -1,0 +1,301 @@
+package api
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/resources"
+)
+
+// searchParams are the parameters of a search (those searchQuery reads):
+// a page with any of them is a search; a page with none shows the form.
+var searchParams = []string{"q", "need", "taxonomy_term", "latitude", "longitude", "postcode", "radius_km",
+	"language", "age", "open_now", "at", "free", "include_virtual", "sort", "page", "per_page"}
+
+// fieldLabels name the search parameters as the form does, in the form's
+// order, for messages about them.
+var fieldLabels = []struct{ Name, Label string }{
+	{"q", "Words"}, {"need", "Need"}, {"postcode", "ZIP code"}, {"latitude", "Latitude"},
+	{"longitude", "Longitude"}, {"radius_km", "Distance"}, {"language", "Language"}, {"age", "Age"},
+	{"open_now", "Open now"}, {"free", "Free"}, {"include_virtual", "Phone and online services"},
+	{"sort", "Sort"}, {"taxonomy_term", "Category"}, {"at", "Time"}, {"page", "Page"}, {"per_page", "Results per page"},
+}
+
+// maxResultTerms is how many taxonomy terms a result shows; the detail
+// page has them all.
+const maxResultTerms = 4
+
+// radiusChoices are the distances the form offers, in km.
+var radiusChoices = []string{"2", "5", "10", "25", "50", "100", "200"}
+
+type searchView struct {
+	Title string
+	// Form holds what was asked, as typed, to fill the form again.
+	Form     url.Values
+	Needs    []option
+	Also     []option // further needs of a query that names several
+	Radii    []option
+	Sorts    []option
+	Virtual  []option
+	Hidden   []hiddenField // parameters the form has no field for
+	Errors   []fieldMessage
+	FieldErr map[string]string
+
+	Searched bool
+	At       string // the moment open-now was judged, when not now
+	Near     string // what the distances are measured from
+	Total    int
+	From, To int
+	Page     int
+	Pages    int
+	Prev     string
+	Next     string
+	Results  []webResult
+	// NeedFacets and LanguageFacets narrow the search.
+	NeedFacets     []facetLink
+	LanguageFacets []facetLink
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type hiddenField struct{ Name, Value string }
+
+type fieldMessage struct{ Field, Text string }
+
+type facetLink struct {
+	Label  string
+	Count  int
+	Href   string
+	Active bool
+}
+
+// webResult is a search result as the page shows it: the API's result
+// and what only people read.
+type webResult struct {
+	searchResult
+	// ListID is what the print list takes: the service_at_location id,
+	// or the service id of a service with no location.
+	ListID      string
+	Eligibility string
+	Ages        string
+	NeedLabels  []string
+	Terms       []index.Term // the first few taxonomy terms
+	MoreTerms   int          // and how many more there are
+	PhoneLinks  []phoneLink
+	Verified    *dateView
+	Modified    *dateView
+	Virtual     bool
+}
+
+func (s *Server) searchPage(c echo.Context) error {
+	v := s.newSearchView(c.QueryParams())
+	if !v.Searched {
+		return s.render(c, http.StatusOK, "search", v)
+	}
+	// One way to read a search: the API's own.
+	q, err := s.searchQuery(c)
+	if err != nil {
+		if resources.ErrorCode(err) != resources.EINVALID {
+			return err
+		}
+		v.setErrors(resources.ErrorFields(err))
+		return s.render(c, http.StatusBadRequest, "search", v)
+	}
+	res, err := s.index.Search(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	s.fillResults(v, q, res)
+	return s.render(c, http.StatusOK, "search", v)
+}
+
+// fillResults puts a page of results, its links and its facets in v.
+func (s *Server) fillResults(v *searchView, q index.Query, res *index.Results) {
+	now := s.now()
+	if !q.At.IsZero() {
+		v.At = q.At.Format("Mon Jan 2, 2006 15:04 MST")
+		now = q.At
+	}
+	v.Total, v.Page = res.Total, q.Page
+	v.Pages = max(1, (res.Total+q.PerPage-1)/q.PerPage)
+	if len(res.Hits) > 0 {
+		v.From = (q.Page-1)*q.PerPage + 1
+		v.To = v.From + len(res.Hits) - 1
+	}
+	if q.Page > 1 {
+		v.Prev = pageLink(v.Form, map[string][]string{"page": {strconv.Itoa(min(q.Page-1, v.Pages))}})
+	}
+	if q.Page < v.Pages {
+		v.Next = pageLink(v.Form, map[string][]string{"page": {strconv.Itoa(q.Page + 1)}})
+	}
+	switch res.Total {
+	case 0:
+		v.Title = "No services found"
+	case 1:
+		v.Title = "1 service"
+	default:
+		v.Title = fmt.Sprintf("%d services", res.Total)
+	}
+	if v.Near != "" {
+		v.Title += " near " + v.Near
+	}
+	for _, h := range res.Hits {
+		v.Results = append(v.Results, s.webResultOf(h, now))
+	}
+	v.NeedFacets = facetLinks(v.Form, res.Facets["needs"], "need", q.Needs, func(code string) string {
+		if n, ok := s.vocab.Need(code); ok {
+			return n.Label
+		}
+		return code
+	})
+	var lang []string
+	if q.Language != "" {
+		lang = []string{q.Language}
+	}
+	v.LanguageFacets = facetLinks(v.Form, res.Facets["languages"], "language", lang, func(l string) string { return l })
+}
+
+// newSearchView fills the form from the query as it was typed.
+func (s *Server) newSearchView(q url.Values) *searchView {
+	v := &searchView{Title: "Find services", Form: q, FieldErr: map[string]string{}}
+	for _, p := range searchParams {
+		if _, ok := q[p]; ok {
+			v.Searched = true
+		}
+	}
+	needs := newParams(q).list("need", 1000)
+	first := ""
+	if len(needs) > 0 {
+		first = needs[0]
+	}
+	v.Needs = append(v.Needs, option{Value: "", Label: "Any need", Selected: first == ""})
+	for _, n := range s.vocab.Needs {
+		v.Needs = append(v.Needs, option{Value: n.Code, Label: n.Label, Selected: n.Code == first})
+	}
+	for _, code := range needs[min(1, len(needs)):] {
+		label := code
+		if n, ok := s.vocab.Need(code); ok {
+			label = n.Label
+		}
+		v.Also = append(v.Also, option{Value: code, Label: label, Selected: true})
+	}
+	radius := cmp.Or(q.Get("radius_km"), strconv.Itoa(defaultRadiusKm))
+	for _, r := range radiusChoices {
+		v.Radii = append(v.Radii, option{Value: r, Label: r + " km", Selected: r == radius})
+	}
+	if !slices.Contains(radiusChoices, radius) {
+		v.Radii = append(v.Radii, option{Value: radius, Label: radius + " km", Selected: true})
+	}
+	sort := q.Get("sort")
+	for _, o := range []option{{index.SortRelevance, "Best match", false}, {index.SortDistance, "Nearest first", false}, {index.SortName, "Name", false}} {
+		o.Selected = o.Value == sort
+		v.Sorts = append(v.Sorts, o)
+	}
+	virtual := q.Get("include_virtual") != "false"
+	v.Virtual = []option{{"true", "Include", virtual}, {"false", "Leave out", !virtual}}
+	for _, p := range []string{"taxonomy_term", "at", "per_page"} {
+		for _, val := range q[p] {
+			v.Hidden = append(v.Hidden, hiddenField{p, val})
+		}
+	}
+	switch {
+	case q.Get("postcode") != "":
+		v.Near = "ZIP " + q.Get("postcode")
+	case q.Get("latitude") != "":
+		v.Near = "the place given"
+	}
+	return v
+}
+
+func (v *searchView) setErrors(fields map[string]string) {
+	v.Searched = false
+	for _, f := range fieldLabels {
+		if m, ok := fields[f.Name]; ok {
+			text := f.Label + " " + m
+			v.FieldErr[f.Name] = text
+			v.Errors = append(v.Errors, fieldMessage{f.Name, text})
+		}
+	}
+	for name, m := range fields { // any the form does not know
+		if _, ok := v.FieldErr[name]; !ok {
+			v.FieldErr[name] = name + " " + m
+			v.Errors = append(v.Errors, fieldMessage{name, name + " " + m})
+		}
+	}
+}
+
+func (s *Server) webResultOf(h index.Hit, now time.Time) webResult {
+	d := h.Doc
+	r := webResult{
+		searchResult: resultOf(h),
+		ListID:       cmp.Or(d.ServiceAtLocationID, d.ServiceID),
+		Eligibility:  shorten(d.Eligibility, 220),
+		Ages:         agesWords(d.MinAge, d.MaxAge),
+		Verified:     newDateView(d.LastVerified, now),
+		Virtual:      d.Virtual || !d.HasPoint,
+	}
+	if !d.LastModified.IsZero() {
+		r.Modified = newDateView(d.LastModified.Format(time.DateOnly), now)
+	}
+	for _, n := range d.Needs {
+		if need, ok := s.vocab.Need(n); ok {
+			r.NeedLabels = append(r.NeedLabels, need.Label)
+		}
+	}
+	r.Terms = d.Terms[:min(len(d.Terms), maxResultTerms)]
+	r.MoreTerms = len(d.Terms) - len(r.Terms)
+	for _, p := range d.Phones {
+		r.PhoneLinks = append(r.PhoneLinks, newPhoneLink(p, nil))
+	}
+	return r
+}
+
+// facetLinks lists a facet's values, most common first, each a link that
+// narrows the search to it (and, when chosen, one that widens it again).
+func facetLinks(form url.Values, counts map[string]int, param string, chosen []string, label func(string) string) []facetLink {
+	var out []facetLink
+	for value, n := range counts {
+		active := slices.ContainsFunc(chosen, func(c string) bool { return strings.EqualFold(c, value) })
+		set := []string{value}
+		if active {
+			set = nil
+		}
+		out = append(out, facetLink{Label: label(value), Count: n, Active: active,
+			Href: pageLink(form, map[string][]string{param: set, "page": nil})})
+	}
+	slices.SortFunc(out, func(a, b facetLink) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Label, b.Label))
+	})
+	return out[:min(len(out), 12)]
+}
+
+// pageLink is the search page's address with some parameters changed (nil
+// removes one); empty parameters are left out, so links stay short.
+func pageLink(form url.Values, set map[string][]string) string {
+	q := url.Values{}
+	for k, vs := range form {
+		for _, v := range vs {
+			if v != "" {
+				q.Add(k, v)
+			}
+		}
+	}
+	for k, vs := range set {
+		q.Del(k)
+		for _, v := range vs {
+			q.Add(k, v)
+		}
+	}
+	return "/?" + q.Encode()
+}
