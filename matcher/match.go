@@ -189,9 +189,11 @@ const (
 	DefaultLimit    = 10
 	MaxLimit        = 50
 	DefaultRadiusKm = 25
-	// candidatesPerNeed is how many nearest candidates each need brings;
-	// ranking needs a pool well beyond the options shown.
-	candidatesPerNeed = 300
+	// minCandidates is how many nearest candidates each need brings at
+	// least (three times the options asked for, if more): ranking needs a
+	// pool well beyond the options shown, and candidates far down a
+	// nearest-first list rarely outrank the near ones.
+	minCandidates = 100
 	// perOrganization caps options from one organization among the first
 	// ones shown, so ten options are not ten sites of one agency.
 	perOrganization = 2
@@ -244,7 +246,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	options := map[string]*Option{}
 	perNeed := map[string][]*Option{}
 	excluded := map[string]Excluded{}
-	found, err := m.Finder.Find(ctx, FindQuery{Needs: wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: candidatesPerNeed})
+	found, err := m.Finder.Find(ctx, FindQuery{Needs: wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: max(minCandidates, 3*limit)})
 	if err != nil {
 		return nil, err
 	}
