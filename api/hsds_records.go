@@ -40,9 +40,9 @@ type hsdsKindList struct {
 // hsdsEntry is what a list needs of one record.
 type hsdsEntry struct {
 	id           string
-	parentID     string // a term's parent
-	taxonomyID   string // a term's taxonomy
-	terms        []string
+	parentID     string   // a term's parent
+	taxonomyID   string   // a term's taxonomy
+	terms        []string // an organization's own attributes' terms
 	words        []string // lower-cased words of its names, code and description
 	lastModified time.Time
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -17,6 +18,8 @@ import (
 	"github.com/openreferral/refer/data"
 	"github.com/openreferral/refer/resources"
 	"github.com/openreferral/refer/resources/hsds"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
@@ -209,16 +212,23 @@ func TestHSDSSchemasReject(t *testing.T) {
 	}
 }
 
-// TestHSDSMiamiValidates imports the Miami directory and holds every
-// service, organization, service_at_location, taxonomy and taxonomy term
-// the API serves, and every page of every list, to the HSDS 3.0 schemas.
-// It also counts what would fail if "format" were asserted.
-func TestHSDSMiamiValidates(t *testing.T) {
+// TestHSDSMiami serves the imported Miami directory (imported once for
+// both subtests).
+func TestHSDSMiami(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports the whole Miami directory")
 	}
-	schemas, strict := compileHSDS(t, false), compileHSDS(t, true)
 	ts := startServer(t, seedMiami, noRateLimit)
+	t.Run("validates", func(t *testing.T) { miamiValidates(t, ts) })
+	t.Run("postcode", func(t *testing.T) { miamiPostcode(t, ts) })
+}
+
+// miamiValidates holds every service, organization, service_at_location,
+// taxonomy and taxonomy term the API serves, and every page of every list,
+// to the HSDS 3.0 schemas. It also counts what would fail if "format" were
+// asserted.
+func miamiValidates(t *testing.T, ts *testServer) {
+	schemas, strict := compileHSDS(t, false), compileHSDS(t, true)
 	ctx := context.Background()
 
 	type tally struct{ checked, failed, formatFailed, uuidFailed int }
@@ -339,6 +349,113 @@ func TestHSDSMiamiValidates(t *testing.T) {
 		fmt.Fprintf(&report, "\n    %s", o)
 	}
 	t.Logf("HSDS 3.0 validation of the Miami directory:%s", report.String())
+}
+
+// miamiPostcode checks postcode and proximity against distances worked out
+// here from every stored place (Miami's services name no service areas, so
+// only distance counts; the fixture tests cover areas).
+func miamiPostcode(t *testing.T, ts *testServer) {
+	ctx := context.Background()
+	sals, err := ts.Store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type site struct {
+		id, service string
+		m           float64 // metres from the centroid; -1 with no point
+	}
+	lat, lon, ok := data.Centroid("33135")
+	if !ok {
+		t.Fatal("no centroid for 33135")
+	}
+	centroid := orb.Point{lon, lat}
+	var sites []site
+	for _, r := range sals {
+		sal := r.(*resources.ServiceAtLocation)
+		l, err := resources.Get[*resources.Location](ctx, ts.Store, sal.LocationID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := site{sal.ID, sal.ServiceID, -1}
+		if p, ok := l.Point(); ok {
+			s.m = geo.DistanceHaversine(centroid, p)
+		}
+		sites = append(sites, s)
+	}
+	// every page of a list, in order
+	all := func(path string) []string {
+		var ids []string
+		for page := 1; ; page++ {
+			b := ts.hsdsPage(t, fmt.Sprintf("%s&per_page=100&page=%d", path, page))
+			ids = append(ids, b.ids()...)
+			if b.LastPage {
+				return ids
+			}
+		}
+	}
+	within := func(m float64, keep func(site) bool) []string {
+		ids := []string{}
+		for _, s := range sites {
+			if s.m >= 0 && s.m <= m && keep(s) {
+				ids = append(ids, s.id)
+			}
+		}
+		sort.Strings(ids)
+		return ids
+	}
+	everySite := func(site) bool { return true }
+	for _, tt := range []struct {
+		query string
+		m     float64
+	}{{"postcode=33135", 10000}, {"postcode=33135&proximity=500", 500}, {"postcode=33135&proximity=2000", 2000}, {"postcode=33135&proximity=25000", 25000}} {
+		got, want := all("/api/hsds/service_at_locations?"+tt.query), within(tt.m, everySite)
+		if len(want) == 0 || len(want) == len(sites) {
+			t.Errorf("%s: %d of %d sites: the case tests nothing", tt.query, len(want), len(sites))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %d sites, want %d", tt.query, len(got), len(want))
+		}
+		t.Logf("%s: %d of %d sites", tt.query, len(got), len(sites))
+	}
+	// AND: the food pantries (a term most sites near downtown do not have)
+	// within 5 km.
+	services, err := ts.Store.List(ctx, resources.KindService, resources.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The food pantry term (AIRS BD-1800.2000…) most services name.
+	uses := map[string]int{}
+	var term string
+	for _, r := range services {
+		for _, a := range r.(*resources.Service).Attributes {
+			tt, err := resources.Get[*resources.TaxonomyTerm](ctx, ts.Store, a.TaxonomyTermID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(tt.Code, "BD-1800.2000") {
+				if uses[tt.ID]++; uses[tt.ID] > uses[term] {
+					term = tt.ID
+				}
+			}
+		}
+	}
+	if term == "" {
+		t.Fatal("no food pantry term in Miami")
+	}
+	pantries := map[string]bool{}
+	for _, r := range services {
+		for _, a := range r.(*resources.Service).Attributes {
+			if a.TaxonomyTermID == term {
+				pantries[r.RecordID()] = true
+			}
+		}
+	}
+	got := all("/api/hsds/service_at_locations?postcode=33135&proximity=5000&taxonomy_term_id=" + term)
+	want := within(5000, func(s site) bool { return pantries[s.service] })
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("pantries within 5 km: %v, want %v", got, want)
+	}
+	t.Logf("postcode=33135&proximity=5000&taxonomy_term_id=%s (food pantries): %d sites", term, len(got))
 }
 
 // BenchmarkHSDSMiami times the HSDS read API over the Miami directory
