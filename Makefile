@@ -5,7 +5,7 @@ DATA     ?= ./var
 ADDR     ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench eval lint fmt fuzz clean
+.PHONY: run build test test-short bench bench-go eval lint fmt fuzz clean
 
 run:
 	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --load-sample
@@ -21,7 +21,14 @@ test:
 test-short:
 	$(GO) test -short ./...
 
+# The end-to-end table (BENCHMARKS.md): import, rebuild, start-up, memory,
+# and search/match over HTTP at 10k and 100k services. BENCH_FLAGS=-1m adds
+# a million. The Go benchmarks of the hot paths: make bench-go.
+BENCH_FLAGS ?=
 bench:
+	$(GO) run ./internal/bench/cmd/benchrefer $(BENCH_FLAGS)
+
+bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
 
 # NDCG@10 and precision@5 of matching against a keyword baseline, over the

@@ -16,14 +16,12 @@ import (
 	"time"
 
 	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/data"
 	"github.com/openreferral/refer/gen"
 	"github.com/openreferral/refer/index"
 	"github.com/openreferral/refer/matcher"
 	"github.com/openreferral/refer/resources/bolt"
 	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 )
 
 // sizes to benchmark; REFER_BENCH_1M=1 adds a million services.
@@ -76,15 +74,7 @@ func directory(b *testing.B, n int) (*index.Index, *matcher.Vocabulary) {
 	return d.ix, d.vocab
 }
 
-// Places clients search from: the metros the generator puts sites around.
-var places = func() []orb.Point {
-	var out []orb.Point
-	for _, zip := range []string{"33130", "10001", "60601", "90012", "77002", "85004", "19107", "98101", "80202", "94103"} {
-		lat, lon, _ := data.Centroid(zip)
-		out = append(out, orb.Point{lon, lat})
-	}
-	return out
-}()
+var places = Places()
 
 var at = time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 
@@ -136,18 +126,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// threeNeeds is the match the targets are set for.
-func threeNeeds(i int) matcher.Request {
-	age := 34.0
-	return matcher.Request{
-		Client: matcher.Client{Age: &age, Gender: "female", Languages: []string{"Spanish"}, HouseholdSize: 3},
-		Place:  places[i%len(places)],
-		Needs: []matcher.NeedInput{
-			{Code: "food-insecurity"}, {Code: "housing-instability"}, {Code: "utility-insecurity"},
-		},
-		IncludeVirtual: true, At: at, Limit: 10,
-	}
-}
+func threeNeeds(i int) matcher.Request { return ThreeNeeds(places[i%len(places)], at) }
 
 func BenchmarkMatch(b *testing.B) {
 	for _, n := range sizes() {
@@ -162,7 +141,11 @@ func BenchmarkMatch(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("three-needs-brute-force/%dk", n/1000), func(b *testing.B) {
 			ix, vocab := directory(b, n)
-			m := &matcher.Matcher{Vocab: vocab, Finder: newBruteForce(b, ix)}
+			bf, err := NewBruteForce(ix, at)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m := &matcher.Matcher{Vocab: vocab, Finder: bf}
 			latency(b, func(i int) {
 				if _, err := m.Match(context.Background(), threeNeeds(i)); err != nil {
 					b.Fatal(err)
@@ -170,75 +153,4 @@ func BenchmarkMatch(b *testing.B) {
 			})
 		})
 	}
-}
-
-// bruteForce is what a naive matcher does: every candidate of the whole
-// directory in a slice, scanned for each need, distances computed for all.
-type bruteForce struct {
-	all  []matcher.Candidate
-	text matcher.Finder
-}
-
-func newBruteForce(b *testing.B, ix *index.Index) *bruteForce {
-	res, err := ix.Search(context.Background(), index.Query{At: at, PerPage: 1 << 30})
-	if err != nil {
-		b.Fatal(err)
-	}
-	all := make([]matcher.Candidate, len(res.Hits))
-	for i, h := range res.Hits {
-		all[i] = api.CandidateOf(h)
-	}
-	return &bruteForce{all: all, text: api.NewFinder(ix)}
-}
-
-func (bf *bruteForce) Find(ctx context.Context, q matcher.FindQuery) (map[string][]matcher.Candidate, error) {
-	out := map[string][]matcher.Candidate{}
-	for _, need := range q.Needs {
-		out[need] = bf.find(need, q)
-	}
-	return out, nil
-}
-
-func (bf *bruteForce) find(need string, q matcher.FindQuery) []matcher.Candidate {
-	type scored struct {
-		c matcher.Candidate
-		d float64
-	}
-	var hits []scored
-	for _, c := range bf.all {
-		has := false
-		for _, n := range c.Needs {
-			if n == need {
-				has = true
-				break
-			}
-		}
-		if !has {
-			continue
-		}
-		d := math.Inf(1)
-		if c.HasPoint {
-			d = geo.DistanceHaversine(q.Near, c.Point) / 1000
-		}
-		if d <= q.RadiusKm || c.Virtual && q.IncludeVirtual {
-			hits = append(hits, scored{c, d})
-		}
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		return hits[i].d < hits[j].d || hits[i].d == hits[j].d && hits[i].c.ID < hits[j].c.ID
-	})
-	out := make([]matcher.Candidate, 0, min(len(hits), q.Limit))
-	for _, h := range hits[:min(len(hits), q.Limit)] {
-		c := h.c // open-now was worked out when the slice was built, for the same time
-		if !math.IsInf(h.d, 1) {
-			d := math.Round(h.d*100) / 100
-			c.DistanceKm = &d
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-func (bf *bruteForce) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {
-	return bf.text.TextScores(ctx, text, near, radiusKm)
 }

@@ -1,0 +1,368 @@
+// Command benchrefer measures refer end to end on this machine and writes
+// BENCHMARKS.md: import, rebuild, start-up, disk and memory, and search and
+// match latency over real HTTP on 127.0.0.1, one client and 16 at once, at
+// 10k and 100k generated services (1M with -1m). `make bench` runs it.
+//
+//	go run ./internal/bench/cmd/benchrefer [-1m] [-out BENCHMARKS.md]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/openreferral/refer/api"
+	"github.com/openreferral/refer/gen"
+	"github.com/openreferral/refer/index"
+	"github.com/openreferral/refer/internal/bench"
+	"github.com/openreferral/refer/matcher"
+	"github.com/openreferral/refer/resources/bolt"
+	"github.com/openreferral/refer/resources/hsds"
+)
+
+func main() {
+	million := flag.Bool("1m", false, "also measure 1,000,000 services")
+	out := flag.String("out", "BENCHMARKS.md", "file to write the table to")
+	flag.Parse()
+	sizes := []int{10_000, 100_000}
+	if *million {
+		sizes = append(sizes, 1_000_000)
+	}
+	work, err := os.MkdirTemp("", "benchrefer-*")
+	check(err)
+	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "refer")
+	run("go", "build", "-o", bin, "./cmd/refer")
+
+	var rows []row
+	for _, n := range sizes {
+		fmt.Fprintf(os.Stderr, "== %d services\n", n)
+		rows = append(rows, measure(bin, filepath.Join(work, strconv.Itoa(n)), n))
+	}
+	report := render(rows)
+	fmt.Print(report)
+	check(os.WriteFile(*out, []byte(report), 0o644))
+	fmt.Fprintf(os.Stderr, "wrote %s\n", *out)
+}
+
+type latency struct{ p50, p99 time.Duration }
+
+type row struct {
+	services                        int
+	importSecs, reindexSecs         float64
+	importRSS, reindexRSS, serveRSS int64 // KiB
+	storeBytes, indexBytes          int64
+	startup                         time.Duration
+	search, match                   latency
+	search16, match16               latency
+	searchRPS, matchRPS             float64
+	indexedMatch, bruteMatch        latency
+}
+
+func measure(bin, dir string, n int) row {
+	r := row{services: n}
+	src := filepath.Join(dir, "src")
+	data := filepath.Join(dir, "data")
+	check(hsds.WriteJSON(src, gen.Generate(n, 1)))
+
+	t := time.Now()
+	r.importRSS = run(bin, "import", "--data", data, src)
+	r.importSecs = time.Since(t).Seconds()
+	t = time.Now()
+	r.reindexRSS = run(bin, "reindex", "--data", data)
+	r.reindexSecs = time.Since(t).Seconds()
+	r.storeBytes = size(filepath.Join(data, "refer.db"))
+	r.indexBytes = size(filepath.Join(data, "index"))
+	key := lastLine(output(bin, "keys", "create", "--data", data, "--role", "case_manager", "--name", "bench"))
+
+	// Start-up on the existing directory: until the server says where it
+	// listens (it does once the index is open).
+	t = time.Now()
+	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0",
+		"--rate-limit-address", "0", "--rate-limit-key", "0")
+	stdout, err := srv.StdoutPipe()
+	check(err)
+	srv.Stderr = io.Discard
+	check(srv.Start())
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	check(err)
+	r.startup = time.Since(t)
+	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	go io.Copy(io.Discard, stdout)
+
+	places := bench.Places()
+	searchURL := func(i int) string {
+		p := places[i%len(places)]
+		return base + "/api/v1/search?" + url.Values{
+			"need": {"food-insecurity"}, "latitude": {fmt.Sprint(p.Lat())}, "longitude": {fmt.Sprint(p.Lon())},
+			"at": {"2026-11-27T15:00:00Z"},
+		}.Encode()
+	}
+	matchBody := func(i int) []byte {
+		p := places[i%len(places)]
+		b, _ := json.Marshal(map[string]any{
+			"client": map[string]any{"latitude": p.Lat(), "longitude": p.Lon(), "age": 34, "gender": "female", "languages": []string{"Spanish"}, "household_size": 3},
+			"needs":  []map[string]string{{"code": "food-insecurity"}, {"code": "housing-instability"}, {"code": "utility-insecurity"}},
+			"at":     "2026-11-27T15:00:00Z", "limit": 10,
+		})
+		return b
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	search := func(i int) {
+		resp, err := client.Get(searchURL(i))
+		drain(resp, err)
+	}
+	match := func(i int) {
+		req, _ := http.NewRequest("POST", base+"/api/v1/match", bytes.NewReader(matchBody(i)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := client.Do(req)
+		drain(resp, err)
+	}
+	for i := 0; i < 50; i++ { // warm up
+		search(i)
+		match(i)
+	}
+	r.search = sequential(500, search)
+	r.match = sequential(500, match)
+	r.search16, r.searchRPS = concurrent(16, 5*time.Second, search)
+	r.match16, r.matchRPS = concurrent(16, 5*time.Second, match)
+	r.serveRSS = rssOf(srv.Process.Pid)
+	check(srv.Process.Signal(syscall.SIGTERM))
+	srv.Wait()
+
+	// The same match, in process: through the index, and by a scan of
+	// every document (the naive baseline).
+	r.indexedMatch, r.bruteMatch = inProcess(data)
+	return r
+}
+
+func inProcess(data string) (indexed, brute latency) {
+	ctx := context.Background()
+	db, err := bolt.Open(filepath.Join(data, "refer.db"))
+	check(err)
+	defer db.Close()
+	vocab, err := matcher.LoadVocabulary()
+	check(err)
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(data, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm})
+	check(err)
+	defer ix.Close()
+	at := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+	bf, err := bench.NewBruteForce(ix, at)
+	check(err)
+	places := bench.Places()
+	for _, m := range []struct {
+		f   matcher.Finder
+		out *latency
+	}{{api.NewFinder(ix), &indexed}, {bf, &brute}} {
+		mm := &matcher.Matcher{Vocab: vocab, Finder: m.f}
+		*m.out = sequential(300, func(i int) {
+			_, err := mm.Match(ctx, bench.ThreeNeeds(places[i%len(places)], at))
+			check(err)
+		})
+	}
+	return indexed, brute
+}
+
+func sequential(n int, fn func(int)) latency {
+	lat := make([]time.Duration, n)
+	for i := range lat {
+		t := time.Now()
+		fn(i)
+		lat[i] = time.Since(t)
+	}
+	return percentiles(lat)
+}
+
+// concurrent runs fn from workers goroutines for d and returns latency and
+// requests per second. It stops by itself.
+func concurrent(workers int, d time.Duration, fn func(int)) (latency, float64) {
+	var mu sync.Mutex
+	var all []time.Duration
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var mine []time.Duration
+			for i := w; time.Now().Before(deadline); i += workers {
+				t := time.Now()
+				fn(i)
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	return percentiles(all), float64(len(all)) / d.Seconds()
+}
+
+func percentiles(lat []time.Duration) latency {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return latency{lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]}
+}
+
+func drain(resp *http.Response, err error) {
+	check(err)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		check(fmt.Errorf("%s %s: status %d", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode))
+	}
+}
+
+// run runs a command to the end and returns its peak resident memory (KiB).
+func run(name string, args ...string) int64 {
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	check(cmd.Run())
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
+}
+
+func output(name string, args ...string) string {
+	b, err := exec.Command(name, args...).Output()
+	check(err)
+	return string(b)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+func rssOf(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	check(err)
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			v, _ := strconv.ParseInt(strings.Fields(l)[1], 10, 64)
+			return v
+		}
+	}
+	return 0
+}
+
+func size(path string) int64 {
+	var n int64
+	filepath.Walk(path, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n += info.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchrefer:", err)
+		os.Exit(1)
+	}
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64)
+}
+
+func render(rows []row) string {
+	var b strings.Builder
+	commit := strings.TrimSpace(outputOr("git", "rev-parse", "--short", "HEAD"))
+	dirty := ""
+	if strings.TrimSpace(outputOr("git", "status", "--porcelain", "--untracked-files=no")) != "" {
+		dirty = " (with uncommitted changes)"
+	}
+	fmt.Fprintf(&b, "# refer benchmarks\n\nMeasured by `make bench` (`go run ./internal/bench/cmd/benchrefer`) on %s, commit %s%s, %s.\n\n",
+		machine(), commit, dirty, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	b.WriteString("Directories come from `refer gen --services N --seed 1` (synthetic, clustered around 40 US metros, Miami's category mix). Latencies are over real HTTP on 127.0.0.1 with keep-alive; the match is three needs (food, housing, utilities) for one client, 10 options. One run; the machine is small and may be shared, so read ratios before absolutes.\n\n")
+	b.WriteString("| | target at 100k |")
+	for _, r := range rows {
+		fmt.Fprintf(&b, " %dk services |", r.services/1000)
+	}
+	b.WriteString("\n|---|---|")
+	for range rows {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	line := func(name, target string, f func(r row) string) {
+		fmt.Fprintf(&b, "| %s | %s |", name, target)
+		for _, r := range rows {
+			fmt.Fprintf(&b, " %s |", f(r))
+		}
+		b.WriteString("\n")
+	}
+	line("import into the store, services/s (peak RSS)", "", func(r row) string {
+		return fmt.Sprintf("%.0f (%d MB)", float64(r.services)/r.importSecs, r.importRSS/1024)
+	})
+	line("build the index from the store, s (peak RSS)", "", func(r row) string {
+		return fmt.Sprintf("%.1f (%d MB)", r.reindexSecs, r.reindexRSS/1024)
+	})
+	line("import into store and index, services/s", "≥ 3,000", func(r row) string {
+		return fmt.Sprintf("%.0f", float64(r.services)/(r.importSecs+r.reindexSecs))
+	})
+	line("store / index on disk, MB", "", func(r row) string {
+		return fmt.Sprintf("%d / %d", r.storeBytes>>20, r.indexBytes>>20)
+	})
+	line("start-up on an existing directory, s", "≤ 2", func(r row) string { return fmt.Sprintf("%.2f", r.startup.Seconds()) })
+	line("search p50 / p99, ms, 1 client", "p50 ≤ 3", func(r row) string { return ms(r.search.p50) + " / " + ms(r.search.p99) })
+	line("match p50 / p99, ms, 1 client", "≤ 5 / ≤ 25", func(r row) string { return ms(r.match.p50) + " / " + ms(r.match.p99) })
+	line("search p50 / p99, ms, 16 clients; requests/s", "", func(r row) string {
+		return fmt.Sprintf("%s / %s; %.0f", ms(r.search16.p50), ms(r.search16.p99), r.searchRPS)
+	})
+	line("match p50 / p99, ms, 16 clients; requests/s", "≥ 1,500/s", func(r row) string {
+		return fmt.Sprintf("%s / %s; %.0f", ms(r.match16.p50), ms(r.match16.p99), r.matchRPS)
+	})
+	line("server RSS after the load, MB", "≤ 400", func(r row) string { return strconv.FormatInt(r.serveRSS/1024, 10) })
+	line("match in process: indexed / brute-force scan p50, ms (ratio)", "≥ 20×", func(r row) string {
+		return fmt.Sprintf("%s / %s (%.0f×)", ms(r.indexedMatch.p50), ms(r.bruteMatch.p50), float64(r.bruteMatch.p50)/float64(r.indexedMatch.p50))
+	})
+	b.WriteString("\nReproduce: `make bench` (add `BENCH_FLAGS=-1m` for a million services). Go benchmarks of the hot paths, with allocation counts: `go test -run '^$' -bench . -benchmem ./...`.\n")
+	return b.String()
+}
+
+func outputOr(name string, args ...string) string {
+	b, _ := exec.Command(name, args...).Output()
+	return string(b)
+}
+
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				model = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0])
+		if len(f) >= 2 {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			mem = fmt.Sprintf(", %d GiB", kb>>20)
+		}
+	}
+	return fmt.Sprintf("%s, %d cores%s, %s", model, runtime.NumCPU(), mem, runtime.Version())
+}
