@@ -1,0 +1,243 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium returns a Chromium or Chrome binary, or "" if there is none.
+func chromium() string {
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// needChromium returns the browser's binary, or skips the test.
+func needChromium(t *testing.T) string {
+	t.Helper()
+	bin := chromium()
+	if bin == "" {
+		t.Skip("no chromium binary (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome): " +
+			"the browser test is skipped; apt-get install chromium to run it")
+	}
+	return bin
+}
+
+// browser starts headless Chromium (with the flags a closed network
+// needs) and gathers every console error, uncaught exception and logged
+// error, Content-Security-Policy violations among them.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T, timeout time.Duration) *browser {
+	t.Helper()
+	bin := needChromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	t.Cleanup(cancelBrowser)
+	b := &browser{ctx: ctx}
+	// Listen's func runs in the tab's event loop: it only records.
+	err := chromedp.Listen(ctx, func(ev any) {
+		var p string
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				p = "console." + string(ev.Type) + ": " + strings.Join(args, " ")
+			}
+		case *runtime.EventExceptionThrown:
+			p = "exception: " + ev.ExceptionDetails.Text
+		case *log.EventEntryAdded:
+			// Errors, and anything about security (CSP) at any level;
+			// not every warning, which differ from one Chromium to another.
+			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Source == log.EntrySourceSecurity {
+				p = fmt.Sprintf("log %s %s: %s (%s)", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text, ev.Entry.URL)
+			}
+		}
+		if p != "" {
+			b.mu.Lock()
+			b.problems = append(b.problems, p)
+			b.mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	return b
+}
+
+func (b *browser) do(t *testing.T, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// read runs an action that returns a value.
+func read[T any](t *testing.T, b *browser, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+func (b *browser) takeProblems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := b.problems
+	b.problems = nil
+	return p
+}
+
+// screenshot saves the whole page to a temp file and checks it is a
+// picture.
+func (b *browser) screenshot(t *testing.T, name string) string {
+	t.Helper()
+	png := read(t, b, "screenshot "+name, chromedp.FullScreenshot(100))
+	path := filepath.Join(t.TempDir(), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		t.Fatalf("screenshot %s is empty", path)
+	}
+	if dir := os.Getenv("REFER_SCREENSHOTS"); dir != "" { // to look at them
+		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+	return path
+}
+
+// TestWebInBrowser drives the pages in a real browser, as a case manager
+// would: search by ZIP and need, open a result, tick two results and print
+// them. No page may log an error or break its Content-Security-Policy.
+func TestWebInBrowser(t *testing.T) {
+	needChromium(t)
+	start := time.Now()
+	// The server first, so that its cleanup runs after the browser's: a
+	// connection the browser opened and never used holds Shutdown 5 s.
+	ts := startServer(t, seedWeb)
+	b := newBrowser(t, 60*time.Second)
+
+	// The watch for errors works: a page that breaks its own CSP is caught.
+	csp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "script-src 'self'")
+		fmt.Fprint(w, `<!doctype html><title>x</title><p>x</p><script>document.title = "ran"</script>`)
+	}))
+	defer csp.Close()
+	b.do(t, "open a page that breaks its CSP", chromedp.Navigate(csp.URL), chromedp.WaitReady(chromedp.CSS("p")))
+	var p []string
+	for deadline := time.Now().Add(5 * time.Second); len(p) == 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond) // events come on their own goroutine
+		p = b.takeProblems()
+	}
+	if len(p) == 0 || !strings.Contains(strings.Join(p, " "), "Content Security Policy") {
+		t.Fatalf("a CSP violation went unseen: %q", p)
+	}
+
+	// Search: fill the ZIP and the need, submit.
+	b.do(t, "search",
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("f-postcode")),
+		chromedp.SendKeys(chromedp.ID("f-postcode"), "33125"),
+		chromedp.SetValue(chromedp.ID("f-need"), "food-insecurity"),
+		chromedp.Click(chromedp.CSS("button.primary")),
+		chromedp.WaitVisible(chromedp.CSS("ol.results")),
+	)
+	searchURL := read(t, b, "location", chromedp.Location())
+	u, err := url.Parse(searchURL)
+	if err != nil || u.Path != "/" || u.Query().Get("postcode") != "33125" || u.Query().Get("need") != "food-insecurity" {
+		t.Errorf("the search's address %q is not the bookmarkable query", searchURL)
+	}
+	if d := read(t, b, "distance", chromedp.Text(chromedp.CSS("ol.results li:first-child .distance"))); !strings.Contains(d, "km") {
+		t.Errorf("first result's distance %q", d)
+	}
+	if s := read(t, b, "open now", chromedp.Text(chromedp.CSS("ol.results li:first-child .status"))); !strings.Contains(s, "Open now") && !strings.Contains(s, "Closed now") {
+		t.Errorf("first result's open-now %q", s)
+	}
+	if h := read(t, b, "heading", chromedp.Text(chromedp.ID("results-title"))); !strings.Contains(h, "services near ZIP 33125") {
+		t.Errorf("results heading %q", h)
+	}
+	b.screenshot(t, "search")
+
+	// Follow the first result to its detail page.
+	b.do(t, "detail",
+		chromedp.Click(chromedp.CSS("ol.results li:first-child h3 a")),
+		chromedp.WaitVisible(chromedp.ID("service-title")),
+	)
+	title := read(t, b, "title", chromedp.Text(chromedp.ID("service-title")))
+	hours := read(t, b, "hours", chromedp.Text(chromedp.CSS(".site .hours")))
+	location := read(t, b, "location", chromedp.Location())
+	if title != "Downtown Food Pantry" || !strings.Contains(hours, "Mon–Fri 9:00–17:00") || !strings.HasSuffix(location, "/services/s-pantry") {
+		t.Errorf("detail page: %q at %s, hours %q", title, location, hours)
+	}
+	b.screenshot(t, "detail")
+
+	// Back to the results, tick two, and open the print list.
+	// (The search's address again, not history: NavigateBack waits for a
+	// load event that a page restored from the back-forward cache never
+	// fires.)
+	b.do(t, "print list",
+		chromedp.Navigate(searchURL),
+		chromedp.WaitVisible(chromedp.CSS("ol.results")),
+		chromedp.Click(chromedp.CSS(`ol.results li:nth-child(1) input[name="ids"]`)),
+		chromedp.Click(chromedp.CSS(`ol.results li:nth-child(2) input[name="ids"]`)),
+		chromedp.Click(chromedp.CSS(".list-bar button")),
+		chromedp.WaitVisible(chromedp.CSS(".print-list")),
+	)
+	items := read(t, b, "items", chromedp.Nodes(chromedp.CSSAll(".print-item")))
+	location = read(t, b, "location", chromedp.Location())
+	printed := read(t, b, "print list", chromedp.Text(chromedp.CSS(".print-list")))
+	u, _ = url.Parse(location)
+	if u.Path != "/print" || len(u.Query()["ids"]) != 2 || len(items) != 2 {
+		t.Errorf("print list at %s has %d items, want 2", location, len(items))
+	}
+	if !strings.Contains(printed, "Downtown Food Pantry") || !strings.Contains(printed, "Hours") {
+		t.Errorf("print list: %q", printed)
+	}
+	b.screenshot(t, "print")
+
+	if p := b.takeProblems(); len(p) > 0 {
+		t.Errorf("the pages logged errors or broke their CSP:\n%s", strings.Join(p, "\n"))
+	}
+	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
+}
