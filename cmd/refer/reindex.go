@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 )
 
 // runReindex rebuilds the search index from the store.
@@ -22,15 +24,17 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer store.Close()
+	// The store's lock is held, so no server uses the index: remove it and
+	// let opening build it afresh (once).
+	if err := os.RemoveAll(filepath.Join(*dataDir, "index")); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ix, err := openIndex(ctx, *dataDir, store, log)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	if err := ix.Rebuild(ctx); err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "indexed %d documents\n", ix.Len())
 	return nil
 }
