@@ -14,6 +14,8 @@ func TestDependencyRule(t *testing.T) {
 		"github.com/openreferral/refer/resources":      {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
 		"github.com/openreferral/refer/data":           {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/openreferral/refer/"},
 		"github.com/openreferral/refer/resources/hsds": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
+		"github.com/openreferral/refer/matcher":        {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/openreferral/refer/index", "github.com/openreferral/refer/api"},
+		"github.com/openreferral/refer/index":          {"github.com/labstack/echo", "github.com/openreferral/refer/matcher", "github.com/openreferral/refer/api"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
