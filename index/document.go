@@ -52,7 +52,9 @@ type Document struct {
 	Phones      []string
 
 	Schedules []resources.Schedule
-	Zone      *time.Location
+	// ZoneName is the place's time zone (IANA name); zone is it loaded.
+	ZoneName string
+	zone     *time.Location
 
 	LastVerified string // assured_date, or ""
 	LastModified time.Time
@@ -158,7 +160,7 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		d.Keywords = joinWords(keywords)
 		d.Phones = svcPhones
 		d.Schedules = svc.Schedules
-		d.Zone = DefaultZone
+		d.setZone(DefaultZone)
 		d.setLanguages(svc.Languages, nil)
 		return []Document{d}
 	}
@@ -187,11 +189,15 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		default:
 			d.Schedules = loc.Schedules
 		}
-		d.Zone = loc.TimeZone(DefaultZone)
+		d.setZone(loc.TimeZone(DefaultZone))
 		d.setLanguages(svc.Languages, loc.Languages)
 		docs = append(docs, d)
 	}
 	return docs
+}
+
+func (d *Document) setZone(z *time.Location) {
+	d.zone, d.ZoneName = z, z.String()
 }
 
 func (d *Document) setLanguages(svc, loc []resources.Language) {
@@ -313,6 +319,9 @@ func dedupe(s []string) []string {
 }
 
 func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil // as a snapshot gives it back
+	}
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

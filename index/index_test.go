@@ -2,6 +2,8 @@ package index_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -348,5 +350,75 @@ func TestNearestKeepsToTheRadius(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"sal-pantry-downtown", "sal-pantry-homestead", "service:s-hotline"}) {
 		t.Errorf("food within 60 km with virtual: %v", got)
+	}
+}
+
+// everything returns every document as search shows it, for comparing two
+// indexes of the same store.
+func everything(t *testing.T, ix *index.Index) string {
+	t.Helper()
+	at := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	res, err := ix.Search(context.Background(), index.Query{Sort: index.SortName, PerPage: 1000, At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, h := range res.Hits {
+		j, err := json.Marshal(h.Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %+v\n", j, h.Open)
+	}
+	return b.String()
+}
+
+// TestSnapshotMatchesTheStore: a catalog read from its snapshot and caught
+// up with changes made while the index was closed is the catalog a fresh
+// build from the store gives.
+func TestSnapshotMatchesTheStore(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	f.ix.Close() // writes the snapshot
+	f.ix = nil
+	// Changes the index does not see: a rename, a new site, a deletion.
+	svc, _ := resources.Get[*resources.Service](ctx, f.store, "s-rent")
+	svc.Name = "Rent Rescue"
+	if _, err := f.store.Update(ctx, svc, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.put(t, &resources.ServiceAtLocation{ID: "sal-rent-downtown", ServiceID: "s-rent", LocationID: "l-downtown"})
+	if err := f.store.Delete(ctx, resources.KindServiceAtLocation, "sal-pantry-homestead", 0); err != nil {
+		t.Fatal(err)
+	}
+	f.reopen(t)
+	fromSnapshot := everything(t, f.ix)
+
+	f.ix.Close()
+	f.ix = nil
+	os.RemoveAll(filepath.Join(f.dir, "index"))
+	os.Remove(filepath.Join(f.dir, "index.catalog"))
+	f.reopen(t)
+	if fresh := everything(t, f.ix); fresh != fromSnapshot {
+		t.Errorf("from the snapshot:\n%s\nfrom the store:\n%s", fromSnapshot, fresh)
+	}
+	if !strings.Contains(fromSnapshot, "Rent Rescue") || strings.Contains(fromSnapshot, "sal-pantry-homestead") {
+		t.Errorf("changes made while closed are missing:\n%s", fromSnapshot)
+	}
+}
+
+func TestUnreadableSnapshotFallsBackToTheStore(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	want := everything(t, f.ix)
+	f.ix.Close()
+	f.ix = nil
+	if err := os.WriteFile(filepath.Join(f.dir, "index.catalog"), []byte("not gob"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.reopen(t)
+	if got := everything(t, f.ix); got != want {
+		t.Errorf("after an unreadable snapshot:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -49,13 +49,13 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 			docs := Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms}, ix.needsOf)
 			for i := range docs {
 				d := &docs[i]
-				cat.add(d)
 				n++
 				if each != nil {
 					if err := each(d); err != nil {
 						return nil, 0, err
 					}
 				}
+				cat.add(d)
 			}
 			after = svc.ID
 		}

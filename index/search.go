@@ -152,7 +152,7 @@ func (f *filter) keep(d *Document) (float64, bool) {
 	if f.q.Free && !d.Free {
 		return 0, false
 	}
-	if f.q.OpenNow && !resources.OpenAt(d.Schedules, f.at, d.Zone).Open {
+	if f.q.OpenNow && !resources.OpenAt(d.Schedules, f.at, d.zone).Open {
 		return 0, false
 	}
 	return score, true
@@ -224,7 +224,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 }
 
 func (ix *Index) setOpen(h *Hit, at time.Time) {
-	h.Open = resources.OpenAt(h.Doc.Schedules, at, h.Doc.Zone)
+	h.Open = resources.OpenAt(h.Doc.Schedules, at, h.Doc.zone)
 }
 
 // Nearest returns, for each need, up to limit documents that serve it,
