@@ -151,11 +151,9 @@ func polygonContains(poly orb.Polygon, p orb.Point) bool {
 	return true
 }
 
-// ringContains counts crossings of a ray from p to the east.
+// ringContains counts crossings of a ray from p to the east; a point the
+// ray calls outside may lie on the boundary, which counts as inside.
 func ringContains(r orb.Ring, p orb.Point) bool {
-	if onRing(r, p) {
-		return true
-	}
 	in := false
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
 		a, b := r[i], r[j]
@@ -163,7 +161,7 @@ func ringContains(r orb.Ring, p orb.Point) bool {
 			in = !in
 		}
 	}
-	return in
+	return in || onRing(r, p)
 }
 
 func onRing(r orb.Ring, p orb.Point) bool {

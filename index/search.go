@@ -240,6 +240,14 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 	}
 	limit = min(limit, len(ix.cat.docs))
 	served := ix.cat.areas.servedDocs(near)
+	// Served documents nearest first, once for all needs.
+	var servedHits []Hit
+	for d := range served {
+		if d.active {
+			servedHits = append(servedHits, Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true})
+		}
+	}
+	sortHits(servedHits, SortDistance, false)
 	out := make(map[string][]Hit, len(needs))
 	for _, need := range needs {
 		bit := ix.cat.needBits[need]
@@ -264,23 +272,23 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 			}
 			sortHits(hits, SortDistance, false)
 		}
-		var extra []Hit
-		for d := range served {
-			if d.active && d.needMask&bit != 0 {
-				extra = append(extra, Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true})
+		for _, h := range servedHits {
+			if h.Doc.needMask&bit != 0 {
+				hits = append(hits, h)
 			}
 		}
+		var virtual []Hit
 		if includeVirtual {
 			for d := range ix.cat.needVirtual[need] {
 				if !served[d] {
-					extra = append(extra, Hit{Doc: d})
+					virtual = append(virtual, Hit{Doc: d})
 				}
 			}
 		}
-		// Sites come nearest first from the quadtree; served and virtual
-		// ones follow by distance, then id.
-		sortHits(extra, SortDistance, false)
-		hits = append(hits, extra...)
+		// Sites nearest first, then services whose area holds the place,
+		// then those with no place (by name, then id).
+		sortHits(virtual, SortDistance, false)
+		hits = append(hits, virtual...)
 		if len(hits) > limit {
 			hits = hits[:limit]
 		}
