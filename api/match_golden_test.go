@@ -30,7 +30,7 @@ func seedGenerated(tb testing.TB, s resources.Store) {
 func TestMatchGolden(t *testing.T) {
 	ts := startServer(t, seedGenerated)
 	cases := map[string]string{
-		"three-needs-miami": `{"client": {"postcode": "33135", "age": 34, "gender": "female", "languages": ["Spanish"], "household_size": 4, "annual_income": 21000},
+		"three-needs-zip-33135": `{"client": {"postcode": "33135", "age": 34, "gender": "female", "languages": ["Spanish"], "household_size": 4, "annual_income": 21000},
 			"needs": [{"code": "food-insecurity"}, {"text": "they are going to shut off my electricity"}, {"code": "housing-instability"}],
 			"at": "2026-11-27T15:00:00-05:00", "limit": 5}`,
 		"safety-first-chicago": `{"client": {"postcode": "60601", "age": 27, "gender": "female"},
