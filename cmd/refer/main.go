@@ -42,6 +42,7 @@ commands:
   export  --format hsds-json|hsds-csv OUT           write the whole directory as HSDS 3.0
   reindex                                           rebuild the search index from the store
   gen     --services N [--seed S] OUT               write a synthetic HSDS directory (benchmarks, load tests)
+  backup  OUT                                       a consistent copy of the store, also while the server runs
   keys    create --role R [--org ID] --name NAME | list | revoke ID   API keys (while serve is stopped; else over HTTP)
 
 every command takes --data DIR (env REFER_DATA, default ./var)
@@ -65,6 +66,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"export":  runExport,
 		"reindex": runReindex,
 		"gen":     runGen,
+		"backup":  runBackup,
 		"keys":    runKeys,
 	}
 	run, ok := cmds[args[0]]

@@ -267,3 +267,50 @@ func atof(s string) float64 {
 	json.Unmarshal([]byte(s), &f)
 	return f
 }
+
+// TestBackupWhileServing copies the store while the server holds it (over
+// the data folder's socket), and again once it has stopped.
+func TestBackupWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--load-sample"}, pw, io.Discard)
+		pw.Close()
+	}()
+	if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+
+	count := func(path string) int {
+		t.Helper()
+		db, err := bolt.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		n, _ := db.Count(context.Background(), resources.KindService)
+		return n
+	}
+	live := filepath.Join(t.TempDir(), "live.db")
+	mustRun(t, "backup", "--data", dir, live)
+	if n := count(live); n != 23 {
+		t.Errorf("backup taken while serving holds %d services; want 23", n)
+	}
+	cancel()
+	<-done
+	stopped := filepath.Join(t.TempDir(), "stopped.db")
+	mustRun(t, "backup", "--data", dir, stopped)
+	if n := count(stopped); n != 23 {
+		t.Errorf("backup of a stopped store holds %d services; want 23", n)
+	}
+	if code, _, errs := run(t, "backup", "--data", dir, filepath.Join(dir, "no", "such", "folder", "x.db")); code != exitFail || errs == "" {
+		t.Errorf("backup into a missing folder: exit %d %q", code, errs)
+	}
+	empty := t.TempDir()
+	if code, _, errs := run(t, "backup", "--data", empty, filepath.Join(empty, "x.db")); code != exitFail || !strings.Contains(errs, "no store") {
+		t.Errorf("backup of a folder with no store: exit %d %q", code, errs)
+	}
+}

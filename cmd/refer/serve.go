@@ -60,6 +60,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	stopControl, err := serveControl(*dataDir, store)
+	if err != nil {
+		return err
+	}
+	defer stopControl()
+
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
