@@ -54,7 +54,9 @@ func startChild(t *testing.T, dataDir string) (*exec.Cmd, string) {
 		t.Fatalf("child did not start: %v", err)
 	}
 	go io.Copy(io.Discard, stdout)
-	return cmd, strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	waitReady(t, base)
+	return cmd, base
 }
 
 // TestKilledMidWriteCatchesUp kills the server with SIGKILL while writes

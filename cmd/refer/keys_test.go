@@ -75,6 +75,7 @@ func TestKeysCommands(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	waitReady(t, base)
 	for key, want := range map[string]int{"": 401, admin: 200, editor: 401} {
 		req, _ := http.NewRequest("GET", base+"/api/v1/needs", nil)
 		if key != "" {

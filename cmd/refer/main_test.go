@@ -207,6 +207,7 @@ func TestServeSample(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	waitReady(t, base)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -279,10 +280,12 @@ func TestBackupWhileServing(t *testing.T) {
 		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--load-sample"}, pw, io.Discard)
 		pw.Close()
 	}()
-	if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
 		t.Fatal(err)
 	}
 	go io.Copy(io.Discard, pr)
+	waitReady(t, strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on ")))
 
 	count := func(path string) int {
 		t.Helper()
@@ -312,5 +315,73 @@ func TestBackupWhileServing(t *testing.T) {
 	empty := t.TempDir()
 	if code, _, errs := run(t, "backup", "--data", empty, filepath.Join(empty, "x.db")); code != exitFail || !strings.Contains(errs, "no store") {
 		t.Errorf("backup of a folder with no store: exit %d %q", code, errs)
+	}
+}
+
+// waitReady polls /readyz until the server has opened its index (it answers
+// /healthz, and 503 elsewhere, while it does), for at most 30 seconds.
+func waitReady(tb testing.TB, base string) {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s never became ready: %v", base, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestHealthyWhileIndexing: the server answers /healthz as soon as it says
+// where it listens, while it is still building the index of a directory
+// big enough to take a moment, and becomes ready after.
+func TestHealthyWhileIndexing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports a directory")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "gen")
+	mustRun(t, "gen", "--services", "3000", src)
+	mustRun(t, "import", "--data", dir, src)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("healthz while indexing: %d", resp.StatusCode)
+	}
+	waitReady(t, base)
+	resp, err = http.Get(base + "/api/v1/search?q=food")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("search once ready: %d", resp.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exited %d", code)
 	}
 }

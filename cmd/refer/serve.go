@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/openreferral/refer/api"
@@ -50,32 +52,39 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	ix, err := openIndex(ctx, *dataDir, store, log)
+	l, err := net.Listen("tcp", *addr)
 	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	// The one line scripts and tests wait for; it carries the real port
+	// when --addr asked for port 0. From here /healthz answers, and
+	// /readyz says "starting" until the index is open.
+	fmt.Fprintf(stdout, "refer: serving on http://%s\n", l.Addr())
+	starting := startWhileOpening(l)
+	ix, err := openIndex(ctx, *dataDir, store, log)
+	if serr := starting.stop(); err == nil {
+		err = serr
+	}
+	if err != nil {
+		l.Close()
 		return err
 	}
 	defer ix.Close()
 	vocab, err := matcher.LoadVocabulary()
 	if err != nil {
+		l.Close()
 		return err
 	}
-
 	stopControl, err := serveControl(*dataDir, store)
 	if err != nil {
+		l.Close()
 		return err
 	}
 	defer stopControl()
 
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
 	srv := api.New(cfg)
 	srv.SetReady(true)
-	// The one line scripts and tests wait for; it carries the real port
-	// when --addr asked for port 0.
-	fmt.Fprintf(stdout, "refer: serving on http://%s\n", l.Addr())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
@@ -92,6 +101,66 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return <-errc
 }
+
+// startingServer answers on the listener with api.Starting while the index
+// opens, then gives the listener back without closing it.
+type startingServer struct {
+	srv      *http.Server
+	l        *net.TCPListener
+	stopping atomic.Bool
+	done     chan struct{}
+}
+
+func startWhileOpening(l net.Listener) *startingServer {
+	s := &startingServer{srv: &http.Server{Handler: api.Starting(), ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
+	tl, ok := l.(*net.TCPListener)
+	if !ok {
+		close(s.done)
+		return s
+	}
+	s.l = tl
+	go func() {
+		defer close(s.done)
+		s.srv.Serve(keepOpen{tl, &s.stopping})
+	}()
+	return s
+}
+
+// stop ends the starting server: a deadline in the past makes its Accept
+// return, requests in flight finish, and the listener stays open for the
+// real server (connections that arrive meanwhile wait in the backlog).
+func (s *startingServer) stop() error {
+	if s.l == nil {
+		return nil
+	}
+	s.stopping.Store(true)
+	s.l.SetDeadline(time.Now())
+	<-s.done
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	s.l.SetDeadline(time.Time{})
+	return err
+}
+
+// keepOpen is a listener whose Close leaves the socket open (Serve closes
+// its listener when it returns), and whose Accept, once stopping, turns the
+// deadline's timeout into "closed" so that Serve returns rather than
+// retrying.
+type keepOpen struct {
+	*net.TCPListener
+	stopping *atomic.Bool
+}
+
+func (k keepOpen) Accept() (net.Conn, error) {
+	c, err := k.TCPListener.Accept()
+	if err != nil && k.stopping.Load() {
+		return nil, net.ErrClosed
+	}
+	return c, err
+}
+
+func (keepOpen) Close() error { return nil }
 
 // loadSampleIfEmpty loads the embedded sample directory into an empty store.
 func loadSampleIfEmpty(ctx context.Context, s resources.Store, log *slog.Logger) error {

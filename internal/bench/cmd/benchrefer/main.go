@@ -92,8 +92,8 @@ func measure(bin, dir string, n int) row {
 	r.indexBytes = size(filepath.Join(data, "index"))
 	key := lastLine(output(bin, "keys", "create", "--data", data, "--role", "case_manager", "--name", "bench"))
 
-	// Start-up on the existing directory: until the server says where it
-	// listens (it does once the index is open).
+	// Start-up on the existing directory: until /readyz says the index is
+	// open (the server answers /healthz from the first moment).
 	t = time.Now()
 	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0",
 		"--rate-limit-address", "0", "--rate-limit-key", "0")
@@ -103,9 +103,10 @@ func measure(bin, dir string, n int) row {
 	check(srv.Start())
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	check(err)
-	r.startup = time.Since(t)
 	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
 	go io.Copy(io.Discard, stdout)
+	waitReady(base)
+	r.startup = time.Since(t)
 
 	places := bench.Places()
 	searchURL := func(i int) string {
@@ -160,6 +161,7 @@ func measure(bin, dir string, n int) row {
 	check(err)
 	base = strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
 	go io.Copy(io.Discard, stdout)
+	waitReady(base)
 	concurrent(16, 3*time.Second, search)
 	concurrent(16, 3*time.Second, match)
 	r.limitedRSS = rssOf(lim.Process.Pid)
@@ -200,6 +202,19 @@ func inProcess(data string) (indexed, brute latency) {
 		})
 	}
 	return indexed, brute
+}
+
+// waitReady polls /readyz every 10 ms until it answers 200 (60 s at most).
+func waitReady(base string) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
+	check(fmt.Errorf("%s never became ready", base))
 }
 
 func sequential(n int, fn func(int)) latency {
