@@ -15,8 +15,11 @@
 // Both hold one document per service_at_location, plus one per service that
 // has no location (a hotline, a virtual service). They follow the store's
 // change log: the Bleve index records the last sequence number it applied
-// with each batch, so at start-up it replays only what it missed, and an
-// index that is missing or unreadable is rebuilt.
+// with each batch, and the catalog is written to a snapshot file when the
+// index closes, so at start-up each replays only what it missed; an index
+// that is missing, unreadable, from another version or ahead of the store
+// is rebuilt (a missing or unusable snapshot only means the catalog is
+// built from the store).
 //
 // This is the only package that imports Bleve.
 package index
