@@ -255,7 +255,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 			out[need] = nil
 			continue
 		}
-		var hits []Hit
+		hits := make([]Hit, 0, min(limit, 128))
 		if tree := ix.cat.needPoints[need]; tree != nil {
 			var keep func(orb.Pointer) bool
 			if len(served) > 0 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -204,4 +205,18 @@ func FuzzParseEligibility(f *testing.F) {
 		}
 		r.Check(Client{}, math.NaN())
 	})
+}
+
+// TestUnderCode checks the allocation-free prefix test against AIRSPrefixes.
+func TestUnderCode(t *testing.T) {
+	codes := []string{"BD-1800.2000-640", "BD", "B", "BD-18009", "BH-1800.1500-100", "NL-6000", "RP-1500.1400-200", "X"}
+	prefixes := []string{"B", "BD", "BD-1800", "BD-1800.2000", "BD-18", "BH-1800.1500-100", "NL", "RP-1500", "X"}
+	for _, c := range codes {
+		for _, p := range prefixes {
+			want := slices.Contains(AIRSPrefixes(c), p)
+			if got := underCode(c, p); got != want {
+				t.Errorf("underCode(%q, %q) = %v; AIRSPrefixes says %v", c, p, got, want)
+			}
+		}
+	}
 }

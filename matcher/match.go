@@ -519,8 +519,9 @@ func (m *Matcher) needFit(c *Candidate, need string) (Term, float64) {
 	}
 	best, fit := Term{}, 0.0
 	for _, t := range c.Terms {
-		for _, p := range AIRSPrefixes(t.Code) {
-			if !slices.Contains(n.AIRS, p) {
+		code := strings.ToUpper(t.Code)
+		for _, p := range n.AIRS {
+			if !underCode(code, p) {
 				continue
 			}
 			f := 0.8
@@ -536,6 +537,20 @@ func (m *Matcher) needFit(c *Candidate, need string) (Term, float64) {
 		}
 	}
 	return best, fit
+}
+
+// underCode reports whether an AIRS code falls under a prefix: the same
+// code, or the prefix followed by a "-" or "." (one or two letters, a whole
+// section: "B", "BD"). It is AIRSPrefixes without the allocations.
+func underCode(code, prefix string) bool {
+	if !strings.HasPrefix(code, prefix) {
+		return false
+	}
+	if len(code) == len(prefix) || len(prefix) <= 2 && !strings.ContainsAny(prefix, "-.") {
+		return true
+	}
+	next := code[len(prefix)]
+	return next == '-' || next == '.'
 }
 
 // crisisPrefixes are AIRS codes of crisis lines and emergency services,
@@ -560,8 +575,10 @@ func freshness(c *Candidate, now time.Time) float64 {
 		years := now.Sub(t).Hours() / (24 * 365)
 		return math.Max(0, math.Min(1, 1-(years-1)/2))
 	}
-	if t, err := time.Parse(time.DateOnly, c.LastVerified); err == nil {
-		return round(age(t))
+	if c.LastVerified != "" {
+		if t, err := time.Parse(time.DateOnly, c.LastVerified); err == nil {
+			return round(age(t))
+		}
 	}
 	if !c.LastModified.IsZero() {
 		return round(0.5 * age(c.LastModified))
