@@ -70,9 +70,8 @@ func (f *env) reopen(tb testing.TB) {
 func fl(v float64) *float64 { return &v }
 
 var (
-	downtown  = fixture.Downtown
-	hialeah   = fixture.Hialeah
-	homestead = fixture.Homestead
+	downtown = fixture.Downtown
+	hialeah  = fixture.Hialeah
 )
 
 func (f *env) put(tb testing.TB, rs ...resources.Record) {

@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -330,19 +329,4 @@ func Get[T Record](ctx context.Context, s Store, id string) (T, error) {
 		return zero, err
 	}
 	return r.(T), nil
-}
-
-// Clone returns a deep copy of r, through JSON (used where a caller must not
-// share slices with a stored or cached record).
-func Clone[T Record](r T) T {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("resources: marshal %s %s: %v", r.Kind(), r.RecordID(), err))
-	}
-	c, _ := NewRecord(r.Kind())
-	if err := json.Unmarshal(b, c); err != nil {
-		panic(fmt.Sprintf("resources: unmarshal %s %s: %v", r.Kind(), r.RecordID(), err))
-	}
-	TrackedOf(c).Version = TrackedOf(r).Version
-	return c.(T)
 }
