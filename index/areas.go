@@ -98,18 +98,20 @@ func (g *areaGrid) remove(d *Document) {
 // containing returns the documents whose service area holds p.
 func (g *areaGrid) containing(p orb.Point) map[string]bool {
 	out := map[string]bool{}
-	for d := range g.servedDocs(p) {
+	for d := range g.servedDocs(p, 0) {
 		out[d.ID] = true
 	}
 	return out
 }
 
-// servedDocs returns the documents whose service area holds p.
-func (g *areaGrid) servedDocs(p orb.Point) map[*Document]bool {
+// servedDocs returns the documents whose service area holds p; with a
+// need mask, only those that serve one of the needs (checked before the
+// polygon, which is the costly part).
+func (g *areaGrid) servedDocs(p orb.Point, needs uint64) map[*Document]bool {
 	out := map[*Document]bool{}
 	check := func(list []*areaEntry) {
 		for _, e := range list {
-			if out[e.d] || !e.bound.Contains(p) {
+			if needs != 0 && e.d.needMask&needs == 0 || out[e.d] || !e.bound.Contains(p) {
 				continue
 			}
 			if contains(e.shape, p) {

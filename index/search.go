@@ -174,7 +174,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	}
 	near := *q.Near
 	radiusM := q.RadiusKm * 1000
-	served := ix.cat.areas.servedDocs(near)
+	served := ix.cat.areas.servedDocs(near, f.needMask)
 	bound := geo.NewBoundAroundPoint(near, radiusM)
 	var inBound []orb.Pointer
 	if len(q.Needs) == 0 {
@@ -239,7 +239,11 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		at = time.Now()
 	}
 	limit = min(limit, len(ix.cat.docs))
-	served := ix.cat.areas.servedDocs(near)
+	mask, _ := ix.cat.maskOf(needs)
+	if mask == 0 {
+		return map[string][]Hit{}, nil // no document serves any of them
+	}
+	served := ix.cat.areas.servedDocs(near, mask)
 	// Served documents nearest first, once for all needs.
 	var servedHits []Hit
 	for d := range served {
