@@ -339,17 +339,32 @@ func sortHits(hits []Hit, by string, haveScores bool) {
 		}
 		return *h.DistanceKm
 	}
+	// cmp.Or evaluates every argument, so the fallbacks are written out:
+	// most comparisons are settled by the first key.
 	byName := func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(a.Doc.nameKey, b.Doc.nameKey), cmp.Compare(a.Doc.ID, b.Doc.ID))
+		if c := cmp.Compare(a.Doc.nameKey, b.Doc.nameKey); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Doc.ID, b.Doc.ID)
 	}
-	byDistance := func(a, b Hit) int { return cmp.Or(cmp.Compare(dist(a), dist(b)), byName(a, b)) }
+	byDistance := func(a, b Hit) int {
+		if c := cmp.Compare(dist(a), dist(b)); c != 0 {
+			return c
+		}
+		return byName(a, b)
+	}
 	switch {
 	case by == SortName:
 		slices.SortFunc(hits, byName)
 	case by == SortDistance || !haveScores:
 		slices.SortFunc(hits, byDistance)
 	default:
-		slices.SortFunc(hits, func(a, b Hit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), byDistance(a, b)) })
+		slices.SortFunc(hits, func(a, b Hit) int {
+			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+				return c
+			}
+			return byDistance(a, b)
+		})
 	}
 }
 

@@ -599,7 +599,10 @@ func sortOptions(os []*Option) {
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.id, b.id))
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
 	})
 }
 
