@@ -160,28 +160,41 @@ func openBleve(dir string, create bool) (bleve.Index, error) {
 	return bleve.OpenUsing(dir, cfg)
 }
 
-func readSeq(b bleve.Index) (uint64, bool, error) {
+// storeKey holds the identity of the store the index was built from.
+var storeKey = []byte("refer_store_identity")
+
+// readSeq returns the store identity and sequence number the index
+// reflects; ok is false for an index of another mapping version (or one
+// from before identities were recorded).
+func readSeq(b bleve.Index) (store string, seq uint64, ok bool, err error) {
 	v, err := b.GetInternal(mappingKey)
 	if err != nil {
-		return 0, false, err
+		return "", 0, false, err
 	}
 	if string(v) != mappingVersion {
-		return 0, false, nil
+		return "", 0, false, nil
 	}
 	s, err := b.GetInternal(seqKey)
 	if err != nil {
-		return 0, false, err
+		return "", 0, false, err
 	}
-	if len(s) != 8 {
-		return 0, false, nil
+	id, err := b.GetInternal(storeKey)
+	if err != nil {
+		return "", 0, false, err
 	}
-	return binary.BigEndian.Uint64(s), true, nil
+	if len(s) != 8 || len(id) == 0 {
+		return "", 0, false, nil
+	}
+	return string(id), binary.BigEndian.Uint64(s), true, nil
 }
 
-func setSeq(batch *bleve.Batch, seq uint64) {
+// setSeq records, in the batch that brings the index there, which store and
+// which change the index reflects.
+func setSeq(batch *bleve.Batch, store string, seq uint64) {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], seq)
 	batch.SetInternal(seqKey, b[:])
+	batch.SetInternal(storeKey, []byte(store))
 	batch.SetInternal(mappingKey, []byte(mappingVersion))
 }
 

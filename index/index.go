@@ -19,6 +19,7 @@ import (
 type Index struct {
 	dir     string
 	store   resources.Store
+	storeID string // the store's identity, recorded with the index
 	needsOf NeedsOf
 	log     *slog.Logger
 
@@ -63,6 +64,9 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ix.storeID, err = cfg.Store.Identity(ctx); err != nil {
+		return nil, err
+	}
 	b, seq, why := ix.openExisting(storeSeq)
 	if b == nil {
 		log.Info("building the search index", "reason", why)
@@ -75,7 +79,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	// (reading and decoding the whole store takes seconds at 100k
 	// services), else from the store. Then both catch up with the changes
 	// either missed.
-	cat, catSeq, err := readSnapshot(ix.dir, storeSeq)
+	cat, catSeq, err := readSnapshot(ix.dir, ix.storeID, storeSeq)
 	if err != nil {
 		log.Info("building the catalog from the store", "reason", err)
 		if cat, _, err = ix.buildAll(ctx, nil); err != nil {
@@ -106,7 +110,7 @@ func (ix *Index) openExisting(storeSeq uint64) (bleve.Index, uint64, string) {
 	if err != nil {
 		return nil, 0, fmt.Sprintf("index unreadable: %v", err)
 	}
-	seq, ok, err := readSeq(b)
+	store, seq, ok, err := readSeq(b)
 	switch {
 	case err != nil:
 		b.Close()
@@ -114,6 +118,9 @@ func (ix *Index) openExisting(storeSeq uint64) (bleve.Index, uint64, string) {
 	case !ok:
 		b.Close()
 		return nil, 0, "index built by another version"
+	case store != ix.storeID:
+		b.Close()
+		return nil, 0, "index was built from another store"
 	case seq > storeSeq:
 		b.Close()
 		return nil, 0, fmt.Sprintf("index (at change %d) is ahead of the store (at %d): the store was replaced", seq, storeSeq)
@@ -132,7 +139,7 @@ func (ix *Index) Close() error {
 	if ix.bleve == nil {
 		return nil
 	}
-	serr := writeSnapshot(ix.dir, ix.applied, ix.cat)
+	serr := writeSnapshot(ix.dir, ix.storeID, ix.applied, ix.cat)
 	err := ix.bleve.Close()
 	ix.bleve = nil
 	if serr != nil {
@@ -209,7 +216,7 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		return nil
 	})
 	if err == nil {
-		setSeq(batch, seq)
+		setSeq(batch, ix.storeID, seq)
 		err = flush()
 	}
 	if err != nil {
@@ -237,7 +244,7 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		return fmt.Errorf("search index: %w", err)
 	}
 	ix.cat, ix.applied = cat, seq
-	if err := writeSnapshot(ix.dir, seq, cat); err != nil {
+	if err := writeSnapshot(ix.dir, ix.storeID, seq, cat); err != nil {
 		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
 	}
 	ix.log.Info("search index built", "documents", n, "took", time.Since(start).Round(time.Millisecond))
@@ -318,7 +325,7 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 		}
 	}
 	last := changes[len(changes)-1].Seq
-	setSeq(batch, last)
+	setSeq(batch, ix.storeID, last)
 	if err := ix.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}

@@ -421,3 +421,39 @@ func TestUnreadableSnapshotFallsBackToTheStore(t *testing.T) {
 		t.Errorf("after an unreadable snapshot:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestRebuildsAnIndexOfAnotherStore: a different store put in place, with
+// more changes than the index has seen, must not be mistaken for the old
+// store moved on (its changes would be replayed onto the wrong documents).
+func TestRebuildsAnIndexOfAnotherStore(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	f.ix.Close()
+	f.ix = nil
+	f.store.Close()
+	os.Remove(filepath.Join(f.dir, "refer.db"))
+	db, err := bolt.Open(filepath.Join(f.dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store = db
+	// Another directory with many more changes than the first had.
+	fixture.Put(t, db, &resources.Organization{ID: "other", Name: "Other Agency"})
+	for i := 0; i < 40; i++ {
+		fixture.Put(t, db, &resources.Service{ID: fmt.Sprintf("other-%02d", i), OrganizationID: "other", Name: fmt.Sprintf("Other service %d", i), Status: "active"})
+	}
+	f.reopen(t)
+	res, err := f.ix.Search(ctx, index.Query{PerPage: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 40 {
+		t.Errorf("index holds %d documents; the new store has 40 services: %v", res.Total, ids(res))
+	}
+	for _, h := range res.Hits {
+		if !strings.HasPrefix(h.Doc.ID, "service:other-") {
+			t.Errorf("a document of the old store survived: %s", h.Doc.ID)
+		}
+	}
+}

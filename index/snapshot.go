@@ -24,11 +24,12 @@ import (
 // change log like the Bleve index.
 
 // snapshotFormat changes when Document's fields do.
-const snapshotFormat = "1"
+const snapshotFormat = "2"
 
 type snapshot struct {
 	Format  string
 	Mapping string
+	Store   string // the store's identity
 	Seq     uint64
 	Docs    []*Document
 }
@@ -43,7 +44,7 @@ func snapshotPath(dir string) string { return filepath.Clean(dir) + ".catalog" }
 
 // writeSnapshot writes the catalog at seq, through a temporary file so a
 // crash leaves the old snapshot or the new one, never half of one.
-func writeSnapshot(dir string, seq uint64, cat *catalog) (err error) {
+func writeSnapshot(dir, store string, seq uint64, cat *catalog) (err error) {
 	path := snapshotPath(dir)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".catalog-*")
 	if err != nil {
@@ -54,7 +55,7 @@ func writeSnapshot(dir string, seq uint64, cat *catalog) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	snap := snapshot{Format: snapshotFormat, Mapping: mappingVersion, Seq: seq, Docs: make([]*Document, 0, len(cat.docs))}
+	snap := snapshot{Format: snapshotFormat, Mapping: mappingVersion, Store: store, Seq: seq, Docs: make([]*Document, 0, len(cat.docs))}
 	for _, d := range cat.docs {
 		snap.Docs = append(snap.Docs, d)
 	}
@@ -77,9 +78,9 @@ func writeSnapshot(dir string, seq uint64, cat *catalog) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
-// readSnapshot loads the catalog's snapshot if it is usable for a store at
-// storeSeq, and says why not otherwise.
-func readSnapshot(dir string, storeSeq uint64) (*catalog, uint64, error) {
+// readSnapshot loads the catalog's snapshot if it is usable for the store
+// (its identity) at storeSeq, and says why not otherwise.
+func readSnapshot(dir, store string, storeSeq uint64) (*catalog, uint64, error) {
 	f, err := os.Open(snapshotPath(dir))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -95,6 +96,8 @@ func readSnapshot(dir string, storeSeq uint64) (*catalog, uint64, error) {
 	switch {
 	case snap.Format != snapshotFormat || snap.Mapping != mappingVersion:
 		return nil, 0, errors.New("catalog snapshot from another version")
+	case snap.Store != store:
+		return nil, 0, errors.New("catalog snapshot of another store")
 	case snap.Seq > storeSeq:
 		return nil, 0, fmt.Errorf("catalog snapshot (at change %d) is ahead of the store (at %d)", snap.Seq, storeSeq)
 	}

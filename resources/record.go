@@ -307,6 +307,11 @@ type Store interface {
 
 	// LastSeq returns the sequence number of the newest change (0 if none).
 	LastSeq(ctx context.Context) (uint64, error)
+
+	// Identity returns a random id the store was given when it was made;
+	// a copy (a backup) keeps it. Followers check it so that an index of
+	// one store is never taken for an index of another.
+	Identity(ctx context.Context) (string, error)
 }
 
 // Tx reads and writes inside one transaction of the store: its reads see

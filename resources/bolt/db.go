@@ -3,6 +3,7 @@ package bolt
 import (
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"io"
 	"time"
 
@@ -44,6 +45,7 @@ var (
 	bucketRefs        = []byte("refs")
 	bucketLog         = []byte("log")
 	bucketMeta        = []byte("meta")
+	keyIdentity       = []byte("identity")
 	bucketAudit       = []byte("audit")
 	bucketAuditRecord = []byte("audit_record")
 	bucketKeys        = []byte("keys")
@@ -93,6 +95,11 @@ func Open(path string, opts ...Option) (*DB, error) {
 			}
 		}
 		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keyIdentity) == nil {
+			if err := meta.Put(keyIdentity, []byte(uuid.NewString())); err != nil {
+				return err
+			}
+		}
 		switch f := meta.Get(keyFormat); {
 		case f == nil:
 			return meta.Put(keyFormat, []byte(format))

@@ -22,7 +22,9 @@
 //	        taken from the bucket's own sequence; value: the JSON of a
 //	        resources.Change.
 //	meta    the file's format, so a later layout can refuse an older file
-//	        instead of misreading it.
+//	        instead of misreading it, and its identity: a random id made with
+//	        the file (a backup keeps it), which the search index records so
+//	        that it is never taken for the index of another store.
 //	audit   the audit trail. key: its own sequence number as 8 bytes,
 //	        big-endian; value: JSON of who, when and what record, with the
 //	        record's stored JSON before ("old") and after ("new"). Audit

@@ -173,6 +173,19 @@ func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
 	return seq, err
 }
 
+// Identity returns the store's random id, made when the file was created.
+func (db *DB) Identity(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	var id string
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		id = string(tx.Bucket(bucketMeta).Get(keyIdentity))
+		return nil
+	})
+	return id, err
+}
+
 // kindBucket returns the bucket of kind k. Checking k first keeps a caller
 // from reading the refs or log buckets as if they held records.
 func kindBucket(tx *bbolt.Tx, k resources.Kind) (*bbolt.Bucket, error) {
