@@ -95,15 +95,6 @@ func (g *areaGrid) remove(d *Document) {
 	}
 }
 
-// containing returns the documents whose service area holds p.
-func (g *areaGrid) containing(p orb.Point) map[string]bool {
-	out := map[string]bool{}
-	for d := range g.servedDocs(p, 0) {
-		out[d.ID] = true
-	}
-	return out
-}
-
 // servedDocs returns the documents whose service area holds p; with a
 // need mask, only those that serve one of the needs (checked before the
 // polygon, which is the costly part).

@@ -128,8 +128,8 @@ func (ix *Index) selectDocs(ctx context.Context, f IDFilter, fn func(*Document))
 			}
 		}
 	}
-	for id := range ix.cat.areas.containing(near) {
-		if d := ix.cat.docs[id]; d != nil && !seen[id] && keep(d) {
+	for d := range ix.cat.areas.servedDocs(near, 0) {
+		if !seen[d.ID] && keep(d) {
 			fn(d)
 		}
 	}

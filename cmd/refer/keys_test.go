@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -60,21 +56,8 @@ func TestKeysCommands(t *testing.T) {
 
 	// A server started with --public-read=false asks for a key, and takes
 	// the one made above; the revoked one is refused.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var errb bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--public-read=false"}, pw, &errb)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("server did not start: %v\n%s", err, errb.String())
-	}
-	go io.Copy(io.Discard, pr)
-	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	srv := startServe(t, "--data", dir, "--public-read=false")
+	base := srv.base
 	waitReady(t, base)
 	for key, want := range map[string]int{"": 401, admin: 200, editor: 401} {
 		req, _ := http.NewRequest("GET", base+"/api/v1/needs", nil)
@@ -90,17 +73,11 @@ func TestKeysCommands(t *testing.T) {
 			t.Errorf("GET /api/v1/needs with key %.12q: %d, want %d", key, resp.StatusCode, want)
 		}
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errb.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := srv.stop(t); code != 0 {
+		t.Errorf("serve exited %d", code)
 	}
 	// The log holds the requests, and none of the keys.
-	if logs := errb.String(); !strings.Contains(logs, "path=/api/v1/needs") || strings.Contains(logs, admin[23:]) {
+	if logs := srv.stderr.String(); !strings.Contains(logs, "path=/api/v1/needs") || strings.Contains(logs, admin[23:]) {
 		t.Errorf("serve's log:\n%s", logs)
 	}
 }

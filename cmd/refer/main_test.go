@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -162,6 +163,13 @@ func TestCommandLineErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"id": "x", "name": `), 0o644)
+	badZip := filepath.Join(dir, "bad.zip")
+	os.WriteFile(badZip, []byte("PK\x03\x04 not really a zip"), 0o644)
+	emptyList := filepath.Join(dir, "empty.json")
+	os.WriteFile(emptyList, []byte(`[]`), 0o644)
+	emptyDir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notes, []byte("call the pantry"), 0o644)
 	tests := []struct {
 		args []string
 		code int
@@ -173,6 +181,10 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"import", "--bogus", dir}, exitUsage, "bogus"},
 		{[]string{"import", "--data", dir, filepath.Join(dir, "missing")}, exitFail, "no such file"},
 		{[]string{"import", "--data", dir, bad}, exitFail, "bad.json"},
+		{[]string{"import", "--data", dir, badZip}, exitFail, "not a readable zip"},
+		{[]string{"import", "--data", dir, emptyList}, exitFail, "nothing was imported"},
+		{[]string{"import", "--data", dir, emptyDir}, exitFail, "no datapackage.json"},
+		{[]string{"import", "--data", dir, notes}, exitFail, "unknown format"},
 		{[]string{"export", "--data", dir, "--format", "xml", filepath.Join(dir, "o")}, exitUsage, "hsds-json"},
 		{[]string{"export", "--data", dir}, exitUsage, "OUT"},
 		{[]string{"serve", "--data", dir, "extra"}, exitUsage, "extra"},
@@ -192,21 +204,8 @@ func TestCommandLineErrors(t *testing.T) {
 // checks it answers, and stops it the way SIGTERM does.
 func TestServeSample(t *testing.T) {
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var errb bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--load-sample"}, pw, &errb)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("server did not start: %v\n%s", err, errb.String())
-	}
-	go io.Copy(io.Discard, pr)
-	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	srv := startServe(t, "--data", dir, "--load-sample")
+	base := srv.base
 	waitReady(t, base)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)
@@ -230,14 +229,8 @@ func TestServeSample(t *testing.T) {
 	if resp.StatusCode != 404 || body.Error.Code != "not_found" {
 		t.Errorf("GET /nope: %d %+v; want 404 not_found in the contract's shape", resp.StatusCode, body)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errb.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
+	if code := srv.stop(t); code != 0 {
+		t.Errorf("serve exited %d", code)
 	}
 	// The sample landed in the store.
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
@@ -273,19 +266,8 @@ func atof(s string) float64 {
 // the data folder's socket), and again once it has stopped.
 func TestBackupWhileServing(t *testing.T) {
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--load-sample"}, pw, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	waitReady(t, strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on ")))
+	srv := startServe(t, "--data", dir, "--load-sample")
+	waitReady(t, srv.base)
 
 	count := func(path string) int {
 		t.Helper()
@@ -302,8 +284,9 @@ func TestBackupWhileServing(t *testing.T) {
 	if n := count(live); n != 23 {
 		t.Errorf("backup taken while serving holds %d services; want 23", n)
 	}
-	cancel()
-	<-done
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
 	stopped := filepath.Join(t.TempDir(), "stopped.db")
 	mustRun(t, "backup", "--data", dir, stopped)
 	if n := count(stopped); n != 23 {
@@ -316,6 +299,58 @@ func TestBackupWhileServing(t *testing.T) {
 	if code, _, errs := run(t, "backup", "--data", empty, filepath.Join(empty, "x.db")); code != exitFail || !strings.Contains(errs, "no store") {
 		t.Errorf("backup of a folder with no store: exit %d %q", code, errs)
 	}
+}
+
+// serving is `refer serve` running in this process on 127.0.0.1:0.
+type serving struct {
+	base    string
+	cancel  context.CancelFunc
+	done    chan int
+	stopped sync.Once
+	code    int
+	stderr  *bytes.Buffer
+}
+
+// startServe runs `refer serve --addr 127.0.0.1:0 ARGS...` and returns once
+// it says where it listens (it may still be opening its index: waitReady).
+func startServe(tb testing.TB, args ...string) *serving {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serving{cancel: cancel, done: make(chan int, 1), stderr: &bytes.Buffer{}}
+	pr, pw := io.Pipe()
+	go func() {
+		s.done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, s.stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		tb.Fatalf("server did not start: %v\n%s", err, s.stderr)
+	}
+	go io.Copy(io.Discard, pr)
+	// Stopped before the test's temporary folders go (cleanups run last
+	// registered first), so the server never writes into a removed folder.
+	tb.Cleanup(func() { s.stop(tb) })
+	s.base = strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	return s
+}
+
+// stop ends the server the way SIGTERM does and returns its exit status.
+func (s *serving) stop(tb testing.TB) int {
+	tb.Helper()
+	s.stopped.Do(func() {
+		s.cancel()
+		select {
+		case s.code = <-s.done:
+			if s.code != 0 {
+				tb.Logf("serve: %s", s.stderr)
+			}
+		case <-time.After(15 * time.Second):
+			s.code = -1
+			tb.Error("serve did not stop after its context ended")
+		}
+	})
+	return s.code
 }
 
 // waitReady polls /readyz until the server has opened its index (it answers
@@ -349,20 +384,7 @@ func TestHealthyWhileIndexing(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "gen")
 	mustRun(t, "gen", "--services", "3000", src)
 	mustRun(t, "import", "--data", dir, src)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, pw, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
+	base := startServe(t, "--data", dir).base
 	resp, err := http.Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -379,9 +401,5 @@ func TestHealthyWhileIndexing(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("search once ready: %d", resp.StatusCode)
-	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d", code)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"github.com/openreferral/refer/matcher"
 )
 
 // runReindex rebuilds the search index from the store.
@@ -30,7 +32,11 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	ix, err := openIndex(ctx, *dataDir, store, log)
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		return err
+	}
+	ix, err := openIndex(ctx, *dataDir, store, vocab, log)
 	if err != nil {
 		return err
 	}

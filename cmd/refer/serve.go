@@ -52,6 +52,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		return err
+	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -61,7 +65,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// /readyz says "starting" until the index is open.
 	fmt.Fprintf(stdout, "refer: serving on http://%s\n", l.Addr())
 	starting := startWhileOpening(l)
-	ix, err := openIndex(ctx, *dataDir, store, log)
+	ix, err := openIndex(ctx, *dataDir, store, vocab, log)
 	if serr := starting.stop(); err == nil {
 		err = serr
 	}
@@ -70,11 +74,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ix.Close()
-	vocab, err := matcher.LoadVocabulary()
-	if err != nil {
-		l.Close()
-		return err
-	}
 	stopControl, err := serveControl(*dataDir, store)
 	if err != nil {
 		l.Close()

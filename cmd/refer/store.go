@@ -22,12 +22,9 @@ func openStore(dataDir string) (*bolt.DB, error) {
 }
 
 // openIndex opens the search index beside the store, rebuilding or catching
-// it up as needed (index.Open says when).
-func openIndex(ctx context.Context, dataDir string, store resources.Store, log *slog.Logger) (*index.Index, error) {
-	vocab, err := matcher.LoadVocabulary()
-	if err != nil {
-		return nil, err
-	}
+// it up as needed (index.Open says when). The vocabulary says which needs
+// each taxonomy term serves.
+func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab *matcher.Vocabulary, log *slog.Logger) (*index.Index, error) {
 	return index.Open(ctx, index.Config{
 		Dir:     filepath.Join(dataDir, "index"),
 		Store:   store,

@@ -66,7 +66,7 @@ func readFS(fsys fs.FS, name string, opts Options) (*Directory, error) {
 	}
 	if root == "" {
 		if isOhana(fsys) {
-			return canonicalRead(readOhana(fsys, opts))(name, opts)
+			return readOlder(readOhana, fsys, name, opts)
 		}
 		jsonFiles, _ := fs.Glob(fsys, "*.json")
 		if len(jsonFiles) > 0 {
@@ -79,21 +79,21 @@ func readFS(fsys fs.FS, name string, opts Options) (*Directory, error) {
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
 	if legacy {
-		return canonicalRead(readTabularLegacy(fsys, opts))(name, opts)
+		return readOlder(readTabularLegacy, fsys, name, opts)
 	}
 	return readTabular3(fsys, opts)
 }
 
-// canonicalRead puts what the older readers made in the one canonical form
+// readOlder runs one of the readers of older formats (HSDS 1.1/2.0, Ohana)
+// and puts what it made in the canonical form the HSDS 3 readers give
 // (child lists in id order, links filled in), so that exporting and
 // importing again changes nothing.
-func canonicalRead(d *Directory, err error) func(string, Options) (*Directory, error) {
-	return func(name string, opts Options) (*Directory, error) {
-		if err != nil {
-			return nil, err
-		}
-		return canonicalize(d, name, opts), nil
+func readOlder(read func(fs.FS, Options) (*Directory, error), fsys fs.FS, name string, opts Options) (*Directory, error) {
+	d, err := read(fsys, opts)
+	if err != nil {
+		return nil, err
 	}
+	return canonicalize(d, name, opts), nil
 }
 
 // findDatapackage returns the folder that holds datapackage.json: "." or one
