@@ -11,15 +11,56 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/pprof"
 	"syscall"
 	_ "time/tzdata" // time zones for open-now, whatever the host has
 )
 
 func main() {
 	ctx, stop := signalContext()
+	stopProfiles := startProfiles(os.Stderr)
 	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfiles()
 	stop()
 	os.Exit(code)
+}
+
+// startProfiles writes a CPU profile of the whole command to
+// $REFER_CPUPROFILE and a heap profile at its end to $REFER_MEMPROFILE
+// (after a collection, so it shows what stays live), for `go tool pprof`:
+// the figures in BENCHMARKS.md were found this way.
+func startProfiles(stderr io.Writer) (stop func()) {
+	cpu, mem := os.Getenv("REFER_CPUPROFILE"), os.Getenv("REFER_MEMPROFILE")
+	var cpuFile *os.File
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "refer: REFER_CPUPROFILE: %v\n", err)
+		} else {
+			cpuFile = f
+		}
+	}
+	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
+		if mem != "" {
+			runtime.GC()
+			f, err := os.Create(mem)
+			if err == nil {
+				err = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "refer: REFER_MEMPROFILE: %v\n", err)
+			}
+		}
+	}
 }
 
 // signalContext ends on SIGINT or SIGTERM, so serve stops cleanly.
