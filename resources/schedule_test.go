@@ -69,8 +69,17 @@ func BenchmarkOpenAt(b *testing.B) {
 		{ID: "b", Freq: "WEEKLY", ByDay: "SA", OpensAt: "10:00", ClosesAt: "14:00"},
 	}
 	at := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
-	b.ReportAllocs()
-	for b.Loop() {
-		OpenAt(s, at, ny)
-	}
+	b.Run("compiled", func(b *testing.B) {
+		h := CompileHours(s)
+		b.ReportAllocs()
+		for b.Loop() {
+			h.At(at, ny)
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			referenceOpenAt(s, at, ny)
+		}
+	})
 }
