@@ -190,7 +190,6 @@ func refEveryInterval(s *Schedule, t time.Time) bool {
 	return weeks >= 0 && weeks%int(*s.Interval) == 0
 }
 
-
 // checkHours compares the compiled hours with the reference at t, unless
 // t falls on a day whose length is not 24 hours where it is read.
 func checkHours(t *testing.T, schedules []Schedule, at time.Time, loc *time.Location) {
