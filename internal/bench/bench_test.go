@@ -5,13 +5,21 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +27,7 @@ import (
 	"github.com/openreferral/refer/gen"
 	"github.com/openreferral/refer/index"
 	"github.com/openreferral/refer/matcher"
+	"github.com/openreferral/refer/resources"
 	"github.com/openreferral/refer/resources/bolt"
 	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
@@ -35,6 +44,7 @@ func sizes() []int {
 
 type built struct {
 	once  sync.Once
+	db    *bolt.DB
 	ix    *index.Index
 	vocab *matcher.Vocabulary
 	err   error
@@ -42,8 +52,14 @@ type built struct {
 
 var cache sync.Map // size → *built
 
-// directory generates, stores and indexes n services once per run.
+// directory returns the index and vocabulary of n services.
 func directory(b *testing.B, n int) (*index.Index, *matcher.Vocabulary) {
+	d := build(b, n)
+	return d.ix, d.vocab
+}
+
+// build generates, stores and indexes n services once per run.
+func build(b *testing.B, n int) *built {
 	b.Helper()
 	v, _ := cache.LoadOrStore(n, &built{})
 	d := v.(*built)
@@ -58,6 +74,7 @@ func directory(b *testing.B, n int) (*index.Index, *matcher.Vocabulary) {
 			d.err = err
 			return
 		}
+		d.db = db
 		if _, err := hsds.Load(context.Background(), db, gen.Generate(n, 1)); err != nil {
 			d.err = err
 			return
@@ -71,7 +88,7 @@ func directory(b *testing.B, n int) (*index.Index, *matcher.Vocabulary) {
 	if d.err != nil {
 		b.Fatal(d.err)
 	}
-	return d.ix, d.vocab
+	return d
 }
 
 var places = Places()
@@ -151,6 +168,63 @@ func BenchmarkMatch(b *testing.B) {
 					b.Fatal(err)
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkMatchHTTP is the three-need match over real HTTP on 127.0.0.1,
+// 16 clients at once as in make bench: what a request costs beyond the
+// match itself (decoding, auth, middleware, JSON). It reports requests/s.
+func BenchmarkMatchHTTP(b *testing.B) {
+	for _, n := range sizes() {
+		b.Run(fmt.Sprintf("three-needs-16/%dk", n/1000), func(b *testing.B) {
+			d := build(b, n)
+			k, token, err := resources.NewKey("bench", resources.RoleCaseManager, "", "", time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := d.db.CreateKey(context.Background(), k); err != nil {
+				b.Fatal(err)
+			}
+			srv := api.New(api.Config{Store: d.db, Index: d.ix, Vocabulary: d.vocab, Keys: d.db,
+				Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+				AddressLimit: api.Limit{Rate: -1}, KeyLimit: api.Limit{Rate: -1}})
+			srv.SetReady(true)
+			ts := httptest.NewServer(srv)
+			defer ts.Close()
+			bodies := make([][]byte, len(places))
+			for i, p := range places {
+				bodies[i], _ = json.Marshal(map[string]any{
+					"client": map[string]any{"latitude": p.Lat(), "longitude": p.Lon(), "age": 34, "gender": "female", "languages": []string{"Spanish"}, "household_size": 3},
+					"needs":  []map[string]string{{"code": "food-insecurity"}, {"code": "housing-instability"}, {"code": "utility-insecurity"}},
+					"at":     "2026-11-27T15:00:00Z", "limit": 10,
+				})
+			}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			var next atomic.Int64
+			b.ReportAllocs()
+			b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := int(next.Add(1))
+					req, _ := http.NewRequest("POST", ts.URL+"/api/v1/match", bytes.NewReader(bodies[i%len(bodies)]))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+token)
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
 		})
 	}
 }
