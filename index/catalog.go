@@ -1,8 +1,6 @@
 package index
 
 import (
-	"strings"
-
 	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/quadtree"
@@ -30,6 +28,7 @@ type catalog struct {
 	// needVirtual holds, per need, the active virtual documents with no
 	// point that serve it.
 	needVirtual map[string]map[*Document]bool
+	shared      *sharer
 }
 
 // placed lets a document sit in the quadtree. The point is kept beside the
@@ -54,6 +53,7 @@ func newCatalog() *catalog {
 		needBits:    map[string]uint64{},
 		needPoints:  map[string]*quadtree.Quadtree{},
 		needVirtual: map[string]map[*Document]bool{},
+		shared:      newSharer(),
 	}
 }
 
@@ -74,6 +74,11 @@ func (c *catalog) add(d *Document) {
 	// Keywords (term names, alternate and place names) are for Bleve, which
 	// has them by now: dropping them saves a fifth of a document's memory.
 	d.Keywords = ""
+	var sibling *Document
+	if ids := c.byService[d.ServiceID]; len(ids) > 0 {
+		sibling = c.docs[ids[0]]
+	}
+	c.shared.share(d, sibling)
 	c.docs[d.ID] = d
 	c.byService[d.ServiceID] = append(c.byService[d.ServiceID], d.ID)
 	d.needMask = 0
@@ -85,7 +90,6 @@ func (c *catalog) add(d *Document) {
 		}
 		d.needMask |= bit
 	}
-	d.nameKey = strings.ToLower(d.Name)
 	d.active = d.Status == resources.StatusActive || d.Status == ""
 	if d.HasPoint {
 		// Validation keeps points inside the world; Add fails only outside.

@@ -51,7 +51,8 @@ type Document struct {
 	Address     string
 	Phones      []string
 
-	Schedules []resources.Schedule
+	// Hours are the schedules that apply here, compiled.
+	Hours resources.Hours
 	// ZoneName is the place's time zone (IANA name); zone is it loaded.
 	ZoneName string
 	zone     *time.Location
@@ -61,7 +62,6 @@ type Document struct {
 
 	// Set by the catalog when the document is added.
 	needMask uint64
-	nameKey  string // lower-cased name, for sorting
 	active   bool
 }
 
@@ -159,7 +159,7 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		d.Virtual = true
 		d.Keywords = joinWords(keywords)
 		d.Phones = svcPhones
-		d.Schedules = svc.Schedules
+		d.Hours = resources.CompileHours(svc.Schedules)
 		d.setZone(DefaultZone)
 		d.setLanguages(svc.Languages, nil)
 		return []Document{d}
@@ -183,11 +183,11 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		// the service, then the place.
 		switch {
 		case len(site.SAL.Schedules) > 0:
-			d.Schedules = site.SAL.Schedules
+			d.Hours = resources.CompileHours(site.SAL.Schedules)
 		case len(svc.Schedules) > 0:
-			d.Schedules = svc.Schedules
+			d.Hours = resources.CompileHours(svc.Schedules)
 		default:
-			d.Schedules = loc.Schedules
+			d.Hours = resources.CompileHours(loc.Schedules)
 		}
 		d.setZone(loc.TimeZone(DefaultZone))
 		d.setLanguages(svc.Languages, loc.Languages)

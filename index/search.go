@@ -152,7 +152,7 @@ func (f *filter) keep(d *Document) (float64, bool) {
 	if f.q.Free && !d.Free {
 		return 0, false
 	}
-	if f.q.OpenNow && !resources.OpenAt(d.Schedules, f.at, d.zone).Open {
+	if f.q.OpenNow && !d.Hours.At(f.at, d.zone).Open {
 		return 0, false
 	}
 	return score, true
@@ -224,7 +224,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 }
 
 func (ix *Index) setOpen(h *Hit, at time.Time) {
-	h.Open = resources.OpenAt(h.Doc.Schedules, at, h.Doc.zone)
+	h.Open = h.Doc.Hours.At(at, h.Doc.zone)
 }
 
 // Nearest returns, for each need, up to limit documents that serve it,
@@ -342,7 +342,7 @@ func sortHits(hits []Hit, by string, haveScores bool) {
 	// cmp.Or evaluates every argument, so the fallbacks are written out:
 	// most comparisons are settled by the first key.
 	byName := func(a, b Hit) int {
-		if c := cmp.Compare(a.Doc.nameKey, b.Doc.nameKey); c != 0 {
+		if c := compareFold(a.Doc.Name, b.Doc.Name); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Doc.ID, b.Doc.ID)

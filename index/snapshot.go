@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"time"
 
 	"github.com/paulmach/orb"
-
-	"github.com/openreferral/refer/resources"
 )
 
 // The catalog is kept on disk too, beside the Bleve index, written when
@@ -24,15 +21,21 @@ import (
 // change log like the Bleve index.
 
 // snapshotFormat changes when Document's fields do.
-const snapshotFormat = "2"
+const snapshotFormat = "3"
 
-type snapshot struct {
+// snapshotHeader starts the file; the documents follow in chunks of
+// snapshotChunk, ended by an empty one, so that reading can check the
+// header before decoding anything and add one chunk to the catalog while
+// the next is decoded.
+type snapshotHeader struct {
 	Format  string
 	Mapping string
 	Store   string // the store's identity
 	Seq     uint64
-	Docs    []*Document
+	Docs    int
 }
+
+const snapshotChunk = 4096
 
 func init() {
 	// Service areas are kept as orb geometries behind an interface.
@@ -55,12 +58,25 @@ func writeSnapshot(dir, store string, seq uint64, cat *catalog) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	snap := snapshot{Format: snapshotFormat, Mapping: mappingVersion, Store: store, Seq: seq, Docs: make([]*Document, 0, len(cat.docs))}
-	for _, d := range cat.docs {
-		snap.Docs = append(snap.Docs, d)
-	}
 	w := bufio.NewWriterSize(tmp, 1<<20)
-	if err := gob.NewEncoder(w).Encode(&snap); err != nil {
+	enc := gob.NewEncoder(w)
+	err = enc.Encode(snapshotHeader{Format: snapshotFormat, Mapping: mappingVersion, Store: store, Seq: seq, Docs: len(cat.docs)})
+	chunk := make([]*Document, 0, snapshotChunk)
+	for _, d := range cat.docs {
+		if err != nil {
+			break
+		}
+		if chunk = append(chunk, d); len(chunk) == snapshotChunk {
+			err, chunk = enc.Encode(chunk), chunk[:0]
+		}
+	}
+	if err == nil && len(chunk) > 0 {
+		err = enc.Encode(chunk)
+	}
+	if err == nil {
+		err = enc.Encode([]*Document{}) // the end
+	}
+	if err != nil {
 		tmp.Close()
 		return fmt.Errorf("catalog snapshot: %w", err)
 	}
@@ -89,53 +105,52 @@ func readSnapshot(dir, store string, storeSeq uint64) (*catalog, uint64, error) 
 		return nil, 0, err
 	}
 	defer f.Close()
-	var snap snapshot
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&snap); err != nil {
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	var head snapshotHeader
+	if err := dec.Decode(&head); err != nil {
 		return nil, 0, fmt.Errorf("catalog snapshot unreadable: %v", err)
 	}
 	switch {
-	case snap.Format != snapshotFormat || snap.Mapping != mappingVersion:
+	case head.Format != snapshotFormat || head.Mapping != mappingVersion:
 		return nil, 0, errors.New("catalog snapshot from another version")
-	case snap.Store != store:
+	case head.Store != store:
 		return nil, 0, errors.New("catalog snapshot of another store")
-	case snap.Seq > storeSeq:
-		return nil, 0, fmt.Errorf("catalog snapshot (at change %d) is ahead of the store (at %d)", snap.Seq, storeSeq)
+	case head.Seq > storeSeq:
+		return nil, 0, fmt.Errorf("catalog snapshot (at change %d) is ahead of the store (at %d)", head.Seq, storeSeq)
 	}
+	// Decoding takes about as long as adding to the catalog: one goroutine
+	// decodes the next chunk while this one adds the last.
+	chunks := make(chan []*Document, 2)
+	var decodeErr error
+	go func() {
+		defer close(chunks)
+		for {
+			var chunk []*Document
+			if decodeErr = dec.Decode(&chunk); decodeErr != nil || len(chunk) == 0 {
+				return
+			}
+			chunks <- chunk
+		}
+	}()
 	zones := map[string]*time.Location{}
 	cat := newCatalog()
-	// A service's sites share its name, description, organization and
-	// eligibility text; decoding gives each its own copy, so share them
-	// again (a third of the catalog's memory at 100k services).
-	seen := map[string]string{}
-	intern := func(s *string) {
-		if v, ok := seen[*s]; ok {
-			*s = v
-		} else {
-			seen[*s] = *s
-		}
-	}
-	schedules := map[string][]resources.Schedule{} // by service, for sites that use the service's own
-	for _, d := range snap.Docs {
-		intern(&d.Name)
-		intern(&d.Description)
-		intern(&d.Eligibility)
-		intern(&d.OrganizationName)
-		if prev, ok := schedules[d.ServiceID]; ok && reflect.DeepEqual(prev, d.Schedules) {
-			d.Schedules = prev
-		} else if !ok {
-			schedules[d.ServiceID] = d.Schedules
-		}
-		z, ok := zones[d.ZoneName]
-		if !ok {
-			if z, err = time.LoadLocation(d.ZoneName); err != nil {
-				z = DefaultZone
+	for chunk := range chunks {
+		for _, d := range chunk {
+			z, ok := zones[d.ZoneName]
+			if !ok {
+				if z, err = time.LoadLocation(d.ZoneName); err != nil {
+					z = DefaultZone
+				}
+				zones[d.ZoneName] = z
 			}
-			zones[d.ZoneName] = z
+			d.zone = z
+			cat.add(d)
 		}
-		d.zone = z
-		cat.add(d)
 	}
-	return cat, snap.Seq, nil
+	if decodeErr != nil || len(cat.docs) != head.Docs {
+		return nil, 0, fmt.Errorf("catalog snapshot unreadable: %d of %d documents (%v)", len(cat.docs), head.Docs, decodeErr)
+	}
+	return cat, head.Seq, nil
 }
 
 // removeSnapshot deletes the snapshot (before a rebuild: it describes an

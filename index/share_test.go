@@ -1,0 +1,59 @@
+package index
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCompareFold(t *testing.T) {
+	words := []string{"", "a", "A", "ab", "Ab", "aB", "b", "Z", "z", "Ünited Way", "ünited way", "Éxito", "exito", "\xff", "x\xffy", "ǅ", "ǆ", "İstanbul", "istanbul", "Food Bank", "food pantry", "FOOD"}
+	for _, a := range words {
+		for _, b := range words {
+			want := strings.Compare(strings.ToLower(a), strings.ToLower(b))
+			if got := compareFold(a, b); got != want {
+				t.Errorf("compareFold(%q, %q) = %d; want %d", a, b, got, want)
+			}
+		}
+	}
+}
+
+func FuzzCompareFold(f *testing.F) {
+	f.Add("Food Bank", "food pantry")
+	f.Add("İ", "i")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		want := strings.Compare(strings.ToLower(a), strings.ToLower(b))
+		if got := compareFold(a, b); got != want {
+			t.Fatalf("compareFold(%q, %q) = %d; want %d", a, b, got, want)
+		}
+	})
+}
+
+// TestSharerShares checks that equal values from different documents end
+// up as one copy, and that sharing changes no value.
+func TestSharerShares(t *testing.T) {
+	s := newSharer()
+	mk := func() *Document {
+		return &Document{
+			ID: "sal-1", ServiceAtLocationID: strings.Clone("sal-1"), ServiceID: "svc-1",
+			OrganizationID: strings.Clone("org-1"), Status: strings.Clone("active"),
+			Needs:    []string{strings.Clone("food-insecurity")},
+			Taxonomy: []string{"BD", strings.Clone("BD-1800")},
+			Terms:    []Term{{ID: "t1", Code: "BD-1800", Name: strings.Clone("Food Pantries")}},
+		}
+	}
+	a, b := mk(), mk()
+	s.share(a, nil)
+	s.share(b, a)
+	if &a.Needs[0] != &b.Needs[0] || &a.Taxonomy[0] != &b.Taxonomy[0] || &a.Terms[0] != &b.Terms[0] {
+		t.Error("equal lists are not one copy")
+	}
+	if a.OrganizationID != "org-1" || b.Terms[0].Name != "Food Pantries" || b.Taxonomy[1] != "BD-1800" || b.ServiceAtLocationID != "sal-1" {
+		t.Errorf("sharing changed a value: %+v", b)
+	}
+	c := mk()
+	c.Needs = []string{"housing-instability"}
+	s.share(c, a)
+	if c.Needs[0] != "housing-instability" {
+		t.Errorf("a different list took another's copy: %v", c.Needs)
+	}
+}
