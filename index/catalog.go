@@ -1,6 +1,9 @@
 package index
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/quadtree"
@@ -26,8 +29,9 @@ type catalog struct {
 	// site in the radius (a rare need's sites are a few in a hundred).
 	needPoints map[string]*quadtree.Quadtree
 	// needVirtual holds, per need, the active virtual documents with no
-	// point that serve it.
-	needVirtual map[string]map[*Document]bool
+	// point that serve it, in the order a match lists them (by name, then
+	// id), so a match takes the first few instead of sorting them all.
+	needVirtual map[string][]*Document
 	shared      *sharer
 }
 
@@ -52,7 +56,7 @@ func newCatalog() *catalog {
 		unplaced:    map[string]*Document{},
 		needBits:    map[string]uint64{},
 		needPoints:  map[string]*quadtree.Quadtree{},
-		needVirtual: map[string]map[*Document]bool{},
+		needVirtual: map[string][]*Document{},
 		shared:      newSharer(),
 	}
 }
@@ -108,14 +112,20 @@ func (c *catalog) add(d *Document) {
 		c.unplaced[d.ID] = d
 		if d.active && d.Virtual {
 			for _, n := range d.Needs {
-				if c.needVirtual[n] == nil {
-					c.needVirtual[n] = map[*Document]bool{}
-				}
-				c.needVirtual[n][d] = true
+				list := c.needVirtual[n]
+				i, _ := slices.BinarySearchFunc(list, d, byNameThenID)
+				c.needVirtual[n] = slices.Insert(list, i, d)
 			}
 		}
 	}
 	c.areas.add(d)
+}
+
+func byNameThenID(a, b *Document) int {
+	if c := compareFold(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // remove takes a document out; it does nothing for an unknown id.
@@ -149,8 +159,13 @@ func (c *catalog) remove(id string) {
 		}
 	}
 	delete(c.unplaced, id)
-	for _, n := range d.Needs {
-		delete(c.needVirtual[n], d)
+	if d.active && d.Virtual && !d.HasPoint {
+		for _, n := range d.Needs {
+			list := c.needVirtual[n]
+			if i, found := slices.BinarySearchFunc(list, d, byNameThenID); found {
+				c.needVirtual[n] = slices.Delete(list, i, i+1)
+			}
+		}
 	}
 	c.areas.remove(d)
 }

@@ -281,18 +281,18 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 				hits = append(hits, h)
 			}
 		}
-		var virtual []Hit
+		// Sites nearest first, then services whose area holds the place,
+		// then those with no place (by name, then id).
 		if includeVirtual {
-			for d := range ix.cat.needVirtual[need] {
+			for _, d := range ix.cat.needVirtual[need] {
+				if len(hits) >= limit {
+					break
+				}
 				if !served[d] {
-					virtual = append(virtual, Hit{Doc: d})
+					hits = append(hits, Hit{Doc: d})
 				}
 			}
 		}
-		// Sites nearest first, then services whose area holds the place,
-		// then those with no place (by name, then id).
-		sortHits(virtual, SortDistance, false)
-		hits = append(hits, virtual...)
 		if len(hits) > limit {
 			hits = hits[:limit]
 		}

@@ -57,3 +57,24 @@ func TestSharerShares(t *testing.T) {
 		t.Errorf("a different list took another's copy: %v", c.Needs)
 	}
 }
+
+// TestVirtualInMatchOrder checks that the catalog keeps each need's virtual
+// documents sorted by name then id through adds, replacements and removals.
+func TestVirtualInMatchOrder(t *testing.T) {
+	c := newCatalog()
+	doc := func(id, name string) *Document {
+		return &Document{ID: id, ServiceID: id, Name: name, Needs: []string{"food-insecurity"}, Virtual: true, Status: "active"}
+	}
+	for _, d := range []*Document{doc("5", "b hotline"), doc("2", "A hotline"), doc("9", "a hotline"), doc("1", "C line"), doc("3", "a Hotline")} {
+		c.add(d)
+	}
+	c.add(doc("1", "0 first now")) // replaces "C line"
+	c.remove("9")
+	var got []string
+	for _, d := range c.needVirtual["food-insecurity"] {
+		got = append(got, d.ID)
+	}
+	if want := "1 2 3 5"; strings.Join(got, " ") != want {
+		t.Errorf("order %v; want %s", got, want)
+	}
+}
