@@ -261,15 +261,23 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		}
 		hits := make([]Hit, 0, min(limit, 128))
 		if tree := ix.cat.needPoints[need]; tree != nil {
-			var keep func(orb.Pointer) bool
-			if len(served) > 0 {
-				keep = func(p orb.Pointer) bool { return !served[p.(placed).d] }
+			// Served sites come later, with the served: ask for as many more
+			// as there are, and pass over them (cheaper than a filter called
+			// at every point the walk visits).
+			extra := 0
+			for _, h := range servedHits {
+				if h.Doc.HasPoint && h.Doc.needMask&bit != 0 {
+					extra++
+				}
 			}
 			// The quadtree measures in degrees: ask within a circle of
 			// degrees that holds the radius, then keep the sites truly in it,
 			// ordered by true distance.
-			for _, p := range tree.KNearestMatching(nil, near, limit, keep, degreesAround(near, radiusKm)) {
+			for _, p := range tree.KNearest(nil, near, limit+extra, degreesAround(near, radiusKm)) {
 				d := p.(placed).d
+				if len(hits) == limit || served[d] {
+					continue
+				}
 				if km := distanceTo(near, d); *km <= radiusKm {
 					hits = append(hits, Hit{Doc: d, DistanceKm: km})
 				}
