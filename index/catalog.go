@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/openreferral/refer/resources"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/quadtree"
 )
 
 // catalog holds every document in memory: by id, by service, and the ones
@@ -15,7 +13,7 @@ import (
 type catalog struct {
 	docs      map[string]*Document
 	byService map[string][]string
-	points    *quadtree.Quadtree
+	points    *pointGrid
 	areas     *areaGrid
 	// unplaced holds the documents with no point (hotlines, virtual
 	// services, sites not yet geocoded), which a search near a place scans
@@ -27,7 +25,7 @@ type catalog struct {
 	// needPoints holds, per need, the active documents with a point that
 	// serve it: a search or match for a need walks only those, not every
 	// site in the radius (a rare need's sites are a few in a hundred).
-	needPoints map[string]*quadtree.Quadtree
+	needPoints map[string]*pointGrid
 	// needVirtual holds, per need, the active virtual documents with no
 	// point that serve it, in the order a match lists them (by name, then
 	// id), so a match takes the first few instead of sorting them all.
@@ -35,27 +33,15 @@ type catalog struct {
 	shared      *sharer
 }
 
-// placed lets a document sit in the quadtree. The point is kept beside the
-// pointer so a quadtree walk reads it without touching the document (a
-// cache miss per site visited, measured as a third of a match's time).
-type placed struct {
-	p orb.Point
-	d *Document
-}
-
-func (p placed) Point() orb.Point { return p.p }
-
-var world = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
-
 func newCatalog() *catalog {
 	return &catalog{
 		docs:        map[string]*Document{},
 		byService:   map[string][]string{},
-		points:      quadtree.New(world),
+		points:      newPointGrid(),
 		areas:       newAreaGrid(),
 		unplaced:    map[string]*Document{},
 		needBits:    map[string]uint64{},
-		needPoints:  map[string]*quadtree.Quadtree{},
+		needPoints:  map[string]*pointGrid{},
 		needVirtual: map[string][]*Document{},
 		shared:      newSharer(),
 	}
@@ -96,16 +82,15 @@ func (c *catalog) add(d *Document) {
 	}
 	d.active = d.Status == resources.StatusActive || d.Status == ""
 	if d.HasPoint {
-		// Validation keeps points inside the world; Add fails only outside.
-		_ = c.points.Add(placed{d.Point, d})
+		c.points.add(d)
 		if d.active {
 			for _, n := range d.Needs {
-				t := c.needPoints[n]
-				if t == nil {
-					t = quadtree.New(world)
-					c.needPoints[n] = t
+				g := c.needPoints[n]
+				if g == nil {
+					g = newPointGrid()
+					c.needPoints[n] = g
 				}
-				_ = t.Add(placed{d.Point, d})
+				g.add(d)
 			}
 		}
 	} else {
@@ -148,12 +133,11 @@ func (c *catalog) remove(id string) {
 		c.byService[d.ServiceID] = ids
 	}
 	if d.HasPoint {
-		same := func(p orb.Pointer) bool { return p.(placed).d == d }
-		c.points.Remove(placed{d.Point, d}, same)
+		c.points.remove(d)
 		if d.active {
 			for _, n := range d.Needs {
-				if t := c.needPoints[n]; t != nil {
-					t.Remove(placed{d.Point, d}, same)
+				if g := c.needPoints[n]; g != nil {
+					g.remove(d)
 				}
 			}
 		}

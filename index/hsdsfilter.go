@@ -119,8 +119,7 @@ func (ix *Index) selectDocs(ctx context.Context, f IDFilter, fn func(*Document))
 	}
 	near := *f.Near
 	seen := map[string]bool{}
-	for _, p := range ix.cat.points.InBound(nil, geo.NewBoundAroundPoint(near, f.RadiusM)) {
-		d := p.(placed).d
+	for _, d := range ix.cat.points.inBound(nil, geo.NewBoundAroundPoint(near, f.RadiusM)) {
 		if geo.DistanceHaversine(near, d.Point) <= f.RadiusM {
 			seen[d.ID] = true
 			if keep(d) {

@@ -176,13 +176,13 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	radiusM := q.RadiusKm * 1000
 	served := ix.cat.areas.servedDocs(near, f.needMask)
 	bound := geo.NewBoundAroundPoint(near, radiusM)
-	var inBound []orb.Pointer
+	var inBound []*Document
 	if len(q.Needs) == 0 {
-		inBound = ix.cat.points.InBound(nil, bound)
+		inBound = ix.cat.points.inBound(nil, bound)
 	} else {
 		for _, n := range q.Needs {
-			if t := ix.cat.needPoints[n]; t != nil {
-				inBound = t.InBound(inBound, bound)
+			if g := ix.cat.needPoints[n]; g != nil {
+				inBound = g.inBound(inBound, bound)
 			}
 		}
 	}
@@ -190,8 +190,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	if len(q.Needs) > 1 {
 		seen = make(map[*Document]bool, len(inBound))
 	}
-	for _, p := range inBound {
-		d := p.(placed).d
+	for _, d := range inBound {
 		if served[d] || seen[d] {
 			continue // served ones are counted below, once
 		}
@@ -253,6 +252,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 	}
 	sortHits(servedHits, SortDistance, false)
 	out := make(map[string][]Hit, len(needs))
+	var found []nearDoc
 	for _, need := range needs {
 		bit := ix.cat.needBits[need]
 		if bit == 0 {
@@ -260,28 +260,18 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 			continue
 		}
 		hits := make([]Hit, 0, min(limit, 128))
-		if tree := ix.cat.needPoints[need]; tree != nil {
-			// Served sites come later, with the served: ask for as many more
-			// as there are, and pass over them (cheaper than a filter called
-			// at every point the walk visits).
-			extra := 0
-			for _, h := range servedHits {
-				if h.Doc.HasPoint && h.Doc.needMask&bit != 0 {
-					extra++
-				}
+		if g := ix.cat.needPoints[need]; g != nil {
+			// Served sites come later, with the served.
+			var skip func(*Document) bool
+			if len(served) > 0 {
+				skip = func(d *Document) bool { return served[d] }
 			}
-			// The quadtree measures in degrees: ask within a circle of
-			// degrees that holds the radius, then keep the sites truly in it,
-			// ordered by true distance.
-			for _, p := range tree.KNearest(nil, near, limit+extra, degreesAround(near, radiusKm)) {
-				d := p.(placed).d
-				if len(hits) == limit || served[d] {
-					continue
-				}
-				if km := distanceTo(near, d); *km <= radiusKm {
-					hits = append(hits, Hit{Doc: d, DistanceKm: km})
-				}
+			found = g.nearest(found[:0], near, limit, radiusKm, skip)
+			for _, n := range found {
+				km := math.Round(n.m/10) / 100
+				hits = append(hits, Hit{Doc: n.d, DistanceKm: &km})
 			}
+			// In tens of metres, as shown; equal ones by name.
 			sortHits(hits, SortDistance, false)
 		}
 		for _, h := range servedHits {
@@ -319,14 +309,6 @@ func anyIn(want, have []string) bool {
 		}
 	}
 	return false
-}
-
-// degreesAround returns a distance in degrees at least as long as km in
-// every direction from p (a degree of longitude shrinks towards the poles).
-func degreesAround(p orb.Point, km float64) float64 {
-	const kmPerDegree = 111.32
-	cos := math.Cos(p.Lat() * math.Pi / 180)
-	return km / kmPerDegree / max(cos, 0.01)
 }
 
 func distanceTo(p orb.Point, d *Document) *float64 {
