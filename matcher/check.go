@@ -58,29 +58,58 @@ const distanceForResidency = 80.0 // km
 
 // Check holds a client's facts against requirements. km is the client's
 // distance to the service's place (NaN when unknown).
-func (r Requirements) Check(c Client, km float64) Verdict {
+func (r Requirements) Check(c Client, km float64) Verdict { return r.check(c, km, true) }
+
+// status is Check's status alone, without the words: ranking needs only
+// the status of every candidate, and reasons only for the options shown.
+func (r Requirements) status(c Client, km float64) string { return r.check(c, km, false).Status }
+
+// check is Check; say false leaves out Reasons and Because (and the work of
+// writing them), never changing the Status.
+func (r Requirements) check(c Client, km float64, say bool) Verdict {
 	var met, unchecked []string
+	nMet, nUnchecked := 0, 0
+	// meet and unsure count a requirement met or not checked; the words
+	// are written only when asked for.
+	meet := func(words ...string) {
+		nMet++
+		if say {
+			met = append(met, strings.Join(words, ""))
+		}
+	}
+	unsure := func(words ...string) {
+		nUnchecked++
+		if say {
+			unchecked = append(unchecked, strings.Join(words, ""))
+		}
+	}
 	fail := func(format string, args ...any) Verdict {
+		if !say {
+			return Verdict{Status: Ineligible}
+		}
 		return Verdict{Status: Ineligible, Because: fmt.Sprintf(format, args...)}
 	}
 	if len(r.Audiences) > 0 {
-		fits, unsure := false, false
+		fits, maybeFits := false, false
 		for _, a := range r.Audiences {
 			switch fitsAudience(a, c) {
 			case yes:
 				fits = true
 			case maybe:
-				unsure = true
+				maybeFits = true
 			}
 		}
-		desc := describeAudiences(r.Audiences)
+		desc := ""
+		if say {
+			desc = describeAudiences(r.Audiences)
+		}
 		switch {
 		case fits:
-			met = append(met, "serves "+desc)
-		case unsure:
-			unchecked = append(unchecked, "serves "+desc)
+			meet("serves ", desc)
+		case maybeFits:
+			unsure("serves ", desc)
 		case r.SoftAudiences:
-			unchecked = append(unchecked, "meant for "+desc)
+			unsure("meant for ", desc)
 		default:
 			return fail("serves %s", desc)
 		}
@@ -88,11 +117,11 @@ func (r Requirements) Check(c Client, km float64) Verdict {
 	if r.Veterans {
 		switch {
 		case c.Veteran == nil:
-			unchecked = append(unchecked, "for veterans")
+			unsure("for veterans")
 		case *c.Veteran:
-			met = append(met, "for veterans")
+			meet("for veterans")
 		case r.VeteranFamilies:
-			unchecked = append(unchecked, "for veterans and their families")
+			unsure("for veterans and their families")
 		default:
 			return fail("for veterans only")
 		}
@@ -102,55 +131,63 @@ func (r Requirements) Check(c Client, km float64) Verdict {
 		case c.HasChildren == nil && c.HouseholdSize <= 1 && c.HouseholdSize != 0:
 			return fail("for parents and families with children; the client lives alone")
 		case c.HasChildren == nil:
-			unchecked = append(unchecked, "for families with children")
+			unsure("for families with children")
 		case *c.HasChildren:
-			met = append(met, "for families with children")
+			meet("for families with children")
 		default:
 			return fail("for families with children")
 		}
 	}
 	if r.MaxIncomeFPL > 0 {
 		if c.AnnualIncome == nil {
-			unchecked = append(unchecked, fmt.Sprintf("income at or below %g%% of the poverty guideline", r.MaxIncomeFPL))
+			nUnchecked++
+			if say {
+				unchecked = append(unchecked, fmt.Sprintf("income at or below %g%% of the poverty guideline", r.MaxIncomeFPL))
+			}
 		} else if p := PercentFPL(*c.AnnualIncome, c.HouseholdSize); p > r.MaxIncomeFPL {
 			return fail("income limit %g%% of the poverty guideline; the household is at %.0f%%", r.MaxIncomeFPL, p)
 		} else {
-			met = append(met, fmt.Sprintf("income under the limit (%.0f%% of %g%% allowed)", p, r.MaxIncomeFPL))
+			nMet++
+			if say {
+				met = append(met, fmt.Sprintf("income under the limit (%.0f%% of %g%% allowed)", p, r.MaxIncomeFPL))
+			}
 		}
 	} else if r.LowIncome {
-		unchecked = append(unchecked, "for people with low income")
+		unsure("for people with low income")
 	}
 	if len(r.Insurance) > 0 {
 		ins := strings.ToLower(strings.TrimSpace(c.Insurance))
-		switch {
-		case ins == "":
-			unchecked = append(unchecked, "insurance: "+strings.Join(r.Insurance, " or "))
-		case slicesContains(r.Insurance, ins) || ins == "none" && slicesContains(r.Insurance, "uninsured"):
-			met = append(met, "takes "+ins)
-		default:
-			// Listings name insurance they take as often as insurance they
-			// require; a mismatch is not a firm no.
-			unchecked = append(unchecked, "insurance: "+strings.Join(r.Insurance, " or "))
+		if ins != "" && (slicesContains(r.Insurance, ins) || ins == "none" && slicesContains(r.Insurance, "uninsured")) {
+			meet("takes ", ins)
+		} else {
+			// Not said, or a mismatch: listings name insurance they take as
+			// often as insurance they require, so it is not a firm no.
+			nUnchecked++
+			if say {
+				unchecked = append(unchecked, "insurance: "+strings.Join(r.Insurance, " or "))
+			}
 		}
 	}
 	if len(r.Places) > 0 {
-		where := strings.Join(r.Places, ", ")
-		switch {
-		case math.IsNaN(km):
-			unchecked = append(unchecked, "residents of "+where)
-		case km > distanceForResidency:
-			return fail("serves residents of %s; the client is %.0f km away", where, km)
-		default:
-			unchecked = append(unchecked, "residents of "+where)
+		if !math.IsNaN(km) && km > distanceForResidency {
+			return fail("serves residents of %s; the client is %.0f km away", strings.Join(r.Places, ", "), km)
+		}
+		nUnchecked++
+		if say {
+			unchecked = append(unchecked, "residents of "+strings.Join(r.Places, ", "))
 		}
 	}
 	switch {
-	case len(unchecked) > 0:
+	case nUnchecked > 0:
 		return Verdict{Status: Likely, Reasons: append(met, unchecked...)}
-	case len(met) > 0:
+	case nMet > 0:
 		return Verdict{Status: Eligible, Reasons: met}
 	case r.OpenToAll:
-		return Verdict{Status: Eligible, Reasons: []string{"open to all"}}
+		v := Verdict{Status: Eligible}
+		if say {
+			v.Reasons = []string{"open to all"}
+		}
+		return v
 	}
 	return Verdict{Status: Unknown}
 }

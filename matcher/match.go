@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openreferral/refer/resources"
@@ -64,6 +65,25 @@ type Finder interface {
 	// TextScores scores candidates near a place by the client's own words
 	// (BM25); candidates missing from the map did not match.
 	TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error)
+}
+
+// CandidateFinder is a Finder that can also put candidates in memory the
+// matcher gives it and uses again for the next match, so that the hundreds
+// of candidates of each match are not garbage for the collector.
+type CandidateFinder interface {
+	Finder
+	// FindInto is Find into f: f.Cands holds each need's candidates,
+	// nearest first, need after need in the order of q.Needs, the i-th
+	// ending at f.Ends[i]; f.Terms is room for their terms. What f held
+	// before is overwritten.
+	FindInto(ctx context.Context, q FindQuery, f *Found) error
+}
+
+// Found is what FindInto fills.
+type Found struct {
+	Cands []Candidate
+	Ends  []int
+	Terms []Term
 }
 
 // Request is an intake workflow's assessment.
@@ -130,19 +150,21 @@ type Option struct {
 	Eligibility         string     `json:"eligibility"`
 	Reasons             []string   `json:"reasons"`
 	ScoreParts          ScoreParts `json:"score_parts"`
-	id                  string
-	crisis              bool
-	why                 *why // what reasons are written from, for the options shown
 }
 
-// why keeps what an option's reasons are written from: reasons are words
-// for a case manager, written only for the options a response shows.
-type why struct {
-	cand    *Candidate
-	need    string
-	term    Term
-	verdict Verdict
-	spoken  string
+// scored is a candidate scored for the need it was first found for: what
+// ranking needs. Options, with their words, are made only for those shown.
+type scored struct {
+	c        *Candidate
+	id       string // the option's id: its service_at_location's, or its service's
+	need     string
+	term     Term // the term that best serves need
+	spoken   string
+	status   string // eligibility
+	parts    ScoreParts
+	score    float64
+	crisis   bool
+	excluded bool // the client cannot use it
 }
 
 // OrgRef names an organization.
@@ -227,86 +249,166 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 			text = append(text, n.Text)
 		}
 	}
-	var textScores map[string]float64
+	sc := scoring{m: m, client: req.Client, langs: lowerAll(req.Client.Languages), at: at}
 	if len(text) > 0 {
-		if textScores, err = m.Finder.TextScores(ctx, strings.Join(text, " "), req.Place, radius); err != nil {
+		if sc.textScores, err = m.Finder.TextScores(ctx, strings.Join(text, " "), req.Place, radius); err != nil {
 			return nil, err
 		}
 	}
-	maxText := 0.0
-	for _, s := range textScores {
-		maxText = max(maxText, s)
+	for _, s := range sc.textScores {
+		sc.maxText = max(sc.maxText, s)
 	}
 
-	resp := &Response{Needs: needs, ByNeed: map[string][]string{}, UnmetNeeds: []string{}, Notes: notes}
-	wanted := make([]string, len(needs))
+	resp := &Response{Needs: needs, ByNeed: make(map[string][]string, len(needs)), UnmetNeeds: []string{}, Notes: notes}
+	sc.wanted = make([]string, len(needs))
 	for i, n := range needs {
-		wanted[i] = n.Code
+		sc.wanted[i] = n.Code
 	}
-	options := map[string]*Option{}
-	perNeed := map[string][]*Option{}
-	excluded := map[string]Excluded{}
-	found, err := m.Finder.Find(ctx, FindQuery{Needs: wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: max(minCandidates, 3*limit)})
+	buf := scratches.Get().(*scratch)
+	defer buf.release()
+	found, err := m.find(ctx, FindQuery{Needs: sc.wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: max(minCandidates, 3*limit)}, buf)
 	if err != nil {
 		return nil, err
 	}
-	for _, need := range needs {
-		cands := found[need.Code]
-		for i := range cands {
-			c := &cands[i]
-			if o := options[c.ID]; o != nil {
-				perNeed[need.Code] = append(perNeed[need.Code], o)
-				continue
-			}
-			if _, out := excluded[c.ID]; out {
+	// One slab for every candidate's score and one for the needs' lists:
+	// pointers into them stay valid, as neither grows past its size.
+	total := 0
+	for _, cands := range found {
+		total += len(cands)
+	}
+	all := slices.Grow(buf.all[:0], total)
+	buf.lists = slices.Grow(buf.lists[:0], total)[:total]
+	lists := buf.lists
+	perNeed := buf.perNeed[:0]
+	seen := buf.seen
+	for i, need := range needs {
+		cands := found[i]
+		list := lists[:0:len(cands)]
+		lists = lists[len(cands):]
+		safety := false
+		if n, ok := m.Vocab.Need(need.Code); ok {
+			safety = n.Safety
+		}
+		for j := range cands {
+			c := &cands[j]
+			if s := seen[c.ID]; s != nil {
+				if !s.excluded {
+					list = append(list, s)
+				}
 				continue
 			}
 			if req.OpenNow && !c.Open.Open || req.FreeOnly && !c.Free {
 				continue
 			}
-			o, why := m.option(c, need.Code, wanted, req, at, textScores, maxText)
-			if o == nil {
-				excluded[c.ID] = Excluded{c.ServiceID, c.ServiceAtLocationID, c.Name, why}
-				continue
+			all = append(all, scored{})
+			s := &all[len(all)-1]
+			sc.score(s, c, need.Code, safety)
+			seen[c.ID] = s
+			if !s.excluded {
+				list = append(list, s)
 			}
-			options[c.ID] = o
-			perNeed[need.Code] = append(perNeed[need.Code], o)
+		}
+		perNeed = append(perNeed, list)
+	}
+	buf.all, buf.perNeed = all, perNeed
+	ranked := slices.Grow(buf.ranked[:0], len(all))
+	for i := range all {
+		if !all[i].excluded {
+			ranked = append(ranked, &all[i])
 		}
 	}
-	ranked := make([]*Option, 0, len(options))
-	for _, o := range options {
-		ranked = append(ranked, o)
-	}
-	sortOptions(ranked)
-	for _, need := range needs {
-		list := perNeed[need.Code]
-		sortOptions(list)
-		ids := []string{}
-		for _, o := range diverse(list, limit) {
-			ids = append(ids, o.id)
+	sortScored(ranked)
+	buf.ranked = ranked
+	for i, need := range needs {
+		list := perNeed[i]
+		sortScored(list)
+		shown := diverse(list, limit)
+		ids := make([]string, len(shown))
+		for j, s := range shown {
+			ids[j] = s.id
 		}
 		resp.ByNeed[need.Code] = ids
 		if len(ids) == 0 {
 			resp.UnmetNeeds = append(resp.UnmetNeeds, need.Code)
 		}
 	}
-	for i, o := range diverse(ranked, limit) {
-		o.Rank = i + 1
-		m.explain(o)
-		resp.Options = append(resp.Options, *o)
-	}
-	if resp.Options == nil {
-		resp.Options = []Option{}
+	shown := diverse(ranked, limit)
+	resp.Options = make([]Option, len(shown))
+	for i, s := range shown {
+		resp.Options[i] = sc.option(s, i+1)
 	}
 	if req.Explain {
-		for _, e := range excluded {
-			resp.Ineligible = append(resp.Ineligible, e)
+		for i := range all {
+			if s := &all[i]; s.excluded {
+				c := s.c
+				resp.Ineligible = append(resp.Ineligible, Excluded{c.ServiceID, c.ServiceAtLocationID, c.Name, sc.verdict(c).Because})
+			}
 		}
 		slices.SortFunc(resp.Ineligible, func(a, b Excluded) int {
 			return cmp.Or(cmp.Compare(a.ServiceID, b.ServiceID), cmp.Compare(a.ServiceAtLocationID, b.ServiceAtLocationID))
 		})
 	}
 	return resp, nil
+}
+
+// scratch is a match's working memory, used again by later matches.
+type scratch struct {
+	found   Found
+	per     [][]Candidate
+	all     []scored
+	lists   []*scored
+	perNeed [][]*scored
+	ranked  []*scored
+	seen    map[string]*scored
+}
+
+var scratches = sync.Pool{New: func() any { return &scratch{seen: map[string]*scored{}} }}
+
+// maxPooled is the most candidates a scratch is kept for; a rare huge
+// match (many needs, a high limit) leaves its memory to the collector.
+const maxPooled = 4096
+
+// release clears what was used, so that the pool holds on to no document,
+// and gives the scratch back.
+func (b *scratch) release() {
+	if cap(b.found.Cands) > maxPooled || cap(b.all) > maxPooled {
+		return
+	}
+	clear(b.found.Cands)
+	clear(b.found.Terms)
+	clear(b.per)
+	clear(b.all)
+	clear(b.lists[:cap(b.lists)])
+	clear(b.perNeed)
+	clear(b.ranked)
+	clear(b.seen)
+	b.found.Cands, b.found.Terms, b.found.Ends = b.found.Cands[:0], b.found.Terms[:0], b.found.Ends[:0]
+	b.per, b.all, b.perNeed, b.ranked = b.per[:0], b.all[:0], b.perNeed[:0], b.ranked[:0]
+	scratches.Put(b)
+}
+
+// find returns the candidates of each of q.Needs, in b's memory when the
+// finder can use it.
+func (m *Matcher) find(ctx context.Context, q FindQuery, b *scratch) ([][]Candidate, error) {
+	if cf, ok := m.Finder.(CandidateFinder); ok {
+		if err := cf.FindInto(ctx, q, &b.found); err != nil {
+			return nil, err
+		}
+		start := 0
+		for _, end := range b.found.Ends {
+			b.per = append(b.per, b.found.Cands[start:end:end])
+			start = end
+		}
+		return b.per, nil
+	}
+	found, err := m.Finder.Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, need := range q.Needs {
+		b.per = append(b.per, found[need])
+	}
+	return b.per, nil
 }
 
 // resolveNeeds turns codes, words and screening answers into needs, each
@@ -360,47 +462,48 @@ func (m *Matcher) resolveNeeds(req Request) ([]FoundNeed, []string, error) {
 	return out, notes, nil
 }
 
-// option scores a candidate for a need, or says why the client cannot use it.
-func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request, at time.Time, textScores map[string]float64, maxText float64) (*Option, string) {
-	km := math.NaN()
+// scoring is what scoring needs of one request, worked out once.
+type scoring struct {
+	m          *Matcher
+	client     Client
+	langs      []string // the client's languages, lower-cased
+	wanted     []string // the needs' codes
+	at         time.Time
+	textScores map[string]float64
+	maxText    float64
+}
+
+// requirements reads what a candidate asks of its clients.
+func requirements(c *Candidate) Requirements {
+	var buf [16]string
+	return ServiceRequirements(c.Eligibility, c.MinAge, c.MaxAge, appendTermCodes(buf[:0], c.Terms))
+}
+
+func distanceOf(c *Candidate) float64 {
 	if c.DistanceKm != nil {
-		km = *c.DistanceKm
+		return *c.DistanceKm
 	}
-	reqs := ServiceRequirements(c.Eligibility, c.MinAge, c.MaxAge, termCodes(c.Terms))
-	verdict := reqs.Check(req.Client, km)
-	if verdict.Status == Ineligible {
-		return nil, verdict.Because
+	return math.NaN()
+}
+
+// verdict is the client's eligibility for a candidate, with its words.
+func (sc *scoring) verdict(c *Candidate) Verdict {
+	return requirements(c).Check(sc.client, distanceOf(c))
+}
+
+// score scores a candidate for a need, or marks it excluded when the
+// client cannot use it.
+func (sc *scoring) score(s *scored, c *Candidate, need string, safety bool) {
+	s.c, s.id, s.need = c, cmp.Or(c.ServiceAtLocationID, c.ServiceID), need
+	s.status = requirements(c).status(sc.client, distanceOf(c))
+	if s.status == Ineligible {
+		s.excluded = true
+		return
 	}
-	o := &Option{
-		id:                  cmp.Or(c.ServiceAtLocationID, c.ServiceID),
-		ServiceID:           c.ServiceID,
-		ServiceAtLocationID: c.ServiceAtLocationID,
-		Name:                c.Name,
-		Organization:        OrgRef{c.OrganizationID, c.OrganizationName},
-		DistanceKm:          c.DistanceKm,
-		Address:             c.Address,
-		Phones:              nonNil(c.Phones),
-		Eligibility:         verdict.Status,
-	}
-	var covered []string
-	for _, n := range wanted {
-		if slices.Contains(c.Needs, n) {
-			covered = append(covered, n)
-		}
-	}
-	if !slices.Contains(covered, need) {
-		covered = append(covered, need)
-	}
-	o.Needs = covered
-	if c.Open.Known {
-		open := c.Open.Open
-		o.OpenNow = &open
-	}
-	p := &o.ScoreParts
-	term, fit := m.needFit(c, need)
-	p.Need = fit
-	if s, ok := textScores[c.ID]; ok && maxText > 0 {
-		p.Text = round(s / maxText)
+	p := &s.parts
+	s.term, p.Need = sc.m.needFit(c, need)
+	if t, ok := sc.textScores[c.ID]; ok && sc.maxText > 0 {
+		p.Text = round(t / sc.maxText)
 	}
 	switch {
 	case c.DistanceKm != nil:
@@ -412,7 +515,7 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 		// usually the better referral (what a site 12 km away scores).
 		p.Distance = 0.3
 	}
-	switch verdict.Status {
+	switch s.status {
 	case Eligible:
 		p.Eligibility = 1
 	case Likely:
@@ -421,12 +524,11 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 		p.Eligibility = 0.5
 	}
 	p.Language = 0.5
-	spoken := ""
-	if langs := lowerAll(req.Client.Languages); len(langs) > 0 && len(c.Languages) > 0 {
+	if len(sc.langs) > 0 && len(c.Languages) > 0 {
 		p.Language = 0
-		for _, l := range langs {
+		for _, l := range sc.langs {
 			if slices.Contains(c.Languages, l) {
-				p.Language, spoken = 1, l
+				p.Language, s.spoken = 1, l
 				break
 			}
 		}
@@ -443,26 +545,74 @@ func (m *Matcher) option(c *Candidate, need string, wanted []string, req Request
 	if c.Free {
 		p.Cost = 1
 	}
-	p.Freshness = freshness(c, at)
-	if len(wanted) > 1 {
-		p.Coverage = round(float64(len(covered)-1) / float64(len(wanted)-1))
+	p.Freshness = freshness(c, sc.at)
+	if len(sc.wanted) > 1 {
+		covered, has := 0, false
+		for _, n := range sc.wanted {
+			if slices.Contains(c.Needs, n) {
+				covered++
+				has = has || n == need
+			}
+		}
+		if !has {
+			covered++
+		}
+		p.Coverage = round(float64(covered-1) / float64(len(sc.wanted)-1))
 	}
-	o.why = &why{cand: c, need: need, term: term, verdict: verdict, spoken: spoken}
-	o.Score = round(p.total())
-	if n, ok := m.Vocab.Need(need); ok && n.Safety {
-		o.crisis = isCrisis(c)
+	s.score = round(p.total())
+	if safety {
+		s.crisis = isCrisis(c)
 	}
-	return o, ""
 }
 
-// explain writes an option's reasons in plain words.
-func (m *Matcher) explain(o *Option) {
-	w, c := o.why, o.why.cand
-	var reasons []string
-	if w.term.Code != "" {
-		reasons = append(reasons, fmt.Sprintf("%s (%s)", w.term.Name, w.term.Code))
-	} else if w.term.Name != "" {
-		reasons = append(reasons, w.term.Name)
+// covered lists the needs asked for that a candidate serves, in the order
+// asked, and the need it was found for last if not among them.
+func (sc *scoring) covered(c *Candidate, need string) []string {
+	var out []string
+	for _, n := range sc.wanted {
+		if slices.Contains(c.Needs, n) {
+			out = append(out, n)
+		}
+	}
+	if !slices.Contains(out, need) {
+		out = append(out, need)
+	}
+	return out
+}
+
+// option makes the option shown at rank, with its reasons.
+func (sc *scoring) option(s *scored, rank int) Option {
+	c := s.c
+	o := Option{
+		Rank:                rank,
+		ServiceID:           c.ServiceID,
+		ServiceAtLocationID: c.ServiceAtLocationID,
+		Name:                c.Name,
+		Organization:        OrgRef{c.OrganizationID, c.OrganizationName},
+		Needs:               sc.covered(c, s.need),
+		Score:               s.score,
+		DistanceKm:          c.DistanceKm,
+		Address:             c.Address,
+		Phones:              nonNil(c.Phones),
+		Eligibility:         s.status,
+		ScoreParts:          s.parts,
+	}
+	if c.Open.Known {
+		open := c.Open.Open
+		o.OpenNow = &open
+	}
+	o.Reasons = sc.reasons(s, o.Needs)
+	return o
+}
+
+// reasons says in plain words why an option is offered.
+func (sc *scoring) reasons(s *scored, covered []string) []string {
+	c := s.c
+	reasons := make([]string, 0, 10)
+	if s.term.Code != "" {
+		reasons = append(reasons, s.term.Name+" ("+s.term.Code+")")
+	} else if s.term.Name != "" {
+		reasons = append(reasons, s.term.Name)
 	}
 	switch {
 	case c.DistanceKm != nil:
@@ -475,14 +625,14 @@ func (m *Matcher) explain(o *Option) {
 	default:
 		reasons = append(reasons, "By phone or online")
 	}
-	switch w.verdict.Status {
+	switch v := sc.verdict(c); v.Status {
 	case Eligible:
-		reasons = append(reasons, "Eligible: "+strings.Join(w.verdict.Reasons, "; "))
+		reasons = append(reasons, "Eligible: "+strings.Join(v.Reasons, "; "))
 	case Likely:
-		reasons = append(reasons, "Check eligibility: "+strings.Join(w.verdict.Reasons, "; "))
+		reasons = append(reasons, "Check eligibility: "+strings.Join(v.Reasons, "; "))
 	}
-	if w.spoken != "" {
-		reasons = append(reasons, titleCase(w.spoken)+" spoken")
+	if s.spoken != "" {
+		reasons = append(reasons, titleCase(s.spoken)+" spoken")
 	}
 	switch {
 	case c.Open.Open:
@@ -497,16 +647,16 @@ func (m *Matcher) explain(o *Option) {
 		reasons = append(reasons, "Last verified "+c.LastVerified)
 	}
 	var others []string
-	for _, n := range o.Needs {
-		if n != w.need {
-			nd, _ := m.Vocab.Need(n)
+	for _, n := range covered {
+		if n != s.need {
+			nd, _ := sc.m.Vocab.Need(n)
 			others = append(others, strings.ToLower(nd.Label))
 		}
 	}
 	if len(others) > 0 {
 		reasons = append(reasons, "Also helps with "+strings.Join(others, ", "))
 	}
-	o.Reasons = reasons
+	return reasons
 }
 
 // needFit says how squarely the service serves the need: 1 when one of its
@@ -580,7 +730,7 @@ func freshness(c *Candidate, now time.Time) float64 {
 		return math.Max(0, math.Min(1, 1-(years-1)/2))
 	}
 	if c.LastVerified != "" {
-		if t, err := time.Parse(time.DateOnly, c.LastVerified); err == nil {
+		if t, ok := parseDate(c.LastVerified); ok {
 			return round(age(t))
 		}
 	}
@@ -590,43 +740,81 @@ func freshness(c *Candidate, now time.Time) float64 {
 	return 0.2
 }
 
-// sortOptions orders by crisis first (safety needs), then score, then id.
-func sortOptions(os []*Option) {
-	slices.SortFunc(os, func(a, b *Option) int {
+// parseDate is time.Parse(time.DateOnly, s) for dates written the usual
+// way, without its cost on every candidate; anything else goes to
+// time.Parse.
+func parseDate(s string) (time.Time, bool) {
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n, true
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := num(s[:4])
+		mo, ok2 := num(s[5:7])
+		d, ok3 := num(s[8:])
+		if ok1 && ok2 && ok3 && mo >= 1 && mo <= 12 && d >= 1 {
+			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+			if t.Day() == d { // not past the month's end
+				return t, true
+			}
+		}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	return t, err == nil
+}
+
+// sortScored orders by crisis first (safety needs), then score, then id.
+func sortScored(ss []*scored) {
+	slices.SortFunc(ss, func(a, b *scored) int {
 		if a.crisis != b.crisis {
 			if a.crisis {
 				return -1
 			}
 			return 1
 		}
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
 	})
 }
 
-// diverse takes the first n options, at most perOrganization from one
+// diverse takes the first n, at most perOrganization from one
 // organization, filling up from the rest only when there are too few.
-func diverse(os []*Option, n int) []*Option {
-	var out, held []*Option
-	count := map[string]int{}
-	for _, o := range os {
+func diverse(ss []*scored, n int) []*scored {
+	var out, held []*scored
+	type org struct {
+		id string
+		n  int
+	}
+	orgs := make([]org, 0, n) // n is at most MaxLimit: a scan beats a map
+	for _, s := range ss {
 		if len(out) == n {
 			break
 		}
-		if count[o.Organization.ID] >= perOrganization {
-			held = append(held, o)
+		k := slices.IndexFunc(orgs, func(o org) bool { return o.id == s.c.OrganizationID })
+		if k < 0 {
+			orgs = append(orgs, org{s.c.OrganizationID, 0})
+			k = len(orgs) - 1
+		}
+		if orgs[k].n >= perOrganization {
+			held = append(held, s)
 			continue
 		}
-		count[o.Organization.ID]++
-		out = append(out, o)
+		orgs[k].n++
+		out = append(out, s)
 	}
-	for _, o := range held {
+	for _, s := range held {
 		if len(out) == n {
 			break
 		}
-		out = append(out, o)
+		out = append(out, s)
 	}
 	return out
 }
@@ -641,8 +829,8 @@ func lowerAll(ss []string) []string {
 	return out
 }
 
-func termCodes(ts []Term) []string {
-	out := make([]string, 0, len(ts))
+// appendTermCodes appends the terms' codes (those that have one) to out.
+func appendTermCodes(out []string, ts []Term) []string {
 	for _, t := range ts {
 		if t.Code != "" {
 			out = append(out, t.Code)

@@ -1,0 +1,57 @@
+package matcher
+
+import (
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestStatusIsCheck: the status ranking uses, worked out without words,
+// is Check's, for the Miami 211 eligibility texts (when present) and a few
+// written here, held against clients of every kind.
+func TestStatusIsCheck(t *testing.T) {
+	texts := []string{"", "Open to all", "Ages 18-64", "Women and children", "Veterans and their families",
+		"Must have children under 18", "Income at or below 200% of the federal poverty level", "Medicaid or uninsured",
+		"Residents of Miami-Dade County", "Men 18 and over, low income", "Seniors 60+ living in Hialeah"}
+	if f, err := os.Open(filepath.Join("..", "..", "shared", "data", "miami-211-hsds-1.1", "datapackage-1566177582", "data", "eligibility.csv")); err == nil {
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows[1:] {
+			texts = append(texts, r[len(r)-1])
+		}
+	}
+	yes, no := true, false
+	income := 20000.0
+	clients := []Client{{}, {Age: ptr(34), Gender: "female", HouseholdSize: 3},
+		{Age: ptr(70), Gender: "male", Veteran: &yes, HasChildren: &no, HouseholdSize: 1, AnnualIncome: &income, Insurance: "Medicaid"},
+		{Age: ptr(8), HasChildren: &no, Veteran: &no, Insurance: "none"}, {HouseholdSize: 1}}
+	for _, text := range texts {
+		for _, codes := range [][]string{nil, {"YB-9500"}, {"YN-9000"}} {
+			r := ServiceRequirements(text, nil, nil, codes)
+			for _, c := range clients {
+				for _, km := range []float64{math.NaN(), 5, 200} {
+					if got, want := r.status(c, km), r.Check(c, km).Status; got != want {
+						t.Errorf("%q %v, client %+v, %g km: status %s, Check %s", text, codes, c, km, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, s := range []string{"2026-06-01", "2024-02-29", "2023-02-29", "2026-13-01", "2026-00-10", "2026-01-00",
+		"2026-04-31", "0000-01-01", "9999-12-31", "2026-1-01", "2026-01-1x", "abcd-ef-gh", "", "2026-06-01T00:00:00Z", "+026-06-01"} {
+		want, err := time.Parse(time.DateOnly, s)
+		got, ok := parseDate(s)
+		if ok != (err == nil) || ok && (!got.Equal(want) || got.Location() != want.Location()) {
+			t.Errorf("parseDate(%q) = %v, %v; time.Parse gives %v, %v", s, got, ok, want, err)
+		}
+	}
+}
