@@ -172,3 +172,48 @@ func BenchmarkAreaContains(b *testing.B) {
 		b.ReportMetric(float64(len(areas)), "areas")
 	})
 }
+
+// BenchmarkBuild measures building the documents of generated services
+// (what a rebuild and every write do for each service before Bleve).
+func BenchmarkBuild(b *testing.B) {
+	dir := gen.Generate(2000, 1)
+	services := map[string]*resources.Service{}
+	orgs := map[string]*resources.Organization{}
+	locs := map[string]*resources.Location{}
+	terms := map[string]*resources.TaxonomyTerm{}
+	var sals []*resources.ServiceAtLocation
+	for _, r := range dir.Records {
+		switch r := r.(type) {
+		case *resources.Service:
+			services[r.ID] = r
+		case *resources.Organization:
+			orgs[r.ID] = r
+		case *resources.Location:
+			locs[r.ID] = r
+		case *resources.TaxonomyTerm:
+			terms[r.ID] = r
+		case *resources.ServiceAtLocation:
+			sals = append(sals, r)
+		}
+	}
+	sources := map[string]*index.Source{}
+	for id, s := range services {
+		sources[id] = &index.Source{Service: s, Organization: orgs[s.OrganizationID], Terms: terms}
+	}
+	for _, sal := range sals {
+		if src := sources[sal.ServiceID]; src != nil && locs[sal.LocationID] != nil {
+			src.Sites = append(src.Sites, index.Site{SAL: sal, Location: locs[sal.LocationID]})
+		}
+	}
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range sources {
+			index.Build(*src, vocab.NeedsOfTerm)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sources))/1000, "µs/service")
+}
