@@ -368,19 +368,13 @@ var scratches = sync.Pool{New: func() any { return &scratch{seen: map[string]*sc
 // match (many needs, a high limit) leaves its memory to the collector.
 const maxPooled = 4096
 
-// release clears what was used, so that the pool holds on to no document,
-// and gives the scratch back.
+// release gives the scratch back. What it holds is not cleared, which
+// would cost more than it saves: it is overwritten by the next match, and
+// the pool lets go of scratches unused for two collections.
 func (b *scratch) release() {
 	if cap(b.found.Cands) > maxPooled || cap(b.all) > maxPooled {
 		return
 	}
-	clear(b.found.Cands)
-	clear(b.found.Terms)
-	clear(b.per)
-	clear(b.all)
-	clear(b.lists[:cap(b.lists)])
-	clear(b.perNeed)
-	clear(b.ranked)
 	clear(b.seen)
 	b.found.Cands, b.found.Terms, b.found.Ends = b.found.Cands[:0], b.found.Terms[:0], b.found.Ends[:0]
 	b.per, b.all, b.perNeed, b.ranked = b.per[:0], b.all[:0], b.perNeed[:0], b.ranked[:0]
