@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -81,6 +83,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer stopControl()
 
+	setServingGC()
+
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
 	srv := api.New(cfg)
 	srv.SetReady(true)
@@ -99,6 +103,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-errc
+}
+
+// servingGCPercent is the collector's target while serving. Most of the
+// heap is the directory itself (the index's catalog), alive for the whole
+// run, so Go's default (collect when the heap has doubled) mostly reserves
+// memory for garbage: at 100k services, 50 keeps the server's memory under
+// load at about 350 MB instead of 480 MB, for a few percent of its
+// throughput (BENCHMARKS.md). GOGC in the environment still decides.
+const servingGCPercent = 50
+
+func setServingGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(servingGCPercent)
+	}
 }
 
 // startingServer answers on the listener with api.Starting while the index
