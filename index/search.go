@@ -175,6 +175,33 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 	near := *q.Near
 	radiusM := q.RadiusKm * 1000
 	served := ix.cat.areas.servedDocs(near, f.needMask)
+	if f.scores != nil {
+		// Words: the documents Bleve found (already only those in the cells
+		// around the place, or with no place) are fewer than the sites in
+		// the radius, so they lead.
+		for id := range f.scores {
+			d := ix.cat.docs[id]
+			switch {
+			case d == nil:
+			case served[d]:
+				if s, ok := f.keep(d); ok {
+					fn(Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true, Score: s})
+				}
+			case d.HasPoint:
+				if m := geo.DistanceHaversine(near, d.Point); m <= radiusM {
+					if s, ok := f.keep(d); ok {
+						km := math.Round(m/10) / 100
+						fn(Hit{Doc: d, DistanceKm: &km, Score: s})
+					}
+				}
+			case d.Virtual && q.IncludeVirtual:
+				if s, ok := f.keep(d); ok {
+					fn(Hit{Doc: d, Score: s})
+				}
+			}
+		}
+		return
+	}
 	bound := geo.NewBoundAroundPoint(near, radiusM)
 	var inBound []*Document
 	if len(q.Needs) == 0 {
