@@ -270,14 +270,30 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		return map[string][]Hit{}, nil // no document serves any of them
 	}
 	served := ix.cat.areas.servedDocs(near, mask)
+	// All needs' hits share one slab, and their distances another: a
+	// match takes hundreds, and one allocation each beats hundreds.
+	all := make([]Hit, 0, len(needs)*limit)
+	kms := make([]float64, 0, len(needs)*limit+len(served))
+	km := func(m float64) *float64 {
+		kms = append(kms, math.Round(m/10)/100) // tens of metres, as shown
+		return &kms[len(kms)-1]
+	}
 	// Served documents nearest first, once for all needs.
-	var servedHits []Hit
+	servedHits := make([]Hit, 0, len(served))
 	for d := range served {
 		if d.active {
-			servedHits = append(servedHits, Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true})
+			h := Hit{Doc: d, Served: true}
+			if d.HasPoint {
+				h.DistanceKm = km(geo.DistanceHaversine(near, d.Point))
+			}
+			servedHits = append(servedHits, h)
 		}
 	}
 	sortHits(servedHits, SortDistance, false)
+	var skip func(*Document) bool // served sites come later, with the served
+	if len(served) > 0 {
+		skip = func(d *Document) bool { return served[d] }
+	}
 	out := make(map[string][]Hit, len(needs))
 	var found []nearDoc
 	for _, need := range needs {
@@ -286,41 +302,35 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 			out[need] = nil
 			continue
 		}
-		hits := make([]Hit, 0, min(limit, 128))
+		start := len(all)
 		if g := ix.cat.needPoints[need]; g != nil {
-			// Served sites come later, with the served.
-			var skip func(*Document) bool
-			if len(served) > 0 {
-				skip = func(d *Document) bool { return served[d] }
-			}
 			found = g.nearest(found[:0], near, limit, radiusKm, skip)
 			for _, n := range found {
-				km := math.Round(n.m/10) / 100
-				hits = append(hits, Hit{Doc: n.d, DistanceKm: &km})
+				all = append(all, Hit{Doc: n.d, DistanceKm: km(n.m)})
 			}
-			// In tens of metres, as shown; equal ones by name.
-			sortHits(hits, SortDistance, false)
-		}
-		for _, h := range servedHits {
-			if h.Doc.needMask&bit != 0 {
-				hits = append(hits, h)
-			}
+			sortHits(all[start:], SortDistance, false) // equal distances by name
 		}
 		// Sites nearest first, then services whose area holds the place,
 		// then those with no place (by name, then id).
+		for _, h := range servedHits {
+			if len(all)-start >= limit {
+				break
+			}
+			if h.Doc.needMask&bit != 0 {
+				all = append(all, h)
+			}
+		}
 		if includeVirtual {
 			for _, d := range ix.cat.needVirtual[need] {
-				if len(hits) >= limit {
+				if len(all)-start >= limit {
 					break
 				}
 				if !served[d] {
-					hits = append(hits, Hit{Doc: d})
+					all = append(all, Hit{Doc: d})
 				}
 			}
 		}
-		if len(hits) > limit {
-			hits = hits[:limit]
-		}
+		hits := all[start:len(all):len(all)]
 		for i := range hits {
 			ix.setOpen(&hits[i], at)
 		}
