@@ -40,14 +40,16 @@ var seqKey = []byte("refer_store_seq")
 
 // mappingVersion changes whenever the mapping does, so an index built with
 // an older mapping is rebuilt rather than misread.
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 var mappingKey = []byte("refer_mapping_version")
 
 // newMapping builds the Bleve mapping in code, dynamic mapping off: text
 // fields with English analysis (stemming, stop words), an unstemmed copy for
 // fuzzy matching, and the service id as a keyword so a service's documents
-// can be found. Places and service areas live in the catalog (areas.go).
+// can be found. No doc values and no _all field: nothing sorts, facets or
+// searches by them (the catalog does that), and they were a sixth of a
+// rebuild's time. Places and service areas live in the catalog (areas.go).
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
@@ -59,6 +61,7 @@ func newMapping() mapping.IndexMapping {
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
+		f.DocValues = false // nothing sorts or facets by a field in Bleve
 		return f
 	}
 	for _, name := range []string{fieldName, fieldDescription, fieldEligibility, fieldKeywords, fieldOrganization} {
@@ -70,12 +73,16 @@ func newMapping() mapping.IndexMapping {
 	kw := bleve.NewKeywordFieldMapping()
 	kw.Store = true // read back when a replay meets a deleted site
 	kw.IncludeInAll = false
+	kw.DocValues = false
 	doc.AddFieldMappingsAt(fieldServiceID, kw)
 	cells := bleve.NewKeywordFieldMapping()
 	cells.Store = false
 	cells.IncludeInAll = false
 	cells.IncludeTermVectors = false
+	cells.DocValues = false
 	doc.AddFieldMappingsAt(fieldCells, cells)
+	// Every field is left out of _all, and no query asks it.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	m.DefaultType = "_default"
 	return m

@@ -29,6 +29,10 @@ type Index struct {
 	bleve   bleve.Index
 	cat     *catalog
 	applied uint64 // the store sequence number both reflect
+	// snapped is the sequence number of the catalog snapshot on disk,
+	// if snappedOK, so Close does not write the same snapshot again.
+	snapped   uint64
+	snappedOK bool
 }
 
 // Config is what Open needs.
@@ -80,7 +84,9 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	// services), else from the store. Then both catch up with the changes
 	// either missed.
 	cat, catSeq, err := readSnapshot(ix.dir, ix.storeID, storeSeq)
-	if err != nil {
+	if err == nil {
+		ix.snapped, ix.snappedOK = catSeq, true
+	} else {
 		log.Info("building the catalog from the store", "reason", err)
 		if cat, _, err = ix.buildAll(ctx, nil); err != nil {
 			b.Close()
@@ -139,7 +145,10 @@ func (ix *Index) Close() error {
 	if ix.bleve == nil {
 		return nil
 	}
-	serr := writeSnapshot(ix.dir, ix.storeID, ix.applied, ix.cat)
+	var serr error
+	if !ix.snappedOK || ix.applied != ix.snapped {
+		serr = writeSnapshot(ix.dir, ix.storeID, ix.applied, ix.cat)
+	}
 	err := ix.bleve.Close()
 	ix.bleve = nil
 	if serr != nil {
@@ -183,6 +192,9 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	if err := removeSnapshot(ix.dir); err != nil {
 		return err
 	}
+	ix.mu.Lock()
+	ix.snappedOK = false
+	ix.mu.Unlock()
 	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err != nil {
 		return err
 	}
@@ -243,9 +255,11 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	if ix.bleve, err = openBleve(ix.dir, false); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	ix.cat, ix.applied = cat, seq
+	ix.cat, ix.applied, ix.snappedOK = cat, seq, false
 	if err := writeSnapshot(ix.dir, ix.storeID, seq, cat); err != nil {
 		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
+	} else {
+		ix.snapped, ix.snappedOK = seq, true
 	}
 	ix.log.Info("search index built", "documents", n, "took", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -260,6 +274,11 @@ func (ix *Index) Sync(ctx context.Context) error {
 	return ix.replay(ctx, false)
 }
 
+// replayPage is how many changes replay reads and applies at a time (one
+// Bleve batch): large enough that an import being followed (Follow) makes
+// batches of a useful size, small enough that memory holds one page.
+const replayPage = 2000
+
 // replay applies changes after ix.applied. At start-up (catchUp) the
 // catalog and Bleve may each have seen some of the changes already, so a
 // service's old documents are found in Bleve by its id rather than taken
@@ -270,7 +289,7 @@ func (ix *Index) replay(ctx context.Context, catchUp bool) error {
 		ix.mu.RLock()
 		after := ix.applied
 		ix.mu.RUnlock()
-		changes, err := ix.store.Changes(ctx, after, 1000)
+		changes, err := ix.store.Changes(ctx, after, replayPage)
 		if err != nil {
 			return err
 		}
@@ -287,13 +306,16 @@ func (ix *Index) replay(ctx context.Context, catchUp bool) error {
 // date, in the catalog and in Bleve, and records the last sequence number
 // in the same Bleve batch.
 func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp bool) error {
-	affected, err := ix.affectedServices(ctx, changes)
+	affected, err := ix.affectedServices(ctx, changes, catchUp)
 	if err != nil {
 		return err
 	}
-	fresh := map[string][]Document{}
-	for id := range affected {
-		docs, err := ix.serviceDocuments(ctx, id)
+	// In change order, so that the batch (and a test) sees the same
+	// documents in the same order every time.
+	fresh := make(map[string][]Document, len(affected))
+	rd := newDocReader(ix.store, ix.needsOf)
+	for _, id := range affected {
+		docs, err := rd.serviceDocuments(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -302,7 +324,8 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	batch := ix.bleve.NewBatch()
-	for id, docs := range fresh {
+	for _, id := range affected {
+		docs := fresh[id]
 		// Out with the service's old documents: the catalog knows them,
 		// except when catching up at start-up, where only Bleve knows what
 		// it holds.
@@ -366,51 +389,71 @@ func (ix *Index) bleveServiceOf(docID string) (string, error) {
 	return svc, nil
 }
 
-// affectedServices returns the services whose documents the changes alter.
-func (ix *Index) affectedServices(ctx context.Context, changes []resources.Change) (map[string]bool, error) {
-	out := map[string]bool{}
+// affectedServices returns the services whose documents the changes
+// alter, each once, in the order the changes name them. Changed locations,
+// organizations and taxonomy terms are looked up in the catalog in one
+// pass over it, not one per change: an import changes thousands at a time.
+func (ix *Index) affectedServices(ctx context.Context, changes []resources.Change, catchUp bool) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	locs, orgs, terms := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	for _, ch := range changes {
 		switch ch.Kind {
 		case resources.KindService:
-			out[ch.ID] = true
+			add(ch.ID)
 		case resources.KindServiceAtLocation:
 			if d := ix.cat.docs[ch.ID]; d != nil {
-				out[d.ServiceID] = true
-			} else if svc, err := ix.bleveServiceOf(ch.ID); err != nil {
-				return nil, err
-			} else if svc != "" {
-				out[svc] = true
+				add(d.ServiceID)
+			} else if catchUp {
+				// Only when catching up can Bleve hold a site the
+				// catalog does not know.
+				svc, err := ix.bleveServiceOf(ch.ID)
+				if err != nil {
+					return nil, err
+				}
+				if svc != "" {
+					add(svc)
+				}
 			}
 			if !ch.Deleted {
 				sal, err := resources.Get[*resources.ServiceAtLocation](ctx, ix.store, ch.ID)
 				if err == nil {
-					out[sal.ServiceID] = true
+					add(sal.ServiceID)
 				} else if resources.ErrorCode(err) != resources.ENOTFOUND {
 					return nil, err
 				}
 			}
 		case resources.KindLocation:
-			for _, s := range ix.cat.servicesWhere(func(d *Document) bool { return d.LocationID == ch.ID }) {
-				out[s] = true
-			}
+			locs[ch.ID] = true
 		case resources.KindOrganization:
-			for _, s := range ix.cat.servicesWhere(func(d *Document) bool { return d.OrganizationID == ch.ID }) {
-				out[s] = true
-			}
+			orgs[ch.ID] = true
 		case resources.KindTaxonomyTerm:
-			for _, s := range ix.cat.servicesWhere(func(d *Document) bool {
-				for _, t := range d.Terms {
-					if t.ID == ch.ID {
-						return true
-					}
-				}
-				return false
-			}) {
-				out[s] = true
+			terms[ch.ID] = true
+		}
+	}
+	if len(locs)+len(orgs)+len(terms) == 0 || len(ix.cat.docs) == 0 {
+		return out, nil
+	}
+	for _, s := range ix.cat.servicesWhere(func(d *Document) bool {
+		if locs[d.LocationID] || orgs[d.OrganizationID] {
+			return true
+		}
+		for _, t := range d.Terms {
+			if terms[t.ID] {
+				return true
 			}
 		}
+		return false
+	}) {
+		add(s)
 	}
 	return out, nil
 }

@@ -65,10 +65,24 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 	}
 }
 
+// docReader reads what services' documents need from the store, keeping
+// the organizations and taxonomy terms it has read: services share them,
+// and a replay after an import reads thousands of services at once.
+type docReader struct {
+	store   resources.Store
+	needsOf NeedsOf
+	orgs    map[string]*resources.Organization
+	terms   map[string]*resources.TaxonomyTerm
+}
+
+func newDocReader(s resources.Store, needsOf NeedsOf) *docReader {
+	return &docReader{store: s, needsOf: needsOf, orgs: map[string]*resources.Organization{}, terms: map[string]*resources.TaxonomyTerm{}}
+}
+
 // serviceDocuments reads one service and what its documents need from the
 // store and builds them; none if the service is gone.
-func (ix *Index) serviceDocuments(ctx context.Context, id string) ([]Document, error) {
-	svc, err := resources.Get[*resources.Service](ctx, ix.store, id)
+func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Document, error) {
+	svc, err := resources.Get[*resources.Service](ctx, rd.store, id)
 	if resources.ErrorCode(err) == resources.ENOTFOUND {
 		return nil, nil
 	}
@@ -76,18 +90,21 @@ func (ix *Index) serviceDocuments(ctx context.Context, id string) ([]Document, e
 		return nil, err
 	}
 	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}}
-	if org, err := resources.Get[*resources.Organization](ctx, ix.store, svc.OrganizationID); err == nil {
+	if org, ok := rd.orgs[svc.OrganizationID]; ok {
 		src.Organization = org
+	} else if org, err := resources.Get[*resources.Organization](ctx, rd.store, svc.OrganizationID); err == nil {
+		src.Organization = org
+		rd.orgs[org.ID] = org
 	} else if resources.ErrorCode(err) != resources.ENOTFOUND {
 		return nil, err
 	}
-	sals, err := ix.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{Of: resources.Ref{Kind: resources.KindService, ID: id}})
+	sals, err := rd.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{Of: resources.Ref{Kind: resources.KindService, ID: id}})
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range sals {
 		sal := r.(*resources.ServiceAtLocation)
-		loc, err := resources.Get[*resources.Location](ctx, ix.store, sal.LocationID)
+		loc, err := resources.Get[*resources.Location](ctx, rd.store, sal.LocationID)
 		if err != nil {
 			return nil, err
 		}
@@ -97,13 +114,16 @@ func (ix *Index) serviceDocuments(ctx context.Context, id string) ([]Document, e
 		if _, done := src.Terms[a.TaxonomyTermID]; done {
 			continue
 		}
-		t, err := resources.Get[*resources.TaxonomyTerm](ctx, ix.store, a.TaxonomyTermID)
-		if err != nil {
-			return nil, err
+		t, ok := rd.terms[a.TaxonomyTermID]
+		if !ok {
+			if t, err = resources.Get[*resources.TaxonomyTerm](ctx, rd.store, a.TaxonomyTermID); err != nil {
+				return nil, err
+			}
+			rd.terms[t.ID] = t
 		}
 		src.Terms[t.ID] = t
 	}
-	return Build(src, ix.needsOf), nil
+	return Build(src, rd.needsOf), nil
 }
 
 func listMap[T resources.Record](ctx context.Context, s resources.Store, k resources.Kind) (map[string]T, error) {
