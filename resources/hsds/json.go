@@ -59,13 +59,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"path"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -670,15 +673,29 @@ func tidyString(s string) string {
 // input is not JSON at all (it names the source, line and byte); problems
 // with single records are in the directory.
 func readJSON(r io.Reader, source string, opts Options) (*Directory, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
-	jr := &jsonReader{rs: newRecordSet(), source: source, data: data, opts: opts}
+	jr := &jsonReader{rs: newRecordSet(), source: source, data: data, opts: opts, lineNo: 1}
 	if err := jr.read(); err != nil {
 		return nil, err
 	}
 	return jr.rs.directory(opts), nil
+}
+
+// readAll reads a file whole into a buffer of its size: io.ReadAll would
+// grow its buffer step by step, copying and clearing hundreds of megabytes
+// for a big export.
+func readAll(r io.Reader) ([]byte, error) {
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+			buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+			_, err := buf.ReadFrom(r)
+			return buf.Bytes(), err
+		}
+	}
+	return io.ReadAll(r)
 }
 
 type jsonReader struct {
@@ -687,6 +704,9 @@ type jsonReader struct {
 	data   []byte
 	opts   Options
 	nl     []int // offsets of the newlines in data, made on first use
+	// lineNo is the line of offset lineOff: values are mostly met in file
+	// order, so their lines are counted on from the last one.
+	lineOff, lineNo int
 }
 
 // skipJSON is a JSON value the decoder checks and skips without copying.
@@ -792,6 +812,11 @@ func (jr *jsonReader) lineCol(off int) (int, int) {
 }
 
 func (jr *jsonReader) line(off int) int {
+	if off >= jr.lineOff && off <= len(jr.data) {
+		jr.lineNo += bytes.Count(jr.data[jr.lineOff:off], []byte{'\n'})
+		jr.lineOff = off
+		return jr.lineNo
+	}
 	l, _ := jr.lineCol(off)
 	return l
 }
@@ -905,19 +930,22 @@ func jsonKey(b []byte) string {
 	return s
 }
 
-// array reads a list of records.
+// array reads a list of records. Each object is classified and decoded on
+// several goroutines (inOrder), and kept on this one in list order, so
+// records and problems come out as a one-by-one reading gives them.
 func (jr *jsonReader) array(raw []byte, off, depth int) {
 	elems := jr.parts(raw, off)
 	kinds := make([]string, len(elems))
-	counts := map[string]int{}
-	for i, e := range elems {
-		if e.raw[0] != '{' {
-			continue
+	sure := make([]bool, len(elems))
+	inOrder(len(elems), func(i int) {
+		if elems[i].raw[0] == '{' {
+			kinds[i], sure[i] = classifyJSON(elems[i].raw)
 		}
-		k, sure := classifyJSON(e.raw)
-		if sure {
-			kinds[i] = k
-			counts[k]++
+	}, nil)
+	counts := map[string]int{}
+	for i := range elems {
+		if sure[i] {
+			counts[kinds[i]]++
 		}
 	}
 	// Objects that could be several kinds take the kind most others have.
@@ -927,12 +955,93 @@ func (jr *jsonReader) array(raw []byte, off, depth int) {
 			hint, best = k, n
 		}
 	}
-	for i, e := range elems {
+	read := make([]decoded, len(elems))
+	inOrder(len(elems), func(i int) {
+		if e := elems[i]; e.raw[0] == '{' {
+			kind := kinds[i]
+			if !sure[i] {
+				kind = jr.unsureKind(kind, hint)
+			}
+			read[i] = decodeObject(e.raw, kind)
+		}
+	}, func(i int) {
+		e := elems[i]
 		if e.raw[0] != '{' {
 			jr.rs.reject(jr.src(e.off), "", "", "is a JSON %s where a record (an object) belongs", jsonType(e.raw))
-			continue
+			return
 		}
-		jr.object(e.raw, e.off, depth, kinds[i], hint)
+		jr.keep(e.raw, e.off, depth, read[i])
+		read[i] = decoded{} // kept as a copy: let this one go
+	})
+}
+
+// unsureKind is the kind of an object whose keys do not say (classifyJSON
+// gave guess): the hint, else the file name's kind, else the guess.
+func (jr *jsonReader) unsureKind(guess, hint string) string {
+	switch {
+	case hint != "":
+		return hint
+	case fileKind(jr.source) != "":
+		return fileKind(jr.source)
+	}
+	return guess
+}
+
+// inOrderChunk is how many list elements a goroutine of inOrder takes at a
+// time, and inOrderMin the shortest list worth more than one goroutine.
+const (
+	inOrderChunk = 64
+	inOrderMin   = 256
+)
+
+// inOrder calls work(i) for every i below n, on as many goroutines as Go
+// runs at once, and then(i) (if not nil) on the calling goroutine in order
+// of i, each once its work is done: the work of later elements goes on
+// meanwhile, a bounded distance ahead. work must not touch what then does.
+func inOrder(n int, work, then func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < inOrderMin || workers == 1 {
+		for i := 0; i < n; i++ {
+			work(i)
+			if then != nil {
+				then(i)
+			}
+		}
+		return
+	}
+	chunks := (n + inOrderChunk - 1) / inOrderChunk
+	done := make([]chan struct{}, chunks)
+	for c := range done {
+		done[c] = make(chan struct{})
+	}
+	// A chunk is taken only with a token, given back once it is kept, so
+	// decoded elements waiting to be kept stay few.
+	tokens := make(chan struct{}, 4*workers)
+	var next atomic.Int64
+	for range workers {
+		go func() {
+			for {
+				tokens <- struct{}{}
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					<-tokens
+					return
+				}
+				for i := c * inOrderChunk; i < min(n, (c+1)*inOrderChunk); i++ {
+					work(i)
+				}
+				close(done[c])
+			}
+		}()
+	}
+	for c := range chunks {
+		<-done[c]
+		if then != nil {
+			for i := c * inOrderChunk; i < min(n, (c+1)*inOrderChunk); i++ {
+				then(i)
+			}
+		}
+		<-tokens
 	}
 }
 
@@ -942,24 +1051,70 @@ func (jr *jsonReader) array(raw []byte, off, depth int) {
 func (jr *jsonReader) object(raw []byte, off, depth int, kind, hint string) {
 	if kind == "" {
 		var sure bool
-		kind, sure = classifyJSON(raw)
-		if !sure {
-			switch {
-			case hint != "":
-				kind = hint
-			case fileKind(jr.source) != "":
-				kind = fileKind(jr.source)
-			}
+		if kind, sure = classifyJSON(raw); !sure {
+			kind = jr.unsureKind(kind, hint)
 		}
 	}
-	src := jr.src(off)
+	jr.keep(raw, off, depth, decodeObject(raw, kind))
+}
+
+// decoded is an object of a known kind, decoded if it is a record: rec is
+// a pointer to the record's struct, or nil with why (reason) it could not be
+// read.
+type decoded struct {
+	kind   string
+	rec    any
+	reason string
+}
+
+// decodeObject decodes a record, leniently if it must (see the top of this
+// file), and tidies it. Objects that are not records are left to keep.
+func decodeObject(raw []byte, kind string) decoded {
+	var v any
 	switch kind {
+	case "service":
+		v = new(resources.Service)
+	case "organization":
+		v = new(resources.Organization)
+	case "location":
+		v = new(resources.Location)
+	case "service_at_location":
+		v = new(resources.ServiceAtLocation)
+	case "program":
+		v = new(resources.Program)
+	case "taxonomy_term":
+		v = new(resources.TaxonomyTerm)
+	case "taxonomy":
+		v = new(resources.Taxonomy)
+	default:
+		return decoded{kind: kind}
+	}
+	err := json.Unmarshal(raw, v)
+	if err != nil {
+		if fixed, ok := loosenJSON(raw); ok {
+			rv := reflect.ValueOf(v).Elem()
+			rv.Set(reflect.Zero(rv.Type()))
+			err = json.Unmarshal(fixed, v)
+		}
+	}
+	if err != nil {
+		return decoded{kind: kind, reason: jsonReason(err)}
+	}
+	tidy(reflect.ValueOf(v))
+	return decoded{kind: kind, rec: v}
+}
+
+// keep keeps what an object holds: a record decoded (or its rejection), the
+// records of a Page or tabular.json, or a warning for the API's root.
+func (jr *jsonReader) keep(raw []byte, off, depth int, d decoded) {
+	src := jr.src(off)
+	switch d.kind {
 	case "page", "tabular":
 		if depth >= maxJSONDepth {
 			jr.rs.reject(src, "", "", "Pages nested deeper than %d", maxJSONDepth)
 			return
 		}
-		if kind == "tabular" {
+		if d.kind == "tabular" {
 			jr.tabular(raw, off)
 			return
 		}
@@ -975,64 +1130,34 @@ func (jr *jsonReader) object(raw []byte, off, depth int, kind, hint string) {
 			}
 			jr.array(m.raw, m.off, depth+1)
 		}
+		return
 	case "root":
 		jr.rs.warn(src, "", "", "the HSDS API's root object (version, openapi_url) holds no records; skipped")
-	case "service":
-		var s resources.Service
-		if jr.decode(raw, &s, src, resources.KindService) {
-			jr.rs.emitService(src, s, "")
-		}
-	case "organization":
-		var o resources.Organization
-		if jr.decode(raw, &o, src, resources.KindOrganization) {
-			jr.rs.emitOrganization(src, o)
-		}
-	case "location":
-		var l resources.Location
-		if jr.decode(raw, &l, src, resources.KindLocation) {
-			jr.rs.emitLocation(src, l, false)
-		}
-	case "service_at_location":
-		var sal resources.ServiceAtLocation
-		if jr.decode(raw, &sal, src, resources.KindServiceAtLocation) {
-			jr.rs.emitSAL(src, sal, "")
-		}
-	case "program":
-		var p resources.Program
-		if jr.decode(raw, &p, src, resources.KindProgram) {
-			jr.rs.emitProgram(src, p)
-		}
-	case "taxonomy_term":
-		var t resources.TaxonomyTerm
-		if jr.decode(raw, &t, src, resources.KindTaxonomyTerm) {
-			jr.rs.addTerm(src, t)
-		}
-	case "taxonomy":
-		var t resources.Taxonomy
-		if jr.decode(raw, &t, src, resources.KindTaxonomy) {
-			fillID(&t.ID, "taxonomy", t.Name)
-			jr.rs.add(src, &t, false)
-		}
+		return
 	}
-}
-
-// decode unmarshals a record, leniently if it must (see the top of this
-// file), and tidies it. A record that cannot be read is rejected.
-func (jr *jsonReader) decode(raw []byte, v any, src string, kind resources.Kind) bool {
-	err := json.Unmarshal(raw, v)
-	if err != nil {
-		if fixed, ok := loosenJSON(raw); ok {
-			rv := reflect.ValueOf(v).Elem()
-			rv.Set(reflect.Zero(rv.Type()))
-			err = json.Unmarshal(fixed, v)
+	if d.rec == nil {
+		if d.reason != "" {
+			jr.rs.reject(src, resources.Kind(d.kind), jsonID(raw), "%s", d.reason)
 		}
+		return
 	}
-	if err != nil {
-		jr.rs.reject(src, kind, jsonID(raw), "%s", jsonReason(err))
-		return false
+	switch r := d.rec.(type) {
+	case *resources.Service:
+		jr.rs.emitService(src, *r, "")
+	case *resources.Organization:
+		jr.rs.emitOrganization(src, *r)
+	case *resources.Location:
+		jr.rs.emitLocation(src, *r, false)
+	case *resources.ServiceAtLocation:
+		jr.rs.emitSAL(src, *r, "")
+	case *resources.Program:
+		jr.rs.emitProgram(src, *r)
+	case *resources.TaxonomyTerm:
+		jr.rs.addTerm(src, *r)
+	case *resources.Taxonomy:
+		fillID(&r.ID, "taxonomy", r.Name)
+		jr.rs.add(src, r, false)
 	}
-	tidy(reflect.ValueOf(v))
-	return true
 }
 
 // jsonID returns the id a record that could not be read gives, if any.

@@ -1,8 +1,11 @@
 package hsds
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -462,5 +465,47 @@ func TestReadJSONCentroid(t *testing.T) {
 	}
 	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Reason, "1 location(s)") {
 		t.Errorf("problems: %v", d.Problems)
+	}
+}
+
+// TestReadJSONParallelSameAsOneByOne reads a long list (decoded on several
+// goroutines) and checks that records and problems, with their lines, come
+// out as reading it one object at a time gives them.
+func TestReadJSONParallelSameAsOneByOne(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[\n")
+	for i := range 3 * inOrderMin {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		switch i % 7 {
+		case 0:
+			fmt.Fprintf(&b, `{"id": "s%d", "organization_id": "o%d", "name": "Service %d", "status": "active", "minimum_age": "x%d"}`, i, i%5, i, i)
+		case 1:
+			b.WriteString(`"not a record"`)
+		case 2:
+			fmt.Fprintf(&b, "{\n  \"id\": \"o%d\",\n  \"name\": \"Org %d\"\n}", i%5, i%5) // met again: one record
+		case 3:
+			fmt.Fprintf(&b, `{"id": "l%d", "name": " Place %d ", "latitude": 25.7, "longitude": "-80.2"}`, i, i)
+		default:
+			fmt.Fprintf(&b, `{"id": "s%d", "organization_id": "o%d", "name": "Service %d", "status": "active", "service_at_locations": [{"id": "sal%d", "location_id": "l3"}]}`, i, i%5, i, i)
+		}
+	}
+	b.WriteString("\n]\n")
+	read := func(procs int) *Directory {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		d, err := readJSON(strings.NewReader(b.String()), "list.json", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	one, many := read(1), read(4)
+	if len(one.Records) < 2*inOrderMin || len(one.Problems) == 0 {
+		t.Fatalf("%d records, %d problems: the list does not test much", len(one.Records), len(one.Problems))
+	}
+	if !reflect.DeepEqual(one, many) {
+		t.Errorf("read on 4 goroutines differs from one by one:\n%d records, %d problems\n%d records, %d problems",
+			len(one.Records), len(one.Problems), len(many.Records), len(many.Problems))
 	}
 }
