@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -16,10 +17,15 @@ import (
 var _ resources.AuditLog = (*DB)(nil)
 
 // storedAudit is an audit entry as the audit bucket holds it: who, when,
-// what, and the record's whole stored JSON before and after (either absent
-// for a create or a delete). The changed fields are worked out when the
-// trail is read: writing stays a copy of bytes already encoded, which
-// keeps an import's cost, and any version of a record can be rebuilt.
+// what, and the record's whole stored JSON before the change ("old"; absent
+// for a create). What the record became is not copied again: it is the
+// "old" of the record's next entry or, after its last, the record as
+// stored (afterImage), so an import writes each record once, not twice.
+// Entries about API keys, whose stored form is not what the trail shows,
+// keep "new" too, as every entry written before layout 2 does. The
+// changed fields are worked out when the trail is read: writing stays a
+// copy of bytes already encoded, and any version of a record can be
+// rebuilt.
 type storedAudit struct {
 	Seq      uint64          `json:"seq"`
 	At       time.Time       `json:"at"`
@@ -34,7 +40,8 @@ type storedAudit struct {
 
 // audit appends an entry to the audit trail, in the transaction of the
 // change it describes. old and new are the record's stored JSON (compact,
-// as encode makes it) before and after; either may be nil.
+// as encode makes it) before and after; either may be nil, and new is nil
+// for records (see storedAudit).
 func (w *writer) audit(action, kind, id string, version uint64, old, new []byte) error {
 	b := w.tx.Bucket(bucketAudit)
 	seq, err := b.NextSequence()
@@ -65,17 +72,64 @@ func (w *writer) audit(action, kind, id string, version uint64, old, new []byte)
 	return nil
 }
 
-func decodeAudit(v []byte) (resources.AuditEntry, error) {
+func decodeAudit(tx *bbolt.Tx, v []byte) (resources.AuditEntry, error) {
 	var sa storedAudit
 	if err := json.Unmarshal(v, &sa); err != nil {
 		return resources.AuditEntry{}, fmt.Errorf("store: audit entry: %w", err)
 	}
-	changes, err := resources.DiffJSON(sa.Old, sa.New)
+	after := sa.New
+	if after == nil && sa.Action != resources.ActionDelete && sa.Kind != resources.AuditKindKey {
+		var err error
+		if after, err = afterImage(tx, sa); err != nil {
+			return resources.AuditEntry{}, err
+		}
+	}
+	changes, err := resources.DiffJSON(sa.Old, after)
 	if err != nil {
 		return resources.AuditEntry{}, fmt.Errorf("store: audit entry %d: %w", sa.Seq, err)
 	}
 	return resources.AuditEntry{Seq: sa.Seq, At: sa.At, Actor: sa.Actor, Action: sa.Action, Kind: sa.Kind,
 		RecordID: sa.RecordID, Version: sa.Version, Changes: changes}, nil
+}
+
+// afterImage returns a record's stored JSON just after the change of entry
+// sa: the "old" of the next entry about the same record, or the record as
+// stored now if sa is its last.
+func afterImage(tx *bbolt.Tx, sa storedAudit) ([]byte, error) {
+	key := auditRecordKey(sa.RecordID, sa.Seq)
+	prefix := key[:len(sa.RecordID)+1]
+	entries := tx.Bucket(bucketAudit)
+	c := tx.Bucket(bucketAuditRecord).Cursor()
+	k, _ := c.Seek(key)
+	if bytes.Equal(k, key) {
+		k, _ = c.Next()
+	}
+	// Records of other kinds (and API keys) may share the id.
+	for ; bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		v := entries.Get(k[len(prefix):])
+		if v == nil {
+			return nil, fmt.Errorf("store: audit index names entry %x, which is not stored", k[len(prefix):])
+		}
+		var next struct {
+			Kind string          `json:"kind"`
+			Old  json.RawMessage `json:"old"`
+		}
+		if err := json.Unmarshal(v, &next); err != nil {
+			return nil, fmt.Errorf("store: audit entry: %w", err)
+		}
+		if next.Kind == sa.Kind {
+			return next.Old, nil
+		}
+	}
+	var v []byte
+	if b := tx.Bucket([]byte(sa.Kind)); b != nil {
+		v = b.Get([]byte(sa.RecordID))
+	}
+	if len(v) < 8 || binary.BigEndian.Uint64(v) != sa.Version {
+		return nil, fmt.Errorf("store: audit entry %d: %s %q is not stored at version %d and no later entry says what it became",
+			sa.Seq, sa.Kind, sa.RecordID, sa.Version)
+	}
+	return v[8:], nil
 }
 
 // auditRecordKey is "<record id>/<seq as 8 bytes>": a record's entries sit
@@ -104,7 +158,7 @@ func (db *DB) Audit(ctx context.Context, q resources.AuditQuery) ([]resources.Au
 		entries := tx.Bucket(bucketAudit)
 		// add decodes one entry and says whether to go on.
 		add := func(v []byte) (bool, error) {
-			e, err := decodeAudit(v)
+			e, err := decodeAudit(tx, v)
 			if err != nil {
 				return false, err
 			}

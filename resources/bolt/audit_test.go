@@ -250,3 +250,52 @@ func TestKeys(t *testing.T) {
 		t.Error("the key's secret is in the store's file")
 	}
 }
+
+// TestAuditHistoryOneImage follows a record through several edits: each
+// entry keeps only the record as it was, and the trail still shows every
+// field from what to what, also when a record of another kind has the same
+// id and its entries sit between.
+func TestAuditHistoryOneImage(t *testing.T) {
+	db := MustOpen(t, withClock())
+	seed(t, db)
+	mustCreate(t, db, org("s1")) // an organization with the service's id
+	for _, name := range []string{"A", "B", "C"} {
+		s, _ := resources.Get[*resources.Service](ctx, db, "s1")
+		s.Name = name
+		if _, err := db.Update(ctx, s, 0); err != nil {
+			t.Fatal(err)
+		}
+		o, _ := resources.Get[*resources.Organization](ctx, db, "s1")
+		o.Name = "Org " + name
+		if _, err := db.Update(ctx, o, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Delete(ctx, resources.KindOrganization, "s1", 0); err != nil {
+		t.Fatal(err)
+	}
+	names := func(kind string) []string {
+		t.Helper()
+		es, err := db.Audit(ctx, resources.AuditQuery{RecordID: "s1", Kind: kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			for _, c := range e.Changes {
+				if c.Field == "name" {
+					out = append(out, e.Action+" "+string(c.Old)+" -> "+string(c.New))
+				}
+			}
+		}
+		return out
+	}
+	want := []string{`update "B" -> "C"`, `update "A" -> "B"`, `update "Service s1" -> "A"`, `create  -> "Service s1"`}
+	if got := names("service"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("service s1's trail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	want = []string{`delete "Org C" -> `, `update "Org B" -> "Org C"`, `update "Org A" -> "Org B"`, `update "Org s1" -> "Org A"`, `create  -> "Org s1"`}
+	if got := names("organization"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("organization s1's trail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

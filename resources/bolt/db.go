@@ -54,8 +54,14 @@ var (
 )
 
 // format names the layout described in doc.go. Change it with any change to
-// keys or values, so that an older binary refuses a newer file.
-const format = "1"
+// keys or values, so that an older binary refuses a newer file. Layout "2"
+// stopped copying a record's new JSON into its audit entries; it reads
+// layout "1" files as they are (their entries hold both), so Open marks
+// them "2" and goes on.
+const format = "2"
+
+// olderFormats are the layouts this binary reads as they are.
+var olderFormats = map[string]bool{"1": true}
 
 // initialMmapSize maps this much of the file from the start. A writer that
 // must grow the map waits for every open reader, so a backup or a long list
@@ -101,7 +107,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 			}
 		}
 		switch f := meta.Get(keyFormat); {
-		case f == nil:
+		case f == nil, olderFormats[string(f)]:
 			return meta.Put(keyFormat, []byte(format))
 		case string(f) != format:
 			return fmt.Errorf("the file has layout %q; this refer reads layout %q", f, format)

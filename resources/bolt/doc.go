@@ -27,8 +27,11 @@
 //	        that it is never taken for the index of another store.
 //	audit   the audit trail. key: its own sequence number as 8 bytes,
 //	        big-endian; value: JSON of who, when and what record, with the
-//	        record's stored JSON before ("old") and after ("new"). Audit
-//	        works out each changed field from the two when it is read.
+//	        record's stored JSON before the change ("old"). What it became
+//	        is the "old" of the record's next entry, or the record as stored
+//	        after its last (layout "1" copied it into "new", as entries
+//	        about API keys still do). Audit works out each changed field
+//	        from the two when it is read.
 //	audit_record
 //	        one empty-valued key per entry, "<record id>/<seq as 8 bytes>",
 //	        so a record's history is read backwards from its prefix.
@@ -37,7 +40,8 @@
 //
 // The audit buckets and keys came after layout "1" without changing any
 // key or value in it, so they share its format: Open adds them to an older
-// file.
+// file. Layout "2" only leaves "new" out of record entries; Open reads a
+// layout "1" file as it is and marks it "2".
 //
 // # The change log and the audit trail
 //

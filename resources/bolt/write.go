@@ -298,10 +298,12 @@ func (w *writer) put(r resources.Record, mode writeMode, ifVersion uint64) (outc
 	if err := appendChange(tx, resources.Change{Kind: k, ID: id, Version: version}); err != nil {
 		return 0, nil, err
 	}
+	// The entry keeps the record as it was; what it became is the next
+	// entry's "old", or the record as stored (afterImage).
 	if old == nil {
-		return created, value, w.audit(resources.ActionCreate, string(k), id, version, nil, body)
+		return created, value, w.audit(resources.ActionCreate, string(k), id, version, nil, nil)
 	}
-	return updated, value, w.audit(resources.ActionUpdate, string(k), id, version, oldBody, body)
+	return updated, value, w.audit(resources.ActionUpdate, string(k), id, version, oldBody, nil)
 }
 
 // encode returns the record's JSON. Marshal fails only on values JSON cannot
