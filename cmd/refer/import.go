@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/openreferral/refer/data"
+	"github.com/openreferral/refer/matcher"
+	"github.com/openreferral/refer/resources"
 	"github.com/openreferral/refer/resources/hsds"
 )
 
@@ -42,11 +45,33 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("writing the store: %w", err)
 	}
+	// Bring the search index up to date (built afresh after a big import,
+	// caught up after a small one), so the import leaves a directory that
+	// serve opens at once.
+	if err := indexStore(ctx, *dataDir, store, stderr); err != nil {
+		return err
+	}
 	printReport(stdout, rep)
 	if !rep.Imported() {
 		return errors.New("nothing was imported")
 	}
 	return nil
+}
+
+// indexStore opens the index of the store, which builds it or catches it
+// up, and closes it, which writes the catalog's snapshot.
+func indexStore(ctx context.Context, dataDir string, store resources.Store, stderr io.Writer) error {
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		return err
+	}
+	// Quiet unless something goes wrong: the report is import's output.
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ix, err := openIndex(ctx, dataDir, store, vocab, log)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return ix.Close()
 }
 
 func printReport(w io.Writer, rep hsds.Report) {
