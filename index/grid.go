@@ -116,24 +116,16 @@ func (g *pointGrid) nearest(dst []nearDoc, p orb.Point, k int, radiusKm float64,
 	cos := math.Cos(math.Min(math.Abs(p.Lat())+latReach, 89.9) * math.Pi / 180)
 	side := gridDegrees * metresPerDegree * cos
 	rings := int32(math.Ceil(radiusM/side)) + 1
-	best := func() float64 { // the distance to beat once k are found
-		if len(dst)-start < k {
-			return radiusM
-		}
-		return dst[start+k-1].m
-	}
 	order := func(a, b nearDoc) int {
 		if c := cmp.Compare(a.m, b.m); c != 0 {
 			return c
 		}
 		return strings.Compare(a.d.ID, b.d.ID)
 	}
+	bound := radiusM // nothing farther can be among the k: the radius, then the k-th found
 	take := func(list []placed) {
 		for _, q := range list {
-			if skip != nil && skip(q.d) {
-				continue
-			}
-			if m := geo.DistanceHaversine(p, q.p); m <= radiusM {
+			if m := geo.DistanceHaversine(p, q.p); m <= bound && (skip == nil || !skip(q.d)) {
 				dst = append(dst, nearDoc{q.d, m})
 			}
 		}
@@ -149,7 +141,7 @@ func (g *pointGrid) nearest(dst []nearDoc, p orb.Point, k int, radiusKm float64,
 	}
 	c := cellAt(p)
 	for r := int32(0); r <= rings; r++ {
-		if r > 1 && float64(r-1)*side > best() {
+		if r > 1 && float64(r-1)*side > bound {
 			break
 		}
 		for x := c.x - r; x <= c.x+r; x++ {
@@ -166,6 +158,7 @@ func (g *pointGrid) nearest(dst []nearDoc, p orb.Point, k int, radiusKm float64,
 		if len(dst)-start >= k {
 			slices.SortFunc(dst[start:], order)
 			dst = dst[:start+k]
+			bound = dst[len(dst)-1].m
 		}
 	}
 	slices.SortFunc(dst[start:], order)

@@ -253,6 +253,27 @@ func (ix *Index) setOpen(h *Hit, at time.Time) {
 	h.Open = h.Doc.Hours.At(at, h.Doc.zone)
 }
 
+// moments reads one instant in the zones of many places, each zone once:
+// most places of a search share one or two.
+type moments struct {
+	at   time.Time
+	seen []resources.Moment
+}
+
+func (ms *moments) in(loc *time.Location) resources.Moment {
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, m := range ms.seen {
+		if m.Zone() == loc {
+			return m
+		}
+	}
+	m := resources.MomentIn(ms.at, loc)
+	ms.seen = append(ms.seen, m)
+	return m
+}
+
 // Nearest returns, for each need, up to limit documents that serve it,
 // nearest first: sites within the radius, then services whose area holds
 // the place, then (includeVirtual) services with no place. It is the
@@ -296,6 +317,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 	}
 	out := make(map[string][]Hit, len(needs))
 	var found []nearDoc
+	clock := moments{at: at}
 	for _, need := range needs {
 		bit := ix.cat.needBits[need]
 		if bit == 0 {
@@ -308,7 +330,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 			for _, n := range found {
 				all = append(all, Hit{Doc: n.d, DistanceKm: km(n.m)})
 			}
-			sortHits(all[start:], SortDistance, false) // equal distances by name
+			sortNearlyByDistance(all[start:]) // equal distances by name
 		}
 		// Sites nearest first, then services whose area holds the place,
 		// then those with no place (by name, then id).
@@ -332,7 +354,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		}
 		hits := all[start:len(all):len(all)]
 		for i := range hits {
-			ix.setOpen(&hits[i], at)
+			hits[i].Open = hits[i].Doc.Hours.AtMoment(clock.in(hits[i].Doc.zone))
 		}
 		out[need] = hits
 	}
@@ -360,26 +382,6 @@ func distanceTo(p orb.Point, d *Document) *float64 {
 // else nearness when there is a place, else the name; every order ends with
 // the document id, so the same query always gives the same order.
 func sortHits(hits []Hit, by string, haveScores bool) {
-	dist := func(h Hit) float64 {
-		if h.DistanceKm == nil {
-			return math.Inf(1)
-		}
-		return *h.DistanceKm
-	}
-	// cmp.Or evaluates every argument, so the fallbacks are written out:
-	// most comparisons are settled by the first key.
-	byName := func(a, b Hit) int {
-		if c := compareFold(a.Doc.Name, b.Doc.Name); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Doc.ID, b.Doc.ID)
-	}
-	byDistance := func(a, b Hit) int {
-		if c := cmp.Compare(dist(a), dist(b)); c != 0 {
-			return c
-		}
-		return byName(a, b)
-	}
 	switch {
 	case by == SortName:
 		slices.SortFunc(hits, byName)
@@ -392,6 +394,41 @@ func sortHits(hits []Hit, by string, haveScores bool) {
 			}
 			return byDistance(a, b)
 		})
+	}
+}
+
+// cmp.Or evaluates every argument, so the fallbacks are written out: most
+// comparisons are settled by the first key.
+func byName(a, b Hit) int {
+	if c := compareFold(a.Doc.Name, b.Doc.Name); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Doc.ID, b.Doc.ID)
+}
+
+func byDistance(a, b Hit) int {
+	if c := cmp.Compare(hitDistance(a), hitDistance(b)); c != 0 {
+		return c
+	}
+	return byName(a, b)
+}
+
+func hitDistance(h Hit) float64 {
+	if h.DistanceKm == nil {
+		return math.Inf(1)
+	}
+	return *h.DistanceKm
+}
+
+// sortNearlyByDistance orders hits by distance, as sortHits does, when
+// they come nearly in that order already (the grid's, by exact distance:
+// rounding to tens of metres only ties a few): an insertion sort, a pass
+// and a few moves.
+func sortNearlyByDistance(hits []Hit) {
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && byDistance(hits[j-1], hits[j]) > 0; j-- {
+			hits[j-1], hits[j] = hits[j], hits[j-1]
+		}
 	}
 }
 

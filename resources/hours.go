@@ -196,9 +196,31 @@ func formatClock(d time.Duration) string {
 // hold at t's local wall-clock time on a day the rule occurs; closed all
 // day when a closure holds; not Known when no rule has hours.
 func (h Hours) At(t time.Time, loc *time.Location) OpenState {
+	return h.AtMoment(MomentIn(t, loc))
+}
+
+// Moment is an instant read in a place's time zone, made once to ask the
+// hours of many places in that zone.
+type Moment struct {
+	t     time.Time
+	loc   *time.Location
+	local localDay
+}
+
+// MomentIn reads t in loc (nil means UTC).
+func MomentIn(t time.Time, loc *time.Location) Moment {
 	if loc == nil {
 		loc = time.UTC
 	}
+	return Moment{t: t, loc: loc, local: dayOf(t.In(loc))}
+}
+
+// Zone is the time zone the moment was read in.
+func (m Moment) Zone() *time.Location { return m.loc }
+
+// AtMoment is At for a moment read in the place's zone.
+func (h Hours) AtMoment(m Moment) OpenState {
+	t := m.t
 	var st OpenState
 	var until int32
 	// Each rule is read in its own zone; most share the place's, so the
@@ -215,7 +237,7 @@ func (h Hours) At(t time.Time, loc *time.Location) OpenState {
 			if r.HasOffset {
 				day = dayOf(t.In(time.FixedZone("", int(r.Offset))))
 			} else {
-				day = dayOf(t.In(loc))
+				day = m.local
 			}
 			haveDay, dayHasOffset, dayOffset = true, r.HasOffset, r.Offset
 		}
