@@ -202,34 +202,45 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
+	// Bleve indexes one batch on a goroutine of its own while the next is
+	// read from the store and built: the two take turns on the cores
+	// instead of waiting for each other.
+	batches := make(chan *bleve.Batch, 1)
+	indexed := make(chan error, 1)
+	go func() {
+		var err error
+		for batch := range batches {
+			if err == nil {
+				if err = b.Batch(batch); err != nil {
+					err = fmt.Errorf("search index: %w", err)
+				}
+			}
+		}
+		indexed <- err
+	}()
 	batch := b.NewBatch()
-	indexed := 0
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
-		batch.Reset()
-		return nil
-	}
+	built := 0
 	cat, n, err := ix.buildAll(ctx, func(d *Document) error {
 		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
 			return err
 		}
-		indexed++
+		built++
 		if batch.Size() >= batchDocs {
-			if indexed%20000 < batchDocs {
-				ix.log.Info("indexing", "documents", indexed)
+			if built%20000 < batchDocs {
+				ix.log.Info("indexing", "documents", built)
 			}
-			return flush()
+			batches <- batch
+			batch = b.NewBatch()
 		}
 		return nil
 	})
 	if err == nil {
 		setSeq(batch, ix.storeID, seq)
-		err = flush()
+		batches <- batch
+	}
+	close(batches)
+	if berr := <-indexed; err == nil {
+		err = berr
 	}
 	if err != nil {
 		b.Close()
