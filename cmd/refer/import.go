@@ -36,6 +36,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		dirs = append(dirs, d)
 	}
+	// Reading keeps the whole source in memory; what follows does not.
+	batchGC()
 	store, err := openStore(*dataDir)
 	if err != nil {
 		return err
