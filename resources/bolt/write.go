@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/openreferral/refer/resources"
@@ -158,6 +160,7 @@ func (db *DB) PutBatch(ctx context.Context, rs []resources.Record) (resources.Ba
 		return resources.BatchResult{}, err
 	}
 	var res resources.BatchResult
+	ready := prepareAll(rs)
 	err := db.transact(ctx, resources.ActorImport, func(w *writer) error {
 		for i, r := range rs {
 			if i%batchCheck == 0 {
@@ -169,7 +172,7 @@ func (db *DB) PutBatch(ctx context.Context, rs []resources.Record) (resources.Ba
 				res.Rejected = append(res.Rejected, resources.Errorf(resources.EINVALID, "record %d of the batch is empty", i))
 				continue
 			}
-			o, _, err := w.put(r, modeUpsert, 0)
+			o, _, err := w.putPrepared(ready(i), modeUpsert, 0)
 			var e *resources.Error
 			switch {
 			case errors.As(err, &e):
@@ -208,17 +211,88 @@ const (
 	unchanged
 )
 
+// prepared is what writing a record needs that the store's state does not
+// change: the flat record, its validation, its refs keys, and, when it
+// brings its own last_modified (the only field the store may set in an
+// import), its JSON.
+type prepared struct {
+	rec       resources.Record
+	invalid   error
+	refs      map[string]string
+	body      []byte // nil: encoded in the transaction
+	encodeErr error
+}
+
+func prepare(r resources.Record) *prepared {
+	p := &prepared{rec: resources.Flat(r)}
+	if p.invalid = p.rec.Validate(); p.invalid != nil {
+		return p
+	}
+	p.refs = refsOf(p.rec)
+	if resources.TrackedOf(p.rec).LastModified != nil {
+		p.body, p.encodeErr = encode(p.rec)
+	}
+	return p
+}
+
+// encode returns the record's JSON: prepared, unless last_modified was set
+// since (stamped).
+func (p *prepared) encode(stamped bool) ([]byte, error) {
+	if p.body != nil && !stamped {
+		return p.body, p.encodeErr
+	}
+	return encode(p.rec)
+}
+
+// prepareChunk is how many records a goroutine of prepareAll takes at a
+// time.
+const prepareChunk = 64
+
+// prepareAll prepares a batch's records on every core, a chunk at a time,
+// while the transaction (which waits for bbolt's one writer) goes through
+// them in order: ready(i) returns record i's once it is done. Nil records
+// are not prepared.
+func prepareAll(rs []resources.Record) (ready func(i int) *prepared) {
+	out := make([]*prepared, len(rs))
+	chunks := (len(rs) + prepareChunk - 1) / prepareChunk
+	done := make([]chan struct{}, chunks)
+	for c := range done {
+		done[c] = make(chan struct{})
+	}
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), chunks) {
+		go func() {
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				for i := c * prepareChunk; i < min(len(rs), (c+1)*prepareChunk); i++ {
+					if rs[i] != nil {
+						out[i] = prepare(rs[i])
+					}
+				}
+				close(done[c])
+			}
+		}()
+	}
+	return func(i int) *prepared {
+		<-done[i/prepareChunk]
+		return out[i]
+	}
+}
+
 // put writes one record and returns the stored value. A *resources.Error
 // means the record was refused before anything was written, so the
 // transaction may go on; any other error must abort it.
 func (w *writer) put(r resources.Record, mode writeMode, ifVersion uint64) (outcome, []byte, error) {
-	tx := w.tx
 	if r == nil {
 		return 0, nil, resources.Errorf(resources.EINVALID, "no record")
 	}
-	rec := resources.Flat(r)
-	if err := rec.Validate(); err != nil {
-		return 0, nil, err
+	return w.putPrepared(prepare(r), mode, ifVersion)
+}
+
+func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (outcome, []byte, error) {
+	tx := w.tx
+	rec := p.rec
+	if p.invalid != nil {
+		return 0, nil, p.invalid
 	}
 	k, id := rec.Kind(), rec.RecordID()
 	b, err := kindBucket(tx, k)
@@ -255,7 +329,7 @@ func (w *writer) put(r resources.Record, mode writeMode, ifVersion uint64) (outc
 		if stamp {
 			t.LastModified = resources.TrackedOf(old).LastModified
 		}
-		body, err := encode(rec)
+		body, err := p.encode(stamp)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -272,7 +346,7 @@ func (w *writer) put(r resources.Record, mode writeMode, ifVersion uint64) (outc
 		now := w.at.Truncate(time.Second)
 		t.LastModified = &now
 	}
-	body, err := encode(rec)
+	body, err := p.encode(stamp)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -292,7 +366,7 @@ func (w *writer) put(r resources.Record, mode writeMode, ifVersion uint64) (outc
 	if old != nil {
 		oldRefs = refsOf(old)
 	}
-	if err := writeRefs(tx, rec, oldRefs, refsOf(rec)); err != nil {
+	if err := writeRefs(tx, rec, oldRefs, p.refs); err != nil {
 		return 0, nil, err
 	}
 	if err := appendChange(tx, resources.Change{Kind: k, ID: id, Version: version}); err != nil {
