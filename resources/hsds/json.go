@@ -498,20 +498,37 @@ func canonicalize(d *Directory, source string, opts Options) *Directory {
 func (rs *recordSet) directory(opts Options) *Directory {
 	d := &Directory{}
 	geocoded, geoSrc := 0, ""
-	for _, k := range rs.order {
+	// Repairs first, each record's warnings set aside; then validation on
+	// every core (inOrder); then both kept in the order of the records, as
+	// repairing and validating one record after another would.
+	repairs := make([][]Problem, len(rs.order))
+	for i, k := range rs.order {
 		e := rs.entries[k]
+		n := len(rs.problems)
 		if rs.repair(e, opts) {
 			if geocoded == 0 {
 				geoSrc = e.src
 			}
 			geocoded++
 		}
-		if err := e.rec.Validate(); err != nil {
+		if len(rs.problems) > n {
+			repairs[i] = slices.Clone(rs.problems[n:])
+			rs.problems = rs.problems[:n]
+		}
+	}
+	invalid := make([]error, len(rs.order))
+	inOrder(len(rs.order), func(i int) {
+		invalid[i] = rs.entries[rs.order[i]].rec.Validate()
+	}, func(i int) {
+		k := rs.order[i]
+		e := rs.entries[k]
+		rs.problems = append(rs.problems, repairs[i]...)
+		if err := invalid[i]; err != nil {
 			rs.reject(e.src, k.kind, k.id, "%s", validationReason(err))
-			continue
+			return
 		}
 		d.Records = append(d.Records, e.rec)
-	}
+	})
 	if geocoded > 0 {
 		file, _ := splitSource(geoSrc)
 		rs.warn(file, "", "", "%d location(s) had no coordinates and were placed at their ZIP code's centroid (geocode_source %q)", geocoded, resources.GeocodeZIPCentroid)
