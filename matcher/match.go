@@ -164,7 +164,8 @@ type scored struct {
 	parts    ScoreParts
 	score    float64
 	crisis   bool
-	excluded bool // the client cannot use it
+	excluded bool  // the client cannot use it
+	pos      int32 // where it stands in the ranking
 }
 
 // OrgRef names an organization.
@@ -285,10 +286,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 		cands := found[i]
 		list := lists[:0:len(cands)]
 		lists = lists[len(cands):]
-		safety := false
-		if n, ok := m.Vocab.Need(need.Code); ok {
-			safety = n.Safety
-		}
+		vn, _ := m.Vocab.Need(need.Code) // nil for a code not in the vocabulary
 		for j := range cands {
 			c := &cands[j]
 			if s := seen[c.ID]; s != nil {
@@ -302,7 +300,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 			}
 			all = append(all, scored{})
 			s := &all[len(all)-1]
-			sc.score(s, c, need.Code, safety)
+			sc.score(s, c, need.Code, vn)
 			seen[c.ID] = s
 			if !s.excluded {
 				list = append(list, s)
@@ -319,9 +317,15 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	}
 	sortScored(ranked)
 	buf.ranked = ranked
+	// Each need's list in the same order, from the ranking rather than a
+	// sort of its own: count where its entries stand in it.
+	for i, s := range ranked {
+		s.pos = int32(i)
+	}
+	counts := slices.Grow(buf.counts[:0], len(ranked))[:len(ranked)]
+	buf.counts = counts
 	for i, need := range needs {
-		list := perNeed[i]
-		sortScored(list)
+		list := inRankOrder(perNeed[i], ranked, counts)
 		shown := diverse(list, limit)
 		ids := make([]string, len(shown))
 		for j, s := range shown {
@@ -359,6 +363,7 @@ type scratch struct {
 	lists   []*scored
 	perNeed [][]*scored
 	ranked  []*scored
+	counts  []int32
 	seen    map[string]*scored
 }
 
@@ -487,7 +492,7 @@ func (sc *scoring) verdict(c *Candidate) Verdict {
 
 // score scores a candidate for a need, or marks it excluded when the
 // client cannot use it.
-func (sc *scoring) score(s *scored, c *Candidate, need string, safety bool) {
+func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 	s.c, s.id, s.need = c, cmp.Or(c.ServiceAtLocationID, c.ServiceID), need
 	s.status = requirements(c).status(sc.client, distanceOf(c))
 	if s.status == Ineligible {
@@ -495,7 +500,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, safety bool) {
 		return
 	}
 	p := &s.parts
-	s.term, p.Need = sc.m.needFit(c, need)
+	s.term, p.Need = needFit(c, vn)
 	if t, ok := sc.textScores[c.ID]; ok && sc.maxText > 0 {
 		p.Text = round(t / sc.maxText)
 	}
@@ -554,7 +559,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, safety bool) {
 		p.Coverage = round(float64(covered-1) / float64(len(sc.wanted)-1))
 	}
 	s.score = round(p.total())
-	if safety {
+	if vn != nil && vn.Safety {
 		s.crisis = isCrisis(c)
 	}
 }
@@ -660,9 +665,8 @@ func (sc *scoring) reasons(s *scored, covered []string) []string {
 // specificity instead was tried: it lifted phone lines of far-away cities
 // above nearby places in the golden answers and lowered precision@5 in
 // make eval from 0.827 to 0.795.)
-func (m *Matcher) needFit(c *Candidate, need string) (Term, float64) {
-	n, ok := m.Vocab.Need(need)
-	if !ok {
+func needFit(c *Candidate, n *Need) (Term, float64) {
+	if n == nil {
 		return Term{}, 0
 	}
 	best, fit := Term{}, 0.0
@@ -772,11 +776,37 @@ func sortScored(ss []*scored) {
 			}
 			return 1
 		}
-		if c := cmp.Compare(b.score, a.score); c != 0 {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		if c := cmp.Compare(b.score, a.score); c != 0 { // NaN
 			return c
 		}
-		return cmp.Compare(a.id, b.id)
+		return strings.Compare(a.id, b.id)
 	})
+}
+
+// inRankOrder puts list (entries of ranked, some perhaps twice) in the
+// order of ranked, as sortScored would, in place; counts is as long as
+// ranked and all zero, and is left so.
+func inRankOrder(list, ranked []*scored, counts []int32) []*scored {
+	if len(list) < 2 {
+		return list
+	}
+	for _, s := range list {
+		counts[s.pos]++
+	}
+	k := 0
+	for i, s := range ranked {
+		for ; counts[i] > 0; counts[i]-- {
+			list[k] = s
+			k++
+		}
+	}
+	return list
 }
 
 // diverse takes the first n, at most perOrganization from one
