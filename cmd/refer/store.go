@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -53,6 +54,10 @@ func batchGC() {
 	}
 	debug.SetGCPercent(300)
 	debug.SetMemoryLimit(total / 2)
+	// Collect now, so the next collection's goal is four times what is
+	// live from here on, not four times what the command held before
+	// (import's whole source, already garbage).
+	runtime.GC()
 }
 
 // physicalMemory returns the machine's memory in bytes (0 if unknown).
