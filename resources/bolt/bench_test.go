@@ -10,7 +10,7 @@ import (
 )
 
 // batchSize is what an import sends PutBatch at a time.
-const batchSize = 2000
+const batchSize = 8000
 
 // sites returns n records shaped like an import's: for each site a location,
 // its service and the service_at_location joining them, with the nested

@@ -25,9 +25,11 @@ type Report struct {
 func (r Report) Imported() bool { return r.Created+r.Updated+r.Unchanged > 0 }
 
 // batchSize is the number of records written in one store transaction: big
-// enough that an import is not bound by fsync, small enough that a
-// transaction's dirty pages stay a few megabytes.
-const batchSize = 2000
+// enough that an import is not bound by fsync and that pages of buckets
+// written all over (refs, the audit index) are rewritten seldom (8000 took
+// a third less commit time than 2000 at 100k services), small enough that
+// a transaction's dirty pages stay some tens of megabytes.
+const batchSize = 8000
 
 // Load writes a directory's records into the store, parents before children
 // and in batches, so that each record's references exist when it is checked.
