@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/openreferral/refer/resources"
@@ -149,5 +150,30 @@ func TestViewShapes(t *testing.T) {
 		if item.Phones != nil || item.Attributes != nil || item.Name != o.Name {
 			t.Errorf("organization item %s: %+v", o.ID, item)
 		}
+	}
+}
+
+// TestStoreOrder: kinds parents first; within a kind, a parent before its
+// children, then by id.
+func TestStoreOrder(t *testing.T) {
+	recs := []resources.Record{
+		&resources.Service{ID: "s1"},
+		&resources.Organization{ID: "a", ParentOrganizationID: "c"},
+		&resources.Organization{ID: "b"},
+		&resources.Organization{ID: "c", ParentOrganizationID: "d"},
+		&resources.Organization{ID: "d"},
+		&resources.ServiceAtLocation{ID: "sal"},
+		&resources.TaxonomyTerm{ID: "t2", ParentID: "t3"},
+		&resources.TaxonomyTerm{ID: "t3"},
+		&resources.Taxonomy{ID: "tx"},
+		&resources.Service{ID: "s0"},
+	}
+	var got []string
+	for _, r := range storeOrder(recs) {
+		got = append(got, string(r.Kind())+":"+r.RecordID())
+	}
+	want := "taxonomy:tx taxonomy_term:t3 taxonomy_term:t2 organization:b organization:d organization:c organization:a service:s0 service:s1 service_at_location:sal"
+	if strings.Join(got, " ") != want {
+		t.Errorf("store order\n%s\nwant\n%s", strings.Join(got, " "), want)
 	}
 }

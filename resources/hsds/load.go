@@ -132,19 +132,12 @@ func storeOrder(recs []resources.Record) []resources.Record {
 	for i, k := range resources.Kinds {
 		rank[k] = i
 	}
-	out := slices.Clone(recs)
-	slices.SortStableFunc(out, func(a, b resources.Record) int {
-		if c := cmp.Compare(rank[a.Kind()], rank[b.Kind()]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.RecordID(), b.RecordID())
-	})
 	// Depth of each self-referencing record, so parents sort first.
 	parentOf := map[resources.Kind]map[string]string{
 		resources.KindOrganization: {},
 		resources.KindTaxonomyTerm: {},
 	}
-	for _, r := range out {
+	for _, r := range recs {
 		switch r := r.(type) {
 		case *resources.Organization:
 			parentOf[resources.KindOrganization][r.ID] = r.ParentOrganizationID
@@ -167,15 +160,29 @@ func storeOrder(recs []resources.Record) []resources.Record {
 			id = p
 		}
 	}
-	depths := make(map[resources.Record]int, len(out))
-	for _, r := range out {
-		depths[r] = depth(r.Kind(), r.RecordID())
+	// The sort keys are worked out once per record, not per comparison.
+	type keyed struct {
+		rank, depth int
+		id          string
+		r           resources.Record
 	}
-	slices.SortStableFunc(out, func(a, b resources.Record) int {
-		if c := cmp.Compare(rank[a.Kind()], rank[b.Kind()]); c != 0 {
+	ks := make([]keyed, len(recs))
+	for i, r := range recs {
+		k := r.Kind()
+		ks[i] = keyed{rank[k], depth(k, r.RecordID()), r.RecordID(), r}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
 			return c
 		}
-		return cmp.Compare(depths[a], depths[b])
+		if c := cmp.Compare(a.depth, b.depth); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
 	})
+	out := make([]resources.Record, len(ks))
+	for i, k := range ks {
+		out[i] = k.r
+	}
 	return out
 }
