@@ -48,8 +48,8 @@ var mappingKey = []byte("refer_mapping_version")
 // fields with English analysis (stemming, stop words), an unstemmed copy for
 // fuzzy matching, and the service id as a keyword so a service's documents
 // can be found. No doc values and no _all field: nothing sorts, facets or
-// searches by them (the catalog does that), and they were a sixth of a
-// rebuild's time. Places and service areas live in the catalog (areas.go).
+// searches by them (the catalog does that), and building them cost every
+// rebuild CPU and memory. Places and service areas live in the catalog (areas.go).
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
