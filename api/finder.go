@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -26,15 +27,23 @@ func (f finder) Find(ctx context.Context, q matcher.FindQuery) (map[string][]mat
 	start := 0
 	for i, need := range q.Needs {
 		end := found.Ends[i]
-		out[need] = found.Cands[start:end:end]
+		list := make([]matcher.Candidate, end-start)
+		for j, k := range found.Of[start:end] {
+			list[j] = found.Cands[k]
+		}
+		out[need] = list
 		start = end
 	}
 	return out, nil
 }
 
-// FindInto puts the candidates of all needs in one slab, and their terms
-// in another: a match has hundreds of candidates, and the matcher gives
-// the same memory again to later matches.
+// docIndexes are FindInto's maps from a document to its candidate.
+var docIndexes = sync.Pool{New: func() any { return map[*index.Document]int32{} }}
+
+// FindInto puts each document found once in one slab of candidates, and
+// their terms in another: a match has hundreds of candidates, some found
+// for several needs, and the matcher gives the same memory again to later
+// matches.
 func (f finder) FindInto(ctx context.Context, q matcher.FindQuery, into *matcher.Found) error {
 	found, err := f.ix.Nearest(ctx, q.Needs, q.Near, q.RadiusKm, q.IncludeVirtual, q.At, q.Limit)
 	if err != nil {
@@ -47,19 +56,31 @@ func (f finder) FindInto(ctx context.Context, q matcher.FindQuery, into *matcher
 			nTerms += len(h.Doc.Terms)
 		}
 	}
-	cands := slices.Grow(into.Cands[:0], n)[:n]
+	cands := slices.Grow(into.Cands[:0], n)
 	terms := slices.Grow(into.Terms[:0], nTerms)[:nTerms]
-	ends := into.Ends[:0]
-	k, t := 0, 0
+	of, ends := slices.Grow(into.Of[:0], n), into.Ends[:0]
+	docs := docIndexes.Get().(map[*index.Document]int32)
+	t := 0
 	for _, need := range q.Needs {
 		for _, h := range found[need] {
-			nt := len(h.Doc.Terms)
-			candidateOf(&cands[k], h, terms[t:t+nt:t+nt])
-			k, t = k+1, t+nt
+			k, ok := docs[h.Doc]
+			if !ok {
+				// The same document is the same hit for every need: its
+				// distance, area and hours do not depend on the need.
+				k = int32(len(cands))
+				docs[h.Doc] = k
+				cands = cands[:k+1]
+				nt := len(h.Doc.Terms)
+				candidateOf(&cands[k], h, terms[t:t+nt:t+nt])
+				t += nt
+			}
+			of = append(of, k)
 		}
-		ends = append(ends, k)
+		ends = append(ends, len(of))
 	}
-	into.Cands, into.Terms, into.Ends = cands, terms, ends
+	clear(docs)
+	docIndexes.Put(docs)
+	into.Cands, into.Of, into.Ends, into.Terms = cands, of, ends, terms
 	return nil
 }
 

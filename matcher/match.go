@@ -72,17 +72,21 @@ type Finder interface {
 // of candidates of each match are not garbage for the collector.
 type CandidateFinder interface {
 	Finder
-	// FindInto is Find into f: f.Cands holds each need's candidates,
-	// nearest first, need after need in the order of q.Needs, the i-th
-	// ending at f.Ends[i]; f.Terms is room for their terms. What f held
-	// before is overwritten.
+	// FindInto is Find into f. What f held before is overwritten.
 	FindInto(ctx context.Context, q FindQuery, f *Found) error
 }
 
-// Found is what FindInto fills.
+// Found is what FindInto fills: each need's candidates, nearest first,
+// need after need in the order of q.Needs. A candidate found for several
+// needs is in Cands once, so it is neither copied nor looked up by id again.
 type Found struct {
+	// Cands are the candidates, each once.
 	Cands []Candidate
-	Ends  []int
+	// Of lists each need's candidates by their index in Cands; the i-th
+	// need's end at Ends[i].
+	Of   []int32
+	Ends []int
+	// Terms is room for the candidates' terms.
 	Terms []Term
 }
 
@@ -267,41 +271,41 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	}
 	buf := scratches.Get().(*scratch)
 	defer buf.release()
-	found, err := m.find(ctx, FindQuery{Needs: sc.wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: max(minCandidates, 3*limit)}, buf)
+	sc.fresh = buf.fresh
+	cands, of, ends, err := m.find(ctx, FindQuery{Needs: sc.wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: max(minCandidates, 3*limit)}, buf)
 	if err != nil {
 		return nil, err
 	}
 	// One slab for every candidate's score and one for the needs' lists:
 	// pointers into them stay valid, as neither grows past its size.
-	total := 0
-	for _, cands := range found {
-		total += len(cands)
-	}
-	all := slices.Grow(buf.all[:0], total)
-	buf.lists = slices.Grow(buf.lists[:0], total)[:total]
+	all := slices.Grow(buf.all[:0], len(cands))
+	buf.lists = slices.Grow(buf.lists[:0], len(of))[:len(of)]
 	lists := buf.lists
+	byCand := slices.Grow(buf.byCand[:0], len(cands))[:len(cands)] // all nil
+	buf.byCand = byCand
 	perNeed := buf.perNeed[:0]
-	seen := buf.seen
+	start := 0
 	for i, need := range needs {
-		cands := found[i]
-		list := lists[:0:len(cands)]
-		lists = lists[len(cands):]
+		ks := of[start:ends[i]]
+		start = ends[i]
+		list := lists[:0:len(ks)]
+		lists = lists[len(ks):]
 		vn, _ := m.Vocab.Need(need.Code) // nil for a code not in the vocabulary
-		for j := range cands {
-			c := &cands[j]
-			if s := seen[c.ID]; s != nil {
+		for _, k := range ks {
+			if s := byCand[k]; s != nil {
 				if !s.excluded {
 					list = append(list, s)
 				}
 				continue
 			}
+			c := cands[k]
 			if req.OpenNow && !c.Open.Open || req.FreeOnly && !c.Free {
 				continue
 			}
 			all = append(all, scored{})
 			s := &all[len(all)-1]
 			sc.score(s, c, need.Code, vn)
-			seen[c.ID] = s
+			byCand[k] = s
 			if !s.excluded {
 				list = append(list, s)
 			}
@@ -358,16 +362,20 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 // scratch is a match's working memory, used again by later matches.
 type scratch struct {
 	found   Found
-	per     [][]Candidate
+	cands   []*Candidate
+	of      []int32
+	ends    []int
+	ids     map[string]int32
+	byCand  []*scored // each candidate's score, once scored
 	all     []scored
 	lists   []*scored
 	perNeed [][]*scored
 	ranked  []*scored
 	counts  []int32
-	seen    map[string]*scored
+	fresh   map[string]verified
 }
 
-var scratches = sync.Pool{New: func() any { return &scratch{seen: map[string]*scored{}} }}
+var scratches = sync.Pool{New: func() any { return &scratch{ids: map[string]int32{}, fresh: map[string]verified{}} }}
 
 // maxPooled is the most candidates a scratch is kept for; a rare huge
 // match (many needs, a high limit) leaves its memory to the collector.
@@ -380,34 +388,48 @@ func (b *scratch) release() {
 	if cap(b.found.Cands) > maxPooled || cap(b.all) > maxPooled {
 		return
 	}
-	clear(b.seen)
-	b.found.Cands, b.found.Terms, b.found.Ends = b.found.Cands[:0], b.found.Terms[:0], b.found.Ends[:0]
-	b.per, b.all, b.perNeed, b.ranked = b.per[:0], b.all[:0], b.perNeed[:0], b.ranked[:0]
+	clear(b.ids)
+	clear(b.fresh)
+	clear(b.byCand) // for the next match, which counts on nil
+	b.found.Cands, b.found.Of, b.found.Ends, b.found.Terms = b.found.Cands[:0], b.found.Of[:0], b.found.Ends[:0], b.found.Terms[:0]
+	b.cands, b.of, b.ends, b.byCand = b.cands[:0], b.of[:0], b.ends[:0], b.byCand[:0]
+	b.all, b.perNeed, b.ranked = b.all[:0], b.perNeed[:0], b.ranked[:0]
 	scratches.Put(b)
 }
 
-// find returns the candidates of each of q.Needs, in b's memory when the
-// finder can use it.
-func (m *Matcher) find(ctx context.Context, q FindQuery, b *scratch) ([][]Candidate, error) {
+// find returns the candidates (each once) and, for each of q.Needs, its
+// candidates by index (the i-th need's in of[ends[i-1]:ends[i]]), in b's
+// memory when the finder can use it.
+func (m *Matcher) find(ctx context.Context, q FindQuery, b *scratch) (cands []*Candidate, of []int32, ends []int, err error) {
 	if cf, ok := m.Finder.(CandidateFinder); ok {
 		if err := cf.FindInto(ctx, q, &b.found); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
-		start := 0
-		for _, end := range b.found.Ends {
-			b.per = append(b.per, b.found.Cands[start:end:end])
-			start = end
+		for i := range b.found.Cands {
+			b.cands = append(b.cands, &b.found.Cands[i])
 		}
-		return b.per, nil
+		return b.cands, b.found.Of, b.found.Ends, nil
 	}
 	found, err := m.Finder.Find(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
+	// The same candidate is the one with the same id.
 	for _, need := range q.Needs {
-		b.per = append(b.per, found[need])
+		list := found[need]
+		for j := range list {
+			c := &list[j]
+			k, ok := b.ids[c.ID]
+			if !ok {
+				k = int32(len(b.cands))
+				b.ids[c.ID] = k
+				b.cands = append(b.cands, c)
+			}
+			b.of = append(b.of, k)
+		}
+		b.ends = append(b.ends, len(b.of))
 	}
-	return b.per, nil
+	return b.cands, b.of, b.ends, nil
 }
 
 // resolveNeeds turns codes, words and screening answers into needs, each
@@ -470,6 +492,7 @@ type scoring struct {
 	at         time.Time
 	textScores map[string]float64
 	maxText    float64
+	fresh      map[string]verified // by verification date
 }
 
 // requirements reads what a candidate asks of its clients.
@@ -544,7 +567,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 	if c.Free {
 		p.Cost = 1
 	}
-	p.Freshness = freshness(c, sc.at)
+	p.Freshness = sc.freshness(c)
 	if len(sc.wanted) > 1 {
 		covered, has := 0, false
 		for _, n := range sc.wanted {
@@ -723,19 +746,49 @@ func isCrisis(c *Candidate) bool {
 // freshness is 1 for a listing verified within a year, falling to 0 at
 // three years; last_modified counts for less when nobody verified it.
 func freshness(c *Candidate, now time.Time) float64 {
-	age := func(t time.Time) float64 {
-		years := now.Sub(t).Hours() / (24 * 365)
-		return math.Max(0, math.Min(1, 1-(years-1)/2))
-	}
-	if c.LastVerified != "" {
-		if t, ok := parseDate(c.LastVerified); ok {
-			return round(age(t))
-		}
+	if v := verifiedFreshness(c.LastVerified, now); v.ok {
+		return v.f
 	}
 	if !c.LastModified.IsZero() {
-		return round(0.5 * age(c.LastModified))
+		return round(0.5 * age(now, c.LastModified))
 	}
 	return 0.2
+}
+
+// verified is the freshness of a verification date, if it is one.
+type verified struct {
+	f  float64
+	ok bool
+}
+
+func verifiedFreshness(date string, now time.Time) verified {
+	if date == "" {
+		return verified{}
+	}
+	t, ok := parseDate(date)
+	if !ok {
+		return verified{}
+	}
+	return verified{round(age(now, t)), true}
+}
+
+func age(now, t time.Time) float64 {
+	years := now.Sub(t).Hours() / (24 * 365)
+	return math.Max(0, math.Min(1, 1-(years-1)/2))
+}
+
+// freshness is freshness(c, sc.at), each verification date worked out
+// once: many listings share a date.
+func (sc *scoring) freshness(c *Candidate) float64 {
+	v, ok := sc.fresh[c.LastVerified]
+	if !ok {
+		v = verifiedFreshness(c.LastVerified, sc.at)
+		sc.fresh[c.LastVerified] = v
+	}
+	if v.ok {
+		return v.f
+	}
+	return freshness(c, sc.at)
 }
 
 // parseDate is time.Parse(time.DateOnly, s) for dates written the usual
