@@ -271,7 +271,6 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 	}
 	buf := scratches.Get().(*scratch)
 	defer buf.release()
-	sc.fresh = buf.fresh
 	cands, of, ends, err := m.find(ctx, FindQuery{Needs: sc.wanted, Near: req.Place, RadiusKm: radius, IncludeVirtual: req.IncludeVirtual, At: at, Limit: max(minCandidates, 3*limit)}, buf)
 	if err != nil {
 		return nil, err
@@ -372,10 +371,9 @@ type scratch struct {
 	perNeed [][]*scored
 	ranked  []*scored
 	counts  []int32
-	fresh   map[string]verified
 }
 
-var scratches = sync.Pool{New: func() any { return &scratch{ids: map[string]int32{}, fresh: map[string]verified{}} }}
+var scratches = sync.Pool{New: func() any { return &scratch{ids: map[string]int32{}} }}
 
 // maxPooled is the most candidates a scratch is kept for; a rare huge
 // match (many needs, a high limit) leaves its memory to the collector.
@@ -389,7 +387,6 @@ func (b *scratch) release() {
 		return
 	}
 	clear(b.ids)
-	clear(b.fresh)
 	clear(b.byCand) // for the next match, which counts on nil
 	b.found.Cands, b.found.Of, b.found.Ends, b.found.Terms = b.found.Cands[:0], b.found.Of[:0], b.found.Ends[:0], b.found.Terms[:0]
 	b.cands, b.of, b.ends, b.byCand = b.cands[:0], b.of[:0], b.ends[:0], b.byCand[:0]
@@ -492,7 +489,6 @@ type scoring struct {
 	at         time.Time
 	textScores map[string]float64
 	maxText    float64
-	fresh      map[string]verified // by verification date
 }
 
 // requirements reads what a candidate asks of its clients.
@@ -567,7 +563,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 	if c.Free {
 		p.Cost = 1
 	}
-	p.Freshness = sc.freshness(c)
+	p.Freshness = freshness(c, sc.at)
 	if len(sc.wanted) > 1 {
 		covered, has := 0, false
 		for _, n := range sc.wanted {
@@ -746,49 +742,19 @@ func isCrisis(c *Candidate) bool {
 // freshness is 1 for a listing verified within a year, falling to 0 at
 // three years; last_modified counts for less when nobody verified it.
 func freshness(c *Candidate, now time.Time) float64 {
-	if v := verifiedFreshness(c.LastVerified, now); v.ok {
-		return v.f
+	age := func(t time.Time) float64 {
+		years := now.Sub(t).Hours() / (24 * 365)
+		return math.Max(0, math.Min(1, 1-(years-1)/2))
+	}
+	if c.LastVerified != "" {
+		if t, ok := parseDate(c.LastVerified); ok {
+			return round(age(t))
+		}
 	}
 	if !c.LastModified.IsZero() {
-		return round(0.5 * age(now, c.LastModified))
+		return round(0.5 * age(c.LastModified))
 	}
 	return 0.2
-}
-
-// verified is the freshness of a verification date, if it is one.
-type verified struct {
-	f  float64
-	ok bool
-}
-
-func verifiedFreshness(date string, now time.Time) verified {
-	if date == "" {
-		return verified{}
-	}
-	t, ok := parseDate(date)
-	if !ok {
-		return verified{}
-	}
-	return verified{round(age(now, t)), true}
-}
-
-func age(now, t time.Time) float64 {
-	years := now.Sub(t).Hours() / (24 * 365)
-	return math.Max(0, math.Min(1, 1-(years-1)/2))
-}
-
-// freshness is freshness(c, sc.at), each verification date worked out
-// once: many listings share a date.
-func (sc *scoring) freshness(c *Candidate) float64 {
-	v, ok := sc.fresh[c.LastVerified]
-	if !ok {
-		v = verifiedFreshness(c.LastVerified, sc.at)
-		sc.fresh[c.LastVerified] = v
-	}
-	if v.ok {
-		return v.f
-	}
-	return freshness(c, sc.at)
 }
 
 // parseDate is time.Parse(time.DateOnly, s) for dates written the usual
