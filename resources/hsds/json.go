@@ -724,6 +724,21 @@ type jsonReader struct {
 	// lineNo is the line of offset lineOff: values are mostly met in file
 	// order, so their lines are counted on from the last one.
 	lineOff, lineNo int
+	// valid, while not nil, will say whether the input is one valid JSON
+	// value (see read); isValid holds the answer once checked has it.
+	valid   chan bool
+	isValid bool
+}
+
+// checked reports whether the value being read is valid JSON, waiting for
+// the check read started if need be. Nothing may be kept before it says so:
+// parts and classifyJSON only look at what they are given.
+func (jr *jsonReader) checked() bool {
+	if jr.valid != nil {
+		jr.isValid = <-jr.valid
+		jr.valid = nil
+	}
+	return jr.isValid
 }
 
 // skipJSON is a JSON value the decoder checks and skips without copying.
@@ -739,11 +754,26 @@ func (jr *jsonReader) read() error {
 	if bytes.HasPrefix(jr.data, []byte("\xef\xbb\xbf")) {
 		base = 3
 	}
-	if json.Valid(jr.data[base:]) {
-		// One value, checked in one pass: the common case.
-		start := skipJSONSpace(jr.data, base, len(jr.data))
+	start := skipJSONSpace(jr.data, base, len(jr.data))
+	if start < len(jr.data) && (jr.data[start] == '[' || jr.data[start] == '{') {
+		// Most likely one list or object, the common case: the whole
+		// input is checked in one pass on another goroutine while its
+		// parts are found and classified; nothing is kept before the
+		// check says it is one valid value.
+		valid := make(chan bool, 1)
+		go func() { valid <- json.Valid(jr.data[base:]) }()
+		jr.valid = valid
+		err := jr.top(jr.data[start:], start)
+		if jr.checked() {
+			return err
+		}
+		// Several values (JSON Lines) or a mistake: read value by value.
+	} else if json.Valid(jr.data[base:]) {
+		jr.isValid = true
 		return jr.top(jr.data[start:], start)
 	}
+	// Each value is checked by the decoder before it is read.
+	jr.isValid = true
 	dec := json.NewDecoder(bytes.NewReader(jr.data[base:]))
 	n := 0
 	for {
@@ -867,9 +897,10 @@ type jsonPart struct {
 }
 
 // parts returns the elements of the list, or the members of the object, that
-// raw (at offset off of data) is. raw has been checked to be valid JSON, so a
-// plain byte loop can find where each value ends: one quick pass instead of
-// encoding/json's two.
+// raw (at offset off of data) is. raw is valid JSON, or is being checked
+// (read), so a plain byte loop can find where each value ends: one quick
+// pass instead of encoding/json's two. Invalid input gives parts of no use
+// (never a panic), which are dropped.
 func (jr *jsonReader) parts(raw []byte, off int) []jsonPart {
 	var out []jsonPart
 	obj := raw[0] == '{'
@@ -883,7 +914,10 @@ func (jr *jsonReader) parts(raw []byte, off int) []jsonPart {
 		if obj {
 			end := jsonStringEnd(raw, i)
 			key = jsonKey(raw[i:end])
-			i = skipJSONSpace(raw, end, len(raw))
+			// Input not yet checked (read) may end here.
+			if i = skipJSONSpace(raw, end, len(raw)); i >= len(raw) {
+				return out
+			}
 		}
 		end := jsonValueEnd(raw, i)
 		out = append(out, jsonPart{key: key, off: off + i, raw: raw[i:end]})
@@ -971,6 +1005,9 @@ func (jr *jsonReader) array(raw []byte, off, depth int) {
 		if n > best || n == best && k < hint {
 			hint, best = k, n
 		}
+	}
+	if !jr.checked() {
+		return
 	}
 	read := make([]decoded, len(elems))
 	inOrder(len(elems), func(i int) {
@@ -1071,6 +1108,9 @@ func (jr *jsonReader) object(raw []byte, off, depth int, kind, hint string) {
 		if kind, sure = classifyJSON(raw); !sure {
 			kind = jr.unsureKind(kind, hint)
 		}
+	}
+	if !jr.checked() {
+		return
 	}
 	jr.keep(raw, off, depth, decodeObject(raw, kind))
 }
