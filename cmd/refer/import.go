@@ -47,13 +47,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("writing the store: %w", err)
 	}
+	printReport(stdout, rep)
 	// Bring the search index up to date (built afresh after a big import,
 	// caught up after a small one), so the import leaves a directory that
-	// serve opens at once.
+	// serve opens at once. Should this fail, the store is written all the
+	// same (the report says what it holds), and serve builds the index.
 	if err := indexStore(ctx, *dataDir, store, stderr); err != nil {
-		return err
+		return fmt.Errorf("the store is written, but not the search index (serve will build it): %w", err)
 	}
-	printReport(stdout, rep)
 	if !rep.Imported() {
 		return errors.New("nothing was imported")
 	}
@@ -71,7 +72,7 @@ func indexStore(ctx context.Context, dataDir string, store resources.Store, stde
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ix, err := openIndex(ctx, dataDir, store, vocab, log)
 	if err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return err
 	}
 	return ix.Close()
 }
