@@ -43,7 +43,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer store.Close()
-	rep, err := hsds.Load(ctx, store, hsds.Merge(dirs...))
+	// One path's directory holds each record once already (every reader
+	// keeps one copy); only several are merged.
+	dir := dirs[0]
+	if len(dirs) > 1 {
+		dir = hsds.Merge(dirs...)
+	}
+	rep, err := hsds.Load(ctx, store, dir)
 	if err != nil {
 		return fmt.Errorf("writing the store: %w", err)
 	}
