@@ -2,7 +2,9 @@ package matcher
 
 import (
 	"encoding/csv"
+	"fmt"
 	"math"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
@@ -52,6 +54,33 @@ func TestParseDate(t *testing.T) {
 		got, ok := parseDate(s)
 		if ok != (err == nil) || ok && (!got.Equal(want) || got.Location() != want.Location()) {
 			t.Errorf("parseDate(%q) = %v, %v; time.Parse gives %v, %v", s, got, ok, want, err)
+		}
+	}
+}
+
+// TestRankScored: rankScored orders as sortScored does, ties, crisis
+// and scores that are not thousandths (the fallback) included.
+func TestRankScored(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for n := range 300 {
+		all := make([]scored, n)
+		for i := range all {
+			all[i] = scored{id: fmt.Sprintf("s%d", r.Intn(400)), crisis: r.Intn(10) == 0, score: float64(r.Intn(30)) / 1000 * 33}
+			all[i].score = round(all[i].score)
+			if n%7 == 3 && i == n/2 {
+				all[i].score = 0.12345 // not thousandths
+			}
+		}
+		want, got := make([]*scored, n), make([]*scored, n)
+		for i := range all {
+			want[i], got[i] = &all[i], &all[i]
+		}
+		sortScored(want)
+		rankScored(got, nil, nil)
+		for i := range want {
+			if want[i].crisis != got[i].crisis || want[i].score != got[i].score || want[i].id != got[i].id {
+				t.Fatalf("n=%d, at %d: sortScored %+v, rankScored %+v", n, i, *want[i], *got[i])
+			}
 		}
 	}
 }

@@ -318,7 +318,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 			ranked = append(ranked, &all[i])
 		}
 	}
-	sortScored(ranked)
+	buf.keys, buf.tmp = rankScored(ranked, buf.keys, buf.tmp)
 	buf.ranked = ranked
 	// Each need's list in the same order, from the ranking rather than a
 	// sort of its own: count where its entries stand in it.
@@ -371,6 +371,8 @@ type scratch struct {
 	perNeed [][]*scored
 	ranked  []*scored
 	counts  []int32
+	keys    []uint64
+	tmp     []*scored
 }
 
 var scratches = sync.Pool{New: func() any { return &scratch{ids: map[string]int32{}} }}
@@ -806,6 +808,49 @@ func sortScored(ss []*scored) {
 		}
 		return strings.Compare(a.id, b.id)
 	})
+}
+
+// rankScored sorts as sortScored does, faster: scores are thousandths
+// (round), so crisis and score fit in a number with the entry's index
+// below them, and numbers sort without a comparison function; runs of
+// equal crisis and score are then put in id order. A score that is not a
+// whole number of thousandths from 0 to 1 falls back on sortScored. keys
+// and tmp are scratch memory, returned for use again.
+func rankScored(ss []*scored, keys []uint64, tmp []*scored) ([]uint64, []*scored) {
+	const idxBits = 20
+	if len(ss) >= 1<<idxBits {
+		sortScored(ss)
+		return keys, tmp
+	}
+	keys = keys[:0]
+	for i, s := range ss {
+		milli := math.Round(s.score * 1000)
+		if !(milli >= 0 && milli <= 1000) || milli/1000 != s.score {
+			sortScored(ss)
+			return keys, tmp
+		}
+		k := uint64(1000-milli) << idxBits // higher scores first
+		if !s.crisis {
+			k |= 1 << 62 // crisis first
+		}
+		keys = append(keys, k|uint64(i))
+	}
+	slices.Sort(keys)
+	tmp = append(tmp[:0], ss...)
+	for i, k := range keys {
+		ss[i] = tmp[k&(1<<idxBits-1)]
+	}
+	for i := 0; i < len(ss); {
+		j := i + 1
+		for j < len(ss) && keys[j]>>idxBits == keys[i]>>idxBits {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(ss[i:j], func(a, b *scored) int { return strings.Compare(a.id, b.id) })
+		}
+		i = j
+	}
+	return keys, tmp
 }
 
 // inRankOrder puts list (entries of ranked, some perhaps twice) in the
