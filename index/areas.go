@@ -1,7 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"math"
+	"slices"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 )
@@ -98,21 +101,35 @@ func (g *areaGrid) remove(d *Document) {
 // servedDocs returns the documents whose service area holds p; with a
 // need mask, only those that serve one of the needs (checked before the
 // polygon, which is the costly part).
-func (g *areaGrid) servedDocs(p orb.Point, needs uint64) map[*Document]bool {
-	out := map[*Document]bool{}
+func (g *areaGrid) servedDocs(p orb.Point, needs uint64) docSet {
+	var out docSet
 	check := func(list []*areaEntry) {
 		for _, e := range list {
-			if needs != 0 && e.d.needMask&needs == 0 || out[e.d] || !e.bound.Contains(p) {
+			if needs != 0 && e.d.needMask&needs == 0 || !e.bound.Contains(p) {
 				continue
 			}
 			if contains(e.shape, p) {
-				out[e.d] = true
+				out = append(out, e.d)
 			}
 		}
 	}
 	check(g.cells[cellOf(p)])
 	check(g.wide)
-	return out
+	slices.SortFunc(out, func(a, b *Document) int { return cmp.Compare(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))) })
+	return slices.Compact(out) // a document with two areas that hold p
+}
+
+// docSet is a set of documents as a slice sorted by address (Go's heap
+// does not move objects, so an address is stable while the document
+// lives): a match asks it hundreds of times, and making it costs one
+// allocation, not a map's.
+type docSet []*Document
+
+func (s docSet) has(d *Document) bool {
+	_, found := slices.BinarySearchFunc(s, d, func(a, b *Document) int {
+		return cmp.Compare(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b)))
+	})
+	return found
 }
 
 // contains is planar point-in-polygon (boundary counts as inside), holes

@@ -127,7 +127,7 @@ func (ix *Index) selectDocs(ctx context.Context, f IDFilter, fn func(*Document))
 			}
 		}
 	}
-	for d := range ix.cat.areas.servedDocs(near, 0) {
+	for _, d := range ix.cat.areas.servedDocs(near, 0) {
 		if !seen[d.ID] && keep(d) {
 			fn(d)
 		}

@@ -183,7 +183,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 			d := ix.cat.docs[id]
 			switch {
 			case d == nil:
-			case served[d]:
+			case served.has(d):
 				if s, ok := f.keep(d); ok {
 					fn(Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true, Score: s})
 				}
@@ -218,7 +218,7 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 		seen = make(map[*Document]bool, len(inBound))
 	}
 	for _, d := range inBound {
-		if served[d] || seen[d] {
+		if served.has(d) || seen[d] {
 			continue // served ones are counted below, once
 		}
 		if seen != nil {
@@ -233,14 +233,14 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 			fn(Hit{Doc: d, DistanceKm: &km, Score: s})
 		}
 	}
-	for d := range served {
+	for _, d := range served {
 		if s, ok := f.keep(d); ok {
 			fn(Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true, Score: s})
 		}
 	}
 	if q.IncludeVirtual {
 		for _, d := range ix.cat.unplaced {
-			if d.Virtual && !served[d] {
+			if d.Virtual && !served.has(d) {
 				if s, ok := f.keep(d); ok {
 					fn(Hit{Doc: d, Score: s})
 				}
@@ -301,7 +301,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 	}
 	// Served documents nearest first, once for all needs.
 	servedHits := make([]Hit, 0, len(served))
-	for d := range served {
+	for _, d := range served {
 		if d.active {
 			h := Hit{Doc: d, Served: true}
 			if d.HasPoint {
@@ -313,7 +313,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 	sortHits(servedHits, SortDistance, false)
 	var skip func(*Document) bool // served sites come later, with the served
 	if len(served) > 0 {
-		skip = func(d *Document) bool { return served[d] }
+		skip = served.has
 	}
 	out := make(map[string][]Hit, len(needs))
 	var found []nearDoc
@@ -347,7 +347,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 				if len(all)-start >= limit {
 					break
 				}
-				if !served[d] {
+				if !served.has(d) {
 					all = append(all, Hit{Doc: d})
 				}
 			}
