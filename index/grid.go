@@ -155,7 +155,7 @@ func (g *pointGrid) nearest(dst []nearDoc, p orb.Point, k int, radiusKm float64,
 				}
 			}
 		}
-		if len(dst)-start >= k {
+		if len(dst)-start > k || len(dst)-start == k && bound == radiusM {
 			slices.SortFunc(dst[start:], order)
 			dst = dst[:start+k]
 			bound = dst[len(dst)-1].m
