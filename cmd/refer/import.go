@@ -28,6 +28,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// Read everything before opening the store: a file that cannot be read
 	// at all changes nothing.
+	batchGC(200, false)
 	var dirs []*hsds.Directory
 	for _, p := range fs.Args() {
 		d, err := hsds.Read(p, hsds.Options{Centroid: data.Centroid})
@@ -37,7 +38,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		dirs = append(dirs, d)
 	}
 	// Reading keeps the whole source in memory; what follows does not.
-	batchGC()
+	batchGC(300, true)
 	store, err := openStore(*dataDir)
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	batchGC()
+	batchGC(300, false)
 	store, err := openStore(*dataDir)
 	if err != nil {
 		return err
