@@ -370,7 +370,7 @@ func render(rows []row) string {
 	line("match p50 / p99, ms, 16 clients; requests/s", "≥ 1,500/s", func(r row) string {
 		return fmt.Sprintf("%s / %s; %.0f", ms(r.match16.p50), ms(r.match16.p99), r.matchRPS)
 	})
-	line("server RSS after the load, MB: as is / with GOMEMLIMIT="+memLimit, "≤ 400", func(r row) string {
+	line("server RSS after the load, MB: as it runs (GOGC=50) / with GOMEMLIMIT="+memLimit, "≤ 400", func(r row) string {
 		return fmt.Sprintf("%d / %d", r.serveRSS/1024, r.limitedRSS/1024)
 	})
 	line("match in process: indexed / brute-force scan p50, ms (ratio)", "≥ 20×", func(r row) string {
