@@ -8,7 +8,7 @@ import (
 )
 
 // catalog holds every document in memory: by id, by service, and the ones
-// with a point in a quadtree. It is not safe for concurrent use; Index
+// with a point in grids (all, and per need). It is not safe for concurrent use; Index
 // guards it.
 type catalog struct {
 	docs      map[string]*Document

@@ -4,11 +4,12 @@
 // Two structures answer a search, each for what it does best (measured in
 // ../shared/reference/speed.md and tech.md):
 //
-//   - Bleve, on disk, for words (English analysis, synonyms, BM25) and for
-//     service-area shapes (a client inside a polygon is "served");
+//   - Bleve, on disk, for words (English analysis, BM25, an unstemmed field
+//     for misspellings);
 //   - a catalog kept in memory: one compact entry per place a service is
-//     offered, with its point in a quadtree, its need, taxonomy and language
-//     sets, ages, cost and schedules. Distance, filters, open-now, sorting
+//     offered, with its point in a grid of cells, its service areas in a
+//     grid of bounding boxes (a client inside a polygon is "served"), its
+//     need, taxonomy and language sets, ages, cost and compiled hours. Distance, filters, open-now, sorting
 //     and facets run over it in microseconds, where Bleve's geo queries take
 //     tens of milliseconds at 100k services.
 //

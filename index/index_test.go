@@ -320,8 +320,9 @@ func TestReindex(t *testing.T) {
 	}
 }
 
-// TestNearestKeepsToTheRadius: the quadtree works in degrees; Nearest must
-// still return only sites within the radius in kilometres, nearest first.
+// TestNearestKeepsToTheRadius: the grid's cells are in degrees; Nearest
+// must still return only sites within the radius in kilometres, nearest
+// first.
 func TestNearestKeepsToTheRadius(t *testing.T) {
 	f := mustOpen(t)
 	f.seed(t)

@@ -277,8 +277,9 @@ func (ms *moments) in(loc *time.Location) resources.Moment {
 // Nearest returns, for each need, up to limit documents that serve it,
 // nearest first: sites within the radius, then services whose area holds
 // the place, then (includeVirtual) services with no place. It is the
-// matcher's candidate search: per-need quadtrees walk outwards and stop at
-// limit, so a match looks at hundreds of documents, not all in the radius.
+// matcher's candidate search: per-need grids are read ring by ring outwards
+// and stop at limit, so a match looks at hundreds of documents, not all in
+// the radius.
 func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, radiusKm float64, includeVirtual bool, at time.Time, limit int) (map[string][]Hit, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
