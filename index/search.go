@@ -238,13 +238,37 @@ func (ix *Index) eachCandidate(q Query, f *filter, fn func(Hit)) {
 			fn(Hit{Doc: d, DistanceKm: distanceTo(near, d), Served: true, Score: s})
 		}
 	}
-	if q.IncludeVirtual {
-		for _, d := range ix.cat.unplaced {
-			if d.Virtual && !served.has(d) {
-				if s, ok := f.keep(d); ok {
-					fn(Hit{Doc: d, Score: s})
-				}
+	if !q.IncludeVirtual {
+		return
+	}
+	virtual := func(d *Document) {
+		if d.Virtual && !served.has(d) {
+			if s, ok := f.keep(d); ok {
+				fn(Hit{Doc: d, Score: s})
 			}
+		}
+	}
+	if len(q.Needs) == 0 {
+		for _, d := range ix.cat.unplaced {
+			virtual(d)
+		}
+		return
+	}
+	// With needs, only the virtual services that serve one (a few in a
+	// hundred of all with no place), each once.
+	var seenVirtual map[*Document]bool
+	if len(q.Needs) > 1 {
+		seenVirtual = map[*Document]bool{}
+	}
+	for _, n := range q.Needs {
+		for _, d := range ix.cat.needVirtual[n] {
+			if seenVirtual != nil {
+				if seenVirtual[d] {
+					continue
+				}
+				seenVirtual[d] = true
+			}
+			virtual(d)
 		}
 	}
 }
