@@ -81,10 +81,14 @@ type hsdsIDCache struct {
 	ids     []string
 }
 
-// get returns the cached ids if the index has not changed since they were
-// listed, else lists them again. The version is read before listing, so
-// the ids are never older than the version they are kept under.
-func (c *hsdsIDCache) get(ix *index.Index, list func() ([]string, error)) ([]string, error) {
+// list returns list()'s ids. A list of everything (unfiltered) is the same
+// for every request until the index changes, so it is kept, with the
+// index version it reflects; the version is read before listing, so the
+// ids are never older than the version they are kept under.
+func (c *hsdsIDCache) list(ix *index.Index, unfiltered bool, list func() ([]string, error)) ([]string, error) {
+	if !unfiltered {
+		return list()
+	}
 	applied := ix.Applied()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -246,13 +250,7 @@ func (h *hsdsAPI) services(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	list := func() ([]string, error) { return h.s.index.ServiceIDs(ctx, f) }
-	var ids []string
-	if f.IsZero() {
-		ids, err = h.allServices.get(h.s.index, list)
-	} else {
-		ids, err = list()
-	}
+	ids, err := h.allServices.list(h.s.index, f.IsZero(), func() ([]string, error) { return h.s.index.ServiceIDs(ctx, f) })
 	if err != nil {
 		return err
 	}
@@ -295,13 +293,7 @@ func (h *hsdsAPI) serviceAtLocations(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	list := func() ([]string, error) { return h.s.index.ServiceAtLocationIDs(ctx, f) }
-	var ids []string
-	if f.IsZero() {
-		ids, err = h.allSites.get(h.s.index, list)
-	} else {
-		ids, err = list()
-	}
+	ids, err := h.allSites.list(h.s.index, f.IsZero(), func() ([]string, error) { return h.s.index.ServiceAtLocationIDs(ctx, f) })
 	if err != nil {
 		return err
 	}
