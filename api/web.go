@@ -195,7 +195,7 @@ type dateView struct {
 }
 
 func newDateView(iso string, today time.Time) *dateView {
-	d, ok := parseCalendarDay(iso)
+	d, ok := resources.ParseDay(iso)
 	if !ok {
 		return nil
 	}

@@ -40,7 +40,7 @@ func hoursInWords(schedules []resources.Schedule, today time.Time) []string {
 	day := calendarDay(today)
 	for i := range schedules {
 		s := &schedules[i]
-		if isClosure(s) {
+		if s.IsClosure() {
 			if !scheduleEnded(s, day) {
 				closures = append(closures, closureWords(s))
 			}
@@ -279,15 +279,9 @@ func andWords(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// isClosure matches resources' rule: a validity window with neither hours
-// nor days marks a closure.
-func isClosure(s *resources.Schedule) bool {
-	return (s.ValidFrom != "" || s.ValidTo != "") && s.OpensAt == "" && s.ClosesAt == "" && s.ByDay == "" && s.ByMonthDay == ""
-}
-
 func closureWords(s *resources.Schedule) string {
-	from, okFrom := parseCalendarDay(s.ValidFrom)
-	to, okTo := parseCalendarDay(s.ValidTo)
+	from, okFrom := resources.ParseDay(s.ValidFrom)
+	to, okTo := resources.ParseDay(s.ValidTo)
 	var w string
 	switch {
 	case okFrom && okTo && from.Equal(to):
@@ -309,8 +303,8 @@ func closureWords(s *resources.Schedule) string {
 
 // windowWords says when a schedule holds, if it says: " (Jun 1 – Aug 31, 2026)".
 func windowWords(s *resources.Schedule) string {
-	from, okFrom := parseCalendarDay(firstNonEmpty(s.ValidFrom, s.DTStart))
-	to, okTo := parseCalendarDay(firstNonEmpty(s.ValidTo, s.Until))
+	from, okFrom := resources.ParseDay(firstNonEmpty(s.ValidFrom, s.DTStart))
+	to, okTo := resources.ParseDay(firstNonEmpty(s.ValidTo, s.Until))
 	switch {
 	case okFrom && okTo:
 		return " (" + from.Format("Jan 2") + " – " + to.Format("Jan 2, 2006") + ")"
@@ -324,26 +318,11 @@ func windowWords(s *resources.Schedule) string {
 
 // scheduleEnded reports whether the schedule's last day is before day.
 func scheduleEnded(s *resources.Schedule, day time.Time) bool {
-	to, ok := parseCalendarDay(firstNonEmpty(s.ValidTo, s.Until))
+	to, ok := resources.ParseDay(firstNonEmpty(s.ValidTo, s.Until))
 	return ok && to.Before(day)
 }
 
-// parseCalendarDay reads "2026-12-25", an RFC 3339 time or iCalendar's "20261225".
-func parseCalendarDay(v string) (time.Time, bool) {
-	if len(v) >= 10 {
-		if d, err := time.Parse(time.DateOnly, v[:10]); err == nil {
-			return d, true
-		}
-	}
-	if len(v) >= 8 {
-		if d, err := time.Parse("20060102", v[:8]); err == nil {
-			return d, true
-		}
-	}
-	return time.Time{}, false
-}
-
-// calendarDay is t's calendar day, as a UTC midnight comparable with parseCalendarDay's.
+// calendarDay is t's calendar day, as a UTC midnight comparable with resources.ParseDay's.
 func calendarDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)

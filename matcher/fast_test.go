@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // TestStatusIsCheck: the status ranking uses, worked out without words,
@@ -43,17 +42,6 @@ func TestStatusIsCheck(t *testing.T) {
 					}
 				}
 			}
-		}
-	}
-}
-
-func TestParseDate(t *testing.T) {
-	for _, s := range []string{"2026-06-01", "2024-02-29", "2023-02-29", "2026-13-01", "2026-00-10", "2026-01-00",
-		"2026-04-31", "0000-01-01", "9999-12-31", "2026-1-01", "2026-01-1x", "abcd-ef-gh", "", "2026-06-01T00:00:00Z", "+026-06-01"} {
-		want, err := time.Parse(time.DateOnly, s)
-		got, ok := parseDate(s)
-		if ok != (err == nil) || ok && (!got.Equal(want) || got.Location() != want.Location()) {
-			t.Errorf("parseDate(%q) = %v, %v; time.Parse gives %v, %v", s, got, ok, want, err)
 		}
 	}
 }

@@ -749,7 +749,7 @@ func freshness(c *Candidate, now time.Time) float64 {
 		return math.Max(0, math.Min(1, 1-(years-1)/2))
 	}
 	if c.LastVerified != "" {
-		if t, ok := parseDate(c.LastVerified); ok {
+		if t, ok := resources.ParseDay(c.LastVerified); ok {
 			return round(age(t))
 		}
 	}
@@ -757,35 +757,6 @@ func freshness(c *Candidate, now time.Time) float64 {
 		return round(0.5 * age(c.LastModified))
 	}
 	return 0.2
-}
-
-// parseDate is time.Parse(time.DateOnly, s) for dates written the usual
-// way, without its cost on every candidate; anything else goes to
-// time.Parse.
-func parseDate(s string) (time.Time, bool) {
-	num := func(s string) (int, bool) {
-		n := 0
-		for i := 0; i < len(s); i++ {
-			if s[i] < '0' || s[i] > '9' {
-				return 0, false
-			}
-			n = n*10 + int(s[i]-'0')
-		}
-		return n, true
-	}
-	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
-		y, ok1 := num(s[:4])
-		mo, ok2 := num(s[5:7])
-		d, ok3 := num(s[8:])
-		if ok1 && ok2 && ok3 && mo >= 1 && mo <= 12 && d >= 1 {
-			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-			if t.Day() == d { // not past the month's end
-				return t, true
-			}
-		}
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	return t, err == nil
 }
 
 // sortScored orders by crisis first (safety needs), then score, then id.

@@ -84,9 +84,15 @@ func CompileHours(schedules []Schedule) Hours {
 	return h
 }
 
+// IsClosure reports whether the schedule marks a period of closure (a
+// holiday): a validity window with neither hours nor days.
+func (s *Schedule) IsClosure() bool {
+	return (s.ValidFrom != "" || s.ValidTo != "") && s.OpensAt == "" && s.ClosesAt == "" && s.ByDay == "" && s.ByMonthDay == ""
+}
+
 func compileRule(s *Schedule) Rule {
 	r := Rule{
-		Closure: (s.ValidFrom != "" || s.ValidTo != "") && s.OpensAt == "" && s.ClosesAt == "" && s.ByDay == "" && s.ByMonthDay == "",
+		Closure: s.IsClosure(),
 	}
 	for _, v := range []string{s.ValidFrom, s.DTStart} {
 		if d, ok := parseDate(v); ok && d > r.From {
@@ -159,20 +165,60 @@ func compileRule(s *Schedule) Rule {
 
 var weekdayOf = map[string]time.Weekday{"SU": time.Sunday, "MO": time.Monday, "TU": time.Tuesday, "WE": time.Wednesday, "TH": time.Thursday, "FR": time.Friday, "SA": time.Saturday}
 
-// parseDate reads the day of an ISO date or date-time ("2026-12-24",
-// "2026-12-24T00:00:00Z") or of an iCalendar one ("20261224") as yyyymmdd.
+// parseDate is ParseDay as yyyymmdd.
 func parseDate(v string) (int32, bool) {
-	var d time.Time
-	var err error
+	d, ok := ParseDay(v)
+	if !ok {
+		return 0, false
+	}
+	return dateNumber(d.Date()), true
+}
+
+// ParseDay reads the calendar day of an ISO date or date-time
+// ("2026-12-24", "2026-12-24T08:00:00Z") or of an iCalendar date
+// ("20261224"), as a UTC midnight. A date written the usual way is read
+// without time.Parse's cost (the matcher reads one for every candidate).
+func ParseDay(v string) (time.Time, bool) {
 	if len(v) >= 10 {
-		if d, err = time.Parse(time.DateOnly, v[:10]); err == nil {
-			return dateNumber(d.Date()), true
+		if d, ok := fastDate(v[:10]); ok {
+			return d, true
+		}
+		if d, err := time.Parse(time.DateOnly, v[:10]); err == nil {
+			return d, true
 		}
 	}
-	if d, err = time.Parse("20060102", v[:min(8, len(v))]); err == nil {
-		return dateNumber(d.Date()), true
+	if len(v) >= 8 {
+		if d, err := time.Parse("20060102", v[:8]); err == nil {
+			return d, true
+		}
 	}
-	return 0, false
+	return time.Time{}, false
+}
+
+// fastDate reads "yyyy-mm-dd" as time.Parse(time.DateOnly, s) would, or
+// says it cannot (time.Parse then decides).
+func fastDate(s string) (time.Time, bool) {
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n, true
+	}
+	if s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(s[:4])
+	mo, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	return t, t.Day() == d // not past the month's end
 }
 
 func dateNumber(y int, m time.Month, d int) int32 { return int32(y*10000 + int(m)*100 + d) }

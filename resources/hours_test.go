@@ -288,3 +288,21 @@ func FuzzHours(fz *testing.F) {
 		checkHours(t, []Schedule{s}, at, ny)
 	})
 }
+
+// TestParseDay: the quick reading of "yyyy-mm-dd" agrees with time.Parse,
+// a date-time counts by its day, and iCalendar's "yyyymmdd" is read too.
+func TestParseDay(t *testing.T) {
+	for _, s := range []string{"2026-06-01", "2024-02-29", "2023-02-29", "2026-13-01", "2026-00-10", "2026-01-00",
+		"2026-04-31", "0000-01-01", "9999-12-31", "2026-1-01", "2026-01-1x", "abcd-ef-gh", "", "+026-06-01"} {
+		want, err := time.Parse(time.DateOnly, s)
+		got, ok := ParseDay(s)
+		if ok != (err == nil) || ok && (!got.Equal(want) || got.Location() != want.Location()) {
+			t.Errorf("ParseDay(%q) = %v, %v; time.Parse gives %v, %v", s, got, ok, want, err)
+		}
+	}
+	for s, want := range map[string]string{"2026-06-01T08:30:00Z": "2026-06-01", "20261224": "2026-12-24", "20261224T090000": "2026-12-24"} {
+		if got, ok := ParseDay(s); !ok || got.Format(time.DateOnly) != want {
+			t.Errorf("ParseDay(%q) = %v, %v; want %s", s, got, ok, want)
+		}
+	}
+}
