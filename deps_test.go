@@ -11,11 +11,11 @@ import (
 // or HTTP; only their own sub-packages import bbolt, Bleve and Echo.
 func TestDependencyRule(t *testing.T) {
 	forbidden := map[string][]string{
-		"github.com/openreferral/refer/resources":      {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
-		"github.com/openreferral/refer/data":           {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/openreferral/refer/"},
-		"github.com/openreferral/refer/resources/hsds": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
-		"github.com/openreferral/refer/matcher":        {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/openreferral/refer/index", "github.com/openreferral/refer/api"},
-		"github.com/openreferral/refer/index":          {"github.com/labstack/echo", "github.com/openreferral/refer/matcher", "github.com/openreferral/refer/api"},
+		"github.com/refer-project/refer/resources":      {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
+		"github.com/refer-project/refer/data":           {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/"},
+		"github.com/refer-project/refer/resources/hsds": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo"},
+		"github.com/refer-project/refer/matcher":        {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/index", "github.com/refer-project/refer/api"},
+		"github.com/refer-project/refer/index":          {"github.com/labstack/echo", "github.com/refer-project/refer/matcher", "github.com/refer-project/refer/api"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()

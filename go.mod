@@ -1,4 +1,4 @@
-module github.com/openreferral/refer
+module github.com/refer-project/refer
 
 go 1.26.8
 

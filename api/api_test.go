@@ -13,12 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // testServer is the real server on 127.0.0.1:0 over a real store and index.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 // seedTwoOrgs is the fixture ("org", whose editor the tests hold) and

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // decodeJSON reads a JSON body strictly: unknown fields and trailing data

@@ -7,8 +7,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
 )
 
 // finder lets the matcher find candidates in the search index, which knows

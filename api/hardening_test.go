@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 func TestBadKeys(t *testing.T) {

@@ -45,11 +45,11 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // HSDS read API settings.

@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // hsdsVocabKinds are the kinds that the HSDS lists page through without the

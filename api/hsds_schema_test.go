@@ -14,12 +14,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // hsdsSeed is the small fixture plus a second organization with its own

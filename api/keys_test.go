@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 // TestKeysOverHTTP: an admin makes a key, which works at once, is shown

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // Listings: organizations, services and locations, created, replaced and

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 // listing is what the listing endpoints answer, as far as tests look.

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
 )
 
 // matchRequest is the body of POST /api/v1/match, as the contract says.

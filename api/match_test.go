@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/openreferral/refer/internal/fixture"
+	"github.com/refer-project/refer/internal/fixture"
 )
 
 // post sends a JSON body as a case manager and decodes the answer; it

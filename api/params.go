@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // params reads query parameters and collects every problem, so one 400

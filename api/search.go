@@ -4,9 +4,9 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/index"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/index"
 )
 
 // Search limits, as the contract says.

@@ -13,9 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
 )
 
 // Config is what the server needs.

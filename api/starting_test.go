@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/openreferral/refer/api"
+	"github.com/refer-project/refer/api"
 )
 
 func TestStarting(t *testing.T) {

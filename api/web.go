@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // The web pages for case managers: search (GET /), a service's detail

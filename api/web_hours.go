@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // HSDS schedules in plain words for the web pages: "Mon–Fri 9:00–17:00",

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 func TestHoursInWords(t *testing.T) {

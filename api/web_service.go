@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/resources"
 )
 
 // maxPrintItems caps a printed list.

@@ -15,9 +15,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/legacy"
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 // page fetches a web page and returns its status and body, checking that

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // Shares of the directory, as the package doc gives them.

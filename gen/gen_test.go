@@ -17,15 +17,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/gen"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
-	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/gen"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // split sorts a directory's records by kind.

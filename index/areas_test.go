@@ -4,10 +4,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/openreferral/refer/gen"
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+	"github.com/refer-project/refer/gen"
+	"github.com/refer-project/refer/resources"
 )
 
 // TestContainsAgreesWithOrb checks the hand-written point-in-polygon

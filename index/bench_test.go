@@ -15,15 +15,15 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/gen"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
-	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/gen"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // generated holds one generated, stored and indexed directory per size,

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // catalog holds every document in memory: by id, by service, and the ones

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/resources"
 )
 
 // Document is what the index knows of one place where a service is

@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources/bolt"
-	"github.com/openreferral/refer/resources/hsds"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources/bolt"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/resources"
 )
 
 func TestIDFilter(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // Index is the search index of a store: Bleve on disk plus the catalog in

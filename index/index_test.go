@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/internal/fixture"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // needsOf is a small stand-in for the matcher's vocabulary: AIRS food

@@ -3,7 +3,7 @@ package index
 import (
 	"context"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // servicePage is how many services a full build reads from the store at a

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/refer-project/refer/resources"
 )
 
 // Sort orders.

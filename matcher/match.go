@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/resources"
 )
 
 // Candidate is one place where a service is offered, as the index finds

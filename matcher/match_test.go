@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/resources"
 )
 
 // fakeFinder returns fixed candidates per need, as the index would.

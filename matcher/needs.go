@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/resources"
 )
 
 // Need is one entry of the needs vocabulary.

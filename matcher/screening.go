@@ -11,8 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/resources"
 )
 
 // ScreeningResult is what a screening's answers say the client needs.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/resources"
 )
 
 func mustVocabulary(tb testing.TB) *Vocabulary {

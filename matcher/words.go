@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/openreferral/refer/data"
+	"github.com/refer-project/refer/data"
 )
 
 // TextMatch is a need found in plain words.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/openreferral/refer/data"
+	"github.com/refer-project/refer/data"
 )
 
 func codes(ms []TextMatch) []string {

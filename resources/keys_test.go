@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 func TestNewKey(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // A running server holds the store's lock, so `refer backup` asks it for

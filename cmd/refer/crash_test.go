@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // TestMain lets a test run refer itself in a child process (so it can be

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

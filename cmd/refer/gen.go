@@ -6,9 +6,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/openreferral/refer/gen"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
+	"github.com/refer-project/refer/gen"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // maxGenServices bounds --services: a directory is built in memory (about

@@ -7,10 +7,10 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // maxProblemLines is how many rejected records import lists one by one

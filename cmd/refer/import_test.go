@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // TestImportLeavesIndexCurrent: after an import the index is there and at

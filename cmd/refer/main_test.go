@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // sharedData returns ../shared/data, or skips the test when it is absent

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/openreferral/refer/matcher"
+	"github.com/refer-project/refer/matcher"
 )
 
 // runReindex rebuilds the search index from the store.

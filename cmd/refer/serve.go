@@ -12,11 +12,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/hsds"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // shutdownGrace is how long requests in flight get to finish on SIGTERM.

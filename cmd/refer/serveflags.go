@@ -6,7 +6,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/openreferral/refer/api"
+	"github.com/refer-project/refer/api"
 )
 
 // serveFlags are refer serve's flags for running on a network: who may

@@ -12,10 +12,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // openStore opens (creating if need be) the store in the data folder.

@@ -6,12 +6,12 @@ import (
 	"sort"
 	"time"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/data"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/matcher"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
 )
 
 // ThreeNeedZIPs are the metros clients are placed in: ZIPs the generator

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 )
 

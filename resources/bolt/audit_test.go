@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 func TestAuditTrail(t *testing.T) {

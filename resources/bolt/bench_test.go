@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // batchSize is what an import sends PutBatch at a time.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // MustOpen opens a store in a fresh temporary folder and closes it when the

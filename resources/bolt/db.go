@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 	bberrors "go.etcd.io/bbolt/errors"
 )

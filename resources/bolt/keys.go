@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 )
 

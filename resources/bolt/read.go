@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 )
 

@@ -44,7 +44,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // exportIndex holds a directory's records by kind, sorted by id, and the

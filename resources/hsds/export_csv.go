@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // hsds3Schema is the field list of each table of HSDS 3.0's tabular

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // ---- generated directories ----

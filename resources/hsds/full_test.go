@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openreferral/refer/resources"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 // The views are built once, over any Lookup: a directory in memory and the

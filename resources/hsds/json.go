@@ -72,7 +72,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // The canonical form. Both readers give records in it, so that a directory

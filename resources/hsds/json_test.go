@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // sharedData is the folder of real and reference data beside the project.

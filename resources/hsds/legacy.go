@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // Older tabular directories — HSDS 1.1 and 2.0 datapackages here, Ohana API

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // Report counts what Load did. Rejected holds a line per record that was not

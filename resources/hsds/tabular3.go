@@ -40,7 +40,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openreferral/refer/resources"
+	"github.com/refer-project/refer/resources"
 )
 
 // hsdsTable describes one HSDS 3.0 table as refer reads and writes it.

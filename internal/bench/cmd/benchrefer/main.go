@@ -27,11 +27,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/openreferral/refer/api"
-	"github.com/openreferral/refer/index"
-	"github.com/openreferral/refer/internal/bench"
-	"github.com/openreferral/refer/matcher"
-	"github.com/openreferral/refer/resources/bolt"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/bench"
+	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources/bolt"
 )
 
 func main() {
