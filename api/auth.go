@@ -76,7 +76,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return unauthorized(c, true, "the API key was revoked")
 		}
 		c.Set(principalKey, &k)
-		ctx := resources.WithActor(c.Request().Context(), resources.Actor{KeyID: k.ID, Name: k.Name, Role: k.Role})
+		ctx := resources.WithActor(c.Request().Context(), resources.Actor{KeyID: k.ID, Name: k.Name, Role: k.Role, OrganizationID: k.OrganizationID})
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}

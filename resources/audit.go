@@ -11,11 +11,17 @@ import (
 )
 
 // Actor is who makes a change: an API key (its id and name, never its
-// secret), or a named process such as an import.
+// secret), a signed-in person (their user id), or a named process such as
+// an import. OrganizationID is the organization an org_editor key or an
+// organization's staff member acts for; the rules that depend on it (which
+// listings, which referrals) read it here, whichever face the request came
+// through.
 type Actor struct {
-	KeyID string `json:"key_id,omitempty"`
-	Name  string `json:"name"`
-	Role  Role   `json:"role,omitempty"`
+	KeyID          string `json:"key_id,omitempty"`
+	UserID         string `json:"user_id,omitempty"`
+	Name           string `json:"name"`
+	Role           Role   `json:"role,omitempty"`
+	OrganizationID string `json:"organization_id,omitempty"`
 }
 
 // The actors of writes that no API key makes.
