@@ -27,6 +27,7 @@ var statusOf = map[string]int{
 	resources.EUNAUTHORIZED: http.StatusUnauthorized,
 	resources.EFORBIDDEN:    http.StatusForbidden,
 	resources.EINTERNAL:     http.StatusInternalServerError,
+	resources.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // codeOf maps statuses that Echo itself produces back to contract codes.
@@ -81,7 +82,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		body = errorDetail{Code: code, Message: resources.ErrorMessage(err), Fields: resources.ErrorFields(err)}
 	}
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", c.Get(requestIDKey), "err", err)
 		body = errorDetail{Code: resources.EINTERNAL, Message: "internal error"}
 	}

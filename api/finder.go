@@ -122,6 +122,7 @@ func candidateOf(c *matcher.Candidate, h index.Hit, terms []matcher.Term) {
 		MaxAge:              d.MaxAge,
 		LastVerified:        d.LastVerified,
 		LastModified:        d.LastModified,
+		Capacity:            d.Capacity,
 	}
 }
 

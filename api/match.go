@@ -187,5 +187,8 @@ func (s *Server) match(c echo.Context) error {
 		}
 		return err
 	}
+	if s.cfg.Unmet != nil {
+		s.cfg.Unmet.Add(res.UnmetNeeds, in.Client.Postcode)
+	}
 	return c.JSON(http.StatusOK, res)
 }

@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/resources"
 )
 
 // Search limits, as the contract says.
@@ -54,6 +56,9 @@ type searchResult struct {
 	TaxonomyTerms []index.Term `json:"taxonomy_terms"`
 	Score         float64      `json:"score"`
 	LastVerified  string       `json:"last_verified,omitempty"`
+	// Capacity is what the organization last said of its room to take
+	// clients ("unknown" when never said or older than 30 days).
+	Capacity resources.CapacityView `json:"capacity"`
 }
 
 // searchQuery reads and checks the search parameters.
@@ -128,13 +133,17 @@ func (s *Server) search(c echo.Context) error {
 		return err
 	}
 	out := searchResponse{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Results: make([]searchResult, 0, len(res.Hits)), Facets: res.Facets}
+	at := q.At
+	if at.IsZero() {
+		at = s.now()
+	}
 	for _, h := range res.Hits {
-		out.Results = append(out.Results, resultOf(h))
+		out.Results = append(out.Results, resultOf(h, at))
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func resultOf(h index.Hit) searchResult {
+func resultOf(h index.Hit, at time.Time) searchResult {
 	d := h.Doc
 	r := searchResult{
 		ServiceID:           d.ServiceID,
@@ -153,6 +162,7 @@ func resultOf(h index.Hit) searchResult {
 		TaxonomyTerms:       nonNil(d.Terms),
 		Score:               h.Score,
 		LastVerified:        d.LastVerified,
+		Capacity:            resources.ViewAt(d.Capacity, at),
 	}
 	if d.HasPoint {
 		lat, lon := d.Point.Lat(), d.Point.Lon()

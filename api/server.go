@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/referrals"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -29,6 +30,14 @@ type Config struct {
 	Keys resources.KeyStore
 	// Audit is the trail GET /api/v1/audit reads.
 	Audit resources.AuditLog
+	// Referrals makes and follows referrals, capacity and subscriptions.
+	// Without it their routes are not served.
+	Referrals *referrals.Referrals
+	// Unmet counts, as matches run, the needs they found nothing for.
+	Unmet *referrals.UnmetCounter
+	// AllowPrivateWebhooks lets subscriptions name loopback and private
+	// addresses (refer serve --allow-private-webhooks).
+	AllowPrivateWebhooks bool
 
 	// RequireKeyToRead closes the directory's reads (search, needs, the
 	// HSDS read API, listings, the web pages) to requests without a valid
@@ -63,18 +72,19 @@ const (
 
 // Server serves refer's HTTP API.
 type Server struct {
-	cfg     Config
-	echo    *echo.Echo
-	store   resources.Store
-	index   *index.Index
-	vocab   *matcher.Vocabulary
-	matcher *matcher.Matcher
-	keys    resources.KeyStore
-	audit   resources.AuditLog
-	log     *slog.Logger
-	now     func() time.Time
-	ready   atomic.Bool
-	server  *http.Server
+	cfg       Config
+	echo      *echo.Echo
+	store     resources.Store
+	index     *index.Index
+	vocab     *matcher.Vocabulary
+	matcher   *matcher.Matcher
+	keys      resources.KeyStore
+	audit     resources.AuditLog
+	referrals *referrals.Referrals
+	log       *slog.Logger
+	now       func() time.Time
+	ready     atomic.Bool
+	server    *http.Server
 }
 
 // New returns a server with every route registered. It reports ready
@@ -91,7 +101,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary,
-		keys: cfg.Keys, audit: cfg.Audit, log: log, now: now}
+		keys: cfg.Keys, audit: cfg.Audit, referrals: cfg.Referrals, log: log, now: now}
 	s.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder{cfg.Index}}
 	// Made here, not in Serve, so that Shutdown never races Serve.
 	s.server = &http.Server{
@@ -185,6 +195,9 @@ func (s *Server) routes() {
 	s.listingRoutes(v1)
 	s.keyRoutes(v1)
 	s.auditRoutes(v1)
+	if s.referrals != nil {
+		s.referralRoutes(v1)
+	}
 	s.hsdsRoutes(s.echo.Group("/api/hsds"))
 	s.webRoutes()
 }

@@ -238,7 +238,7 @@ func (v *searchView) setErrors(fields map[string]string) {
 func (s *Server) webResultOf(h index.Hit, now time.Time) webResult {
 	d := h.Doc
 	r := webResult{
-		searchResult: resultOf(h),
+		searchResult: resultOf(h, now),
 		ListID:       cmp.Or(d.ServiceAtLocationID, d.ServiceID),
 		Eligibility:  shorten(d.Eligibility, 220),
 		Ages:         agesWords(d.MinAge, d.MaxAge),

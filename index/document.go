@@ -60,6 +60,11 @@ type Document struct {
 	LastVerified string // assured_date, or ""
 	LastModified time.Time
 
+	// Capacity is what the service's organization last said of its room
+	// to take clients; nil if it never said. Callers read it with
+	// Capacity.At(now): it goes stale.
+	Capacity *resources.Capacity
+
 	// Set by the catalog when the document is added.
 	needMask uint64
 	active   bool
@@ -84,6 +89,8 @@ type Source struct {
 	Sites []Site
 	// Terms holds the taxonomy terms the service's attributes name.
 	Terms map[string]*resources.TaxonomyTerm
+	// Capacity is the service's, if its organization set one.
+	Capacity *resources.Capacity
 }
 
 // Site is one service_at_location with its location.
@@ -114,6 +121,7 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		MaxAge:         svc.MaximumAge,
 		Free:           isFree(svc),
 		LastVerified:   dateOnly(svc.AssuredDate),
+		Capacity:       src.Capacity,
 	}
 	if src.Organization != nil {
 		base.OrganizationName = src.Organization.Name

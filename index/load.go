@@ -36,6 +36,10 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 			sites[sal.ServiceID] = append(sites[sal.ServiceID], Site{SAL: sal, Location: loc})
 		}
 	}
+	caps, err := capacities(ctx, ix.store)
+	if err != nil {
+		return nil, 0, err
+	}
 	cat := newCatalog()
 	n := 0
 	after := ""
@@ -46,7 +50,7 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 		}
 		for _, r := range page {
 			svc := r.(*resources.Service)
-			docs := Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms}, ix.needsOf)
+			docs := Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID]}, ix.needsOf)
 			for i := range docs {
 				d := &docs[i]
 				n++
@@ -123,7 +127,34 @@ func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Documen
 		}
 		src.Terms[t.ID] = t
 	}
+	if cr, ok := rd.store.(resources.CapacityReader); ok {
+		c, set, err := cr.Capacity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if set {
+			src.Capacity = &c
+		}
+	}
 	return Build(src, rd.needsOf), nil
+}
+
+// capacities returns every service's capacity, when the store keeps them
+// (a resources.CapacityReader; a bare directory store has none).
+func capacities(ctx context.Context, s resources.Store) (map[string]*resources.Capacity, error) {
+	cr, ok := s.(resources.CapacityReader)
+	if !ok {
+		return nil, nil
+	}
+	all, err := cr.Capacities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*resources.Capacity, len(all))
+	for id, c := range all {
+		out[id] = &c
+	}
+	return out, nil
 }
 
 func listMap[T resources.Record](ctx context.Context, s resources.Store, k resources.Kind) (map[string]T, error) {

@@ -21,7 +21,7 @@ import (
 // change log like the Bleve index.
 
 // snapshotFormat changes when Document's fields do.
-const snapshotFormat = "3"
+const snapshotFormat = "4"
 
 // snapshotHeader starts the file; the documents follow in chunks of
 // snapshotChunk, ended by an empty one, so that reading can check the

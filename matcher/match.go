@@ -42,6 +42,9 @@ type Candidate struct {
 	MinAge, MaxAge *float64
 	LastVerified   string // YYYY-MM-DD
 	LastModified   time.Time
+	// Capacity is what the organization last said of its room to take
+	// clients (nil: never said).
+	Capacity *resources.Capacity
 }
 
 // Term is a taxonomy term on a candidate.
@@ -154,6 +157,8 @@ type Option struct {
 	Eligibility         string     `json:"eligibility"`
 	Reasons             []string   `json:"reasons"`
 	ScoreParts          ScoreParts `json:"score_parts"`
+	// Capacity is the service's room to take clients now.
+	Capacity resources.CapacityView `json:"capacity"`
 }
 
 // scored is a candidate scored for the need it was first found for: what
@@ -579,7 +584,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 		}
 		p.Coverage = round(float64(covered-1) / float64(len(sc.wanted)-1))
 	}
-	s.score = round(p.total())
+	s.score = round(p.total() * capacityFactor(c.Capacity, sc.at))
 	if vn != nil && vn.Safety {
 		s.crisis = isCrisis(c)
 	}
@@ -616,6 +621,7 @@ func (sc *scoring) option(s *scored, rank int) Option {
 		Phones:              nonNil(c.Phones),
 		Eligibility:         s.status,
 		ScoreParts:          s.parts,
+		Capacity:            resources.ViewAt(c.Capacity, sc.at),
 	}
 	if c.Open.Known {
 		open := c.Open.Open
@@ -662,6 +668,9 @@ func (sc *scoring) reasons(s *scored, covered []string) []string {
 	}
 	if c.Free {
 		reasons = append(reasons, "Free")
+	}
+	if r := capacityReason(c.Capacity, sc.at); r != "" {
+		reasons = append(reasons, r)
 	}
 	if c.LastVerified != "" {
 		reasons = append(reasons, "Last verified "+c.LastVerified)

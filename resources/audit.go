@@ -61,6 +61,10 @@ const (
 // directory records but whose making and revoking is kept all the same.
 const AuditKindKey = "api_key"
 
+// AuditKindCapacity is the kind of audit entries about a service's
+// capacity (the record id is the service's).
+const AuditKindCapacity = "capacity"
+
 // AuditEntry is one change in the audit trail: who made it, when, to what
 // record, and each field's old and new value.
 type AuditEntry struct {

@@ -15,6 +15,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	// EUNAVAILABLE: the server cannot do this as configured now (referrals
+	// without a secret key to seal client data).
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error: a code, a message safe to show a user, and, for

@@ -85,6 +85,7 @@ commands:
   gen     --services N [--seed S] OUT               write a synthetic HSDS directory (benchmarks, load tests)
   backup  OUT                                       a consistent copy of the store, also while the server runs
   keys    create --role R [--org ID] --name NAME | list | revoke ID   API keys (while serve is stopped; else over HTTP)
+  referrals reseal | purge [--retention D]          re-seal client data under REFER_SECRET_KEY after a rotation; purge closed referrals' client data
 
 every command takes --data DIR (env REFER_DATA, default ./var)
 `
@@ -102,13 +103,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"serve":   runServe,
-		"import":  runImport,
-		"export":  runExport,
-		"reindex": runReindex,
-		"gen":     runGen,
-		"backup":  runBackup,
-		"keys":    runKeys,
+		"serve":     runServe,
+		"import":    runImport,
+		"export":    runExport,
+		"reindex":   runReindex,
+		"gen":       runGen,
+		"backup":    runBackup,
+		"keys":      runKeys,
+		"referrals": runReferrals,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {

@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("REFER_ADDR", "127.0.0.1:8080"), "`address` to listen on (env REFER_ADDR)")
 	loadSample := fs.Bool("load-sample", false, "load the bundled sample directory (San Mateo County, CA) when the store is empty")
 	hc := hardeningFlags(fs)
+	rf := addReferralFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: refer serve [--data DIR] [--addr HOST:PORT] [--load-sample] [--public-read=false] [--trusted-proxy CIDR] [--cors-origin ORIGIN] [--rate-limit-address N] [--rate-limit-key N]")
 		fs.PrintDefaults()
@@ -85,7 +86,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	setServingGC()
 
+	refs, err := startReferrals(ctx, store, vocab, log, rf)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	defer refs.stop()
+
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
+	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
 	srv := api.New(cfg)
 	srv.SetReady(true)
 
