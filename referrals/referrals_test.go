@@ -63,7 +63,9 @@ func newEnv(tb testing.TB) *env {
 		tb.Fatal(err)
 	}
 	e.rs = referrals.New(referrals.Config{Directory: db, Store: db, Sealer: sealer, Now: e.clock.Now,
-		KnownNeed: func(c string) bool { return c == "food-insecurity" || c == "housing-instability" || c == "utility-insecurity" }})
+		KnownNeed: func(c string) bool {
+			return c == "food-insecurity" || c == "housing-instability" || c == "utility-insecurity"
+		}})
 	return e
 }
 
