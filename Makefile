@@ -8,7 +8,7 @@ BENCHTIME ?= 1s
 .PHONY: run build test test-short bench bench-go eval lint fmt fuzz clean
 
 run:
-	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --load-sample
+	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --load-sample --insecure-no-secret-key
 
 build:
 	$(GO) build -o bin/refer ./cmd/refer

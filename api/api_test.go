@@ -17,6 +17,7 @@ import (
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/referrals"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 )
@@ -29,6 +30,8 @@ type testServer struct {
 	Server *api.Server
 	// CaseManager is a key that post sends.
 	CaseManager string
+	// Unmet counts unmet needs; tests flush it to read the report.
+	Unmet *referrals.UnmetCounter
 }
 
 // startServer starts the server over a store that seed fills; opts change
@@ -51,7 +54,14 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := api.Config{Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db}
+	sealer, err := referrals.NewSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := api.Config{Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db,
+		Referrals: referrals.New(referrals.Config{Directory: db, Store: db, Sealer: sealer,
+			KnownNeed: func(c string) bool { _, ok := vocab.Need(c); return ok }}),
+		Unmet: &referrals.UnmetCounter{Store: db, Now: time.Now}, AllowPrivateWebhooks: true}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -69,7 +79,7 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 		ix.Close()
 		db.Close()
 	})
-	ts := &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}
+	ts := &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv, Unmet: cfg.Unmet}
 	ts.CaseManager = ts.newKey(tb, resources.RoleCaseManager, "")
 	return ts
 }
