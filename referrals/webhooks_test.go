@@ -2,11 +2,11 @@ package referrals_test
 
 import (
 	"context"
-	"slices"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
