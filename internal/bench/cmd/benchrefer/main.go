@@ -70,6 +70,7 @@ type row struct {
 	startup                         time.Duration
 	search, match                   latency
 	search16, match16               latency
+	referralCreate, referralStatus  latency
 	searchRPS, matchRPS             float64
 	indexedMatch, bruteMatch        latency
 }
@@ -94,12 +95,15 @@ func measure(bin, dir string, n int) row {
 	r.storeBytes = size(filepath.Join(data, "refer.db"))
 	r.indexBytes = size(filepath.Join(data, "index"))
 	key := lastLine(output(bin, "keys", "create", "--data", data, "--role", "case_manager", "--name", "bench"))
+	adminKey := lastLine(output(bin, "keys", "create", "--data", data, "--role", "admin", "--name", "bench admin"))
 
 	// Start-up on the existing directory: until /readyz says the index is
 	// open (the server answers /healthz from the first moment).
 	t = time.Now()
 	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0",
 		"--rate-limit-address", "0", "--rate-limit-key", "0")
+	// Referrals seal client data: a key, as in production.
+	srv.Env = append(os.Environ(), "REFER_SECRET_KEY=YmVuY2hyZWZlci1zZWNyZXQta2V5LTMyLWJ5dGVzISE=")
 	stdout, err := srv.StdoutPipe()
 	check(err)
 	srv.Stderr = io.Discard
@@ -148,6 +152,7 @@ func measure(bin, dir string, n int) row {
 	r.match = sequential(500, match)
 	r.search16, r.searchRPS = concurrent(16, 5*time.Second, search)
 	r.match16, r.matchRPS = concurrent(16, 5*time.Second, match)
+	r.referralCreate, r.referralStatus = referralLatency(client, base, key, adminKey, searchURL(0))
 	r.serveRSS = rssOf(srv.Process.Pid)
 	check(srv.Process.Signal(syscall.SIGTERM))
 	srv.Wait()
@@ -175,6 +180,54 @@ func measure(bin, dir string, n int) row {
 	// every document (the naive baseline).
 	r.indexedMatch, r.bruteMatch = inProcess(data)
 	return r
+}
+
+// referralLatency makes referrals to the services a search finds, one
+// client at a time, then accepts each: every create and status change is
+// a committed bbolt write with its outbox event, sealed client data and
+// (for creates) an idempotency record.
+func referralLatency(client *http.Client, base, sender, receiver, search string) (create, status latency) {
+	resp, err := client.Get(search)
+	check(err)
+	var found struct {
+		Results []struct {
+			ServiceID string `json:"service_id"`
+		}
+	}
+	check(json.NewDecoder(resp.Body).Decode(&found))
+	resp.Body.Close()
+	if len(found.Results) == 0 {
+		check(fmt.Errorf("no service found to refer to"))
+	}
+	post := func(path, key, body string, header ...string) []byte {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := client.Do(req)
+		check(err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 300 {
+			check(fmt.Errorf("POST %s: %d %s", path, resp.StatusCode, b))
+		}
+		return b
+	}
+	const n = 300
+	ids := make([]string, n)
+	create = sequential(n, func(i int) {
+		body := fmt.Sprintf(`{"service_id": %q, "need": "food-insecurity", "client": {"reference": "bench-%d", "name": "Client %d", "phone": "305-555-0100"},
+			"consent": {"obtained": true, "method": "verbal", "date": "2026-11-27"}, "notes": "Benchmark referral"}`, found.Results[i%len(found.Results)].ServiceID, i, i)
+		var out struct{ ID string }
+		check(json.Unmarshal(post("/api/v1/referrals", sender, body, "Idempotency-Key", fmt.Sprintf("bench-%d", i)), &out))
+		ids[i] = out.ID
+	})
+	status = sequential(n, func(i int) {
+		post("/api/v1/referrals/"+ids[i]+"/status", receiver, `{"status": "accepted"}`)
+	})
+	return create, status
 }
 
 // memLimit is the soft memory limit of the second serving run.
@@ -374,6 +427,9 @@ func render(rows []row) string {
 	})
 	line("match p50 / p99, ms, 16 clients; requests/s", "≥ 1,500/s", func(r row) string {
 		return fmt.Sprintf("%s / %s; %.0f", ms(r.match16.p50), ms(r.match16.p99), r.matchRPS)
+	})
+	line("referral create / status change p50, ms, 1 client (p99)", "≤ 5 / ≤ 5", func(r row) string {
+		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.referralCreate.p50), ms(r.referralStatus.p50), ms(r.referralCreate.p99), ms(r.referralStatus.p99))
 	})
 	line("server RSS after the load, MB: as it runs (GOGC=50) / with GOMEMLIMIT="+memLimit, "≤ 400", func(r row) string {
 		return fmt.Sprintf("%d / %d", r.serveRSS/1024, r.limitedRSS/1024)
