@@ -187,8 +187,12 @@ func (s *Server) match(c echo.Context) error {
 		}
 		return err
 	}
-	if s.cfg.Unmet != nil {
-		s.cfg.Unmet.Add(res.UnmetNeeds, in.Client.Postcode)
+	if s.cfg.Unmet != nil && len(res.UnmetNeeds) > 0 {
+		postcode := in.Client.Postcode
+		if postcode == "" {
+			postcode = data.NearestZIP(req.Place.Lat(), req.Place.Lon(), 20)
+		}
+		s.cfg.Unmet.Add(res.UnmetNeeds, postcode)
 	}
 	return c.JSON(http.StatusOK, res)
 }

@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -92,6 +94,11 @@ func TestUnmetNeedsCounted(t *testing.T) {
 			t.Fatalf("match: %d", status)
 		}
 	}
+	// Coordinates alone are counted under the nearest ZIP.
+	lat, lon, _ := data.Centroid("33130")
+	if status := ts.post(t, "/api/v1/match", fmt.Sprintf(`{"client": {"latitude": %f, "longitude": %f}, "needs": [{"code": "legal-aid"}]}`, lat, lon), nil); status != 200 {
+		t.Fatalf("match: %d", status)
+	}
 	if err := ts.Unmet.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +113,7 @@ func TestUnmetNeedsCounted(t *testing.T) {
 	if err := json.Unmarshal(b, &rows); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Need != "legal-aid" || rows[0].Postcode != "33130" || rows[0].Count != 3 {
+	if len(rows) != 1 || rows[0].Need != "legal-aid" || rows[0].Postcode != "33130" || rows[0].Count != 4 {
 		t.Errorf("report %s", b)
 	}
 	if resp, _ := ts.do(t, "GET", "/api/v1/reports/unmet-needs", ts.CaseManager, nil); resp.StatusCode != 403 {

@@ -49,3 +49,13 @@ func BenchmarkCentroid(b *testing.B) {
 		Centroid("94063")
 	}
 }
+
+func TestNearestZIP(t *testing.T) {
+	lat, lon, _ := Centroid("33157")
+	if got := NearestZIP(lat+0.001, lon-0.001, 10); got != "33157" {
+		t.Errorf("near 33157's centroid: %q", got)
+	}
+	if got := NearestZIP(0, -30, 50); got != "" {
+		t.Errorf("in the Atlantic: %q", got)
+	}
+}
