@@ -98,6 +98,20 @@ func startReferrals(ctx context.Context, store *bolt.DB, vocab *matcher.Vocabula
 		d.Start()
 		wg.Go(func() { d.Run(ctx) })
 	}
+	if sealer != nil && sealer.Secure() && strings.TrimSpace(os.Getenv("REFER_SECRET_KEY_PREVIOUS")) != "" {
+		// Keys are rotating: seal what the old keys sealed under the new
+		// one while serving, so the old key can be dropped at the next
+		// restart without stopping for refer referrals reseal.
+		wg.Go(func() {
+			n, err := rs.Reseal(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Error("referrals: re-sealing under the new key failed", "sealed", n, "err", err)
+			case err == nil:
+				log.Info("referrals: client data sealed under the new key; REFER_SECRET_KEY_PREVIOUS may be dropped", "sealed", n)
+			}
+		})
+	}
 	wg.Go(func() {
 		t := time.NewTicker(*f.purgeEvery)
 		defer t.Stop()

@@ -384,3 +384,48 @@ func TestWebhooksSurviveKill(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyRotationWhileServing: a server restarted with a new key and the
+// old one as previous reads every referral and seals them anew by itself;
+// after that the old key can go.
+func TestKeyRotationWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	manager := lastLineOf(mustRun(t, "keys", "create", "--data", dir, "--role", "case_manager", "--name", "Maria"))
+	t.Setenv("REFER_SECRET_KEY", testSecretKey)
+	srv := startServe(t, "--data", dir, "--load-sample")
+	waitReady(t, srv.base)
+	service, _ := sampleService(t, srv.base)
+	_, b, _ := call(t, "POST", srv.base+"/api/v1/referrals", manager, referralBody(service))
+	id := decode[referralOut](t, b).ID
+	srv.stop(t)
+
+	newKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("n"), 32))
+	t.Setenv("REFER_SECRET_KEY", newKey)
+	t.Setenv("REFER_SECRET_KEY_PREVIOUS", testSecretKey)
+	srv = startServe(t, "--data", dir)
+	waitReady(t, srv.base)
+	if code, b, _ := call(t, "GET", srv.base+"/api/v1/referrals/"+id, manager, ""); code != 200 || decode[referralOut](t, b).Client.Name != clientName {
+		t.Fatalf("during rotation: %d %s", code, b)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(srv.stderr.String(), "sealed under the new key") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no re-seal logged:\n%s", srv.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	srv.stop(t)
+
+	t.Setenv("REFER_SECRET_KEY_PREVIOUS", "")
+	srv = startServe(t, "--data", dir)
+	waitReady(t, srv.base)
+	if code, b, _ := call(t, "GET", srv.base+"/api/v1/referrals/"+id, manager, ""); code != 200 || decode[referralOut](t, b).Client.Name != clientName {
+		t.Fatalf("with only the new key: %d %s", code, b)
+	}
+	srv.stop(t)
+	// And the command does the same with the server stopped: nothing is
+	// left under another key.
+	if out := mustRun(t, "referrals", "reseal", "--data", dir); !strings.Contains(out, "sealed 0 ") {
+		t.Errorf("reseal after the server did it: %q", out)
+	}
+}
