@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -37,7 +38,9 @@ var roleColumns = []string{"none", "admin", "case_manager", "intake", "org_edito
 // status. Each cell that changes something gets a record of its own, so
 // the cells do not depend on each other.
 func TestAuthorizationTable(t *testing.T) {
-	ts := startServer(t, seedTwoOrgs)
+	// Hundreds of requests from one address and key: no rate limit here
+	// (rate limits have tests of their own).
+	ts := startServer(t, seedTwoOrgs, func(c *api.Config) { c.AddressLimit, c.KeyLimit = api.Limit{Rate: -1}, api.Limit{Rate: -1} })
 	keys := []string{"",
 		ts.newKey(t, resources.RoleAdmin, ""),
 		ts.newKey(t, resources.RoleCaseManager, ""),
@@ -98,6 +101,32 @@ func TestAuthorizationTable(t *testing.T) {
 		return `{"client": {"postcode": "33130"}, "needs": [{"code": "food-insecurity"}]}`
 	}
 
+	referralBody := func(service string) string {
+		return `{"service_id": "` + service + `", "need": "food-insecurity", "client": {"reference": "r1"},
+			"consent": {"obtained": true, "method": "verbal", "date": "2026-11-27"}}`
+	}
+	// referralTo makes a referral from the case manager's key (column 2)
+	// to a service, fresh for each cell.
+	referralTo := func(service string) func() string {
+		return func() string {
+			resp, b := ts.do(t, "POST", "/api/v1/referrals", keys[2], referralBody(service))
+			var v struct{ ID string }
+			if resp.StatusCode != 201 || json.Unmarshal(b, &v) != nil {
+				t.Fatalf("referral: %d %s", resp.StatusCode, b)
+			}
+			return v.ID
+		}
+	}
+	subscription := func() string {
+		resp, b := ts.do(t, "POST", "/api/v1/subscriptions", keys[1], `{"url": "http://127.0.0.1:9/hook", "events": ["referral.created"]}`)
+		var v struct{ ID string }
+		if resp.StatusCode != 201 || json.Unmarshal(b, &v) != nil {
+			t.Fatalf("subscription: %d %s", resp.StatusCode, b)
+		}
+		return v.ID
+	}
+	body := func(s string) func(string) any { return func(string) any { return s } }
+
 	type row struct {
 		route string // "METHOD /path/:id", as registered
 		what  string
@@ -108,6 +137,7 @@ func TestAuthorizationTable(t *testing.T) {
 	const (
 		ok, created, gone        = 200, 201, 204
 		unauth, forbid, conflict = 401, 403, 409
+		notFound                 = 404
 	)
 	rows := []row{
 		{"GET /healthz", "", nil, nil, [5]int{ok, ok, ok, ok, ok}},
@@ -156,6 +186,25 @@ func TestAuthorizationTable(t *testing.T) {
 		{"GET /api/v1/keys", "", nil, nil, [5]int{unauth, ok, forbid, forbid, forbid}},
 		{"DELETE /api/v1/keys/:id", "", key, nil, [5]int{unauth, gone, forbid, forbid, forbid}},
 		{"GET /api/v1/audit", "", nil, nil, [5]int{unauth, ok, forbid, forbid, forbid}},
+
+		// Referrals: any key sends; each sees what it sent or its
+		// organization received (404 otherwise, telling nothing); the
+		// receiver answers, the sender cancels; admins may do either.
+		{"POST /api/v1/referrals", "to org's service", nil, body(referralBody("s-pantry")), [5]int{unauth, created, created, created, created}},
+		{"GET /api/v1/referrals", "", nil, nil, [5]int{unauth, ok, ok, ok, ok}},
+		{"GET /api/v1/referrals/stats", "", nil, nil, [5]int{unauth, ok, ok, ok, ok}},
+		{"GET /api/v1/referrals/:id", "sent by case_manager to org", referralTo("s-pantry"), nil, [5]int{unauth, ok, ok, notFound, ok}},
+		{"GET /api/v1/referrals/:id", "sent by case_manager to other", referralTo("s-other"), nil, [5]int{unauth, ok, ok, notFound, notFound}},
+		{"POST /api/v1/referrals/:id/status", "accept, sent to org", referralTo("s-pantry"), body(`{"status": "accepted"}`), [5]int{unauth, ok, forbid, notFound, ok}},
+		{"POST /api/v1/referrals/:id/status", "cancel, sent to org", referralTo("s-pantry"), body(`{"status": "cancelled", "reason": "moved"}`), [5]int{unauth, ok, ok, notFound, forbid}},
+		{"GET /api/v1/services/:id/capacity", "own", fixed("s-pantry"), nil, [5]int{ok, ok, ok, ok, ok}},
+		{"PUT /api/v1/services/:id/capacity", "own", fixed("s-pantry"), body(`{"status": "full"}`), [5]int{unauth, ok, forbid, forbid, ok}},
+		{"PUT /api/v1/services/:id/capacity", "other", fixed("s-other"), body(`{"status": "full"}`), [5]int{unauth, ok, forbid, forbid, forbid}},
+		{"POST /api/v1/subscriptions", "", nil, body(`{"url": "http://127.0.0.1:9/hook", "events": ["referral.created"]}`), [5]int{unauth, created, created, created, created}},
+		{"GET /api/v1/subscriptions", "", nil, nil, [5]int{unauth, ok, ok, ok, ok}},
+		{"DELETE /api/v1/subscriptions/:id", "admin's", subscription, nil, [5]int{unauth, gone, notFound, notFound, notFound}},
+		{"GET /api/v1/subscriptions/:id/deliveries", "admin's", subscription, nil, [5]int{unauth, ok, notFound, notFound, notFound}},
+		{"GET /api/v1/reports/unmet-needs", "", nil, nil, [5]int{unauth, ok, forbid, forbid, forbid}},
 	}
 
 	covered := map[string]bool{}

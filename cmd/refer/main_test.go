@@ -308,7 +308,26 @@ type serving struct {
 	done    chan int
 	stopped sync.Once
 	code    int
-	stderr  *bytes.Buffer
+	stderr  *syncBuffer
+}
+
+// syncBuffer is a buffer the server writes its log to while a test reads
+// it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // startServe runs `refer serve --addr 127.0.0.1:0 ARGS...` and returns once
@@ -316,7 +335,7 @@ type serving struct {
 func startServe(tb testing.TB, args ...string) *serving {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &serving{cancel: cancel, done: make(chan int, 1), stderr: &bytes.Buffer{}}
+	s := &serving{cancel: cancel, done: make(chan int, 1), stderr: &syncBuffer{}}
 	pr, pw := io.Pipe()
 	go func() {
 		s.done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, s.stderr)
