@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -38,25 +37,7 @@ func TestMain(m *testing.M) {
 // startChild runs `refer serve` in a child process and returns its base URL.
 func startChild(t *testing.T, dataDir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--load-sample")
-	cmd.Env = append(os.Environ(), "REFER_TEST_MAIN=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("child did not start: %v", err)
-	}
-	go io.Copy(io.Discard, stdout)
-	base := strings.TrimSpace(strings.TrimPrefix(line, "refer: serving on "))
-	waitReady(t, base)
-	return cmd, base
+	return startServeChild(t, dataDir, nil)
 }
 
 // TestKilledMidWriteCatchesUp kills the server with SIGKILL while writes
