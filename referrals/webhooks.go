@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -355,13 +356,35 @@ func (d *Dispatcher) round(ctx context.Context) {
 		}
 		return
 	}
+	// Each subscription's deliveries in turn, several subscriptions at
+	// once: a receiver that hangs until the timeout holds up only its own.
+	bySub := map[string][]resources.Delivery{}
+	var order []string
 	for _, dl := range due {
-		if ctx.Err() != nil {
-			return
+		if bySub[dl.SubscriptionID] == nil {
+			order = append(order, dl.SubscriptionID)
 		}
-		d.attempt(ctx, dl)
+		bySub[dl.SubscriptionID] = append(bySub[dl.SubscriptionID], dl)
 	}
+	sem := make(chan struct{}, parallelSubscriptions)
+	var wg sync.WaitGroup
+	for _, sub := range order {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for _, dl := range bySub[sub] {
+				if ctx.Err() != nil {
+					return
+				}
+				d.attempt(ctx, dl)
+			}
+		})
+	}
+	wg.Wait()
 }
+
+// parallelSubscriptions is how many subscriptions are delivered to at once.
+const parallelSubscriptions = 8
 
 // deliveryID is the same for an event and subscription every time it is
 // worked out, so a fan-out made again after a crash makes no second

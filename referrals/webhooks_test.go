@@ -204,3 +204,35 @@ func mustSealer(tb testing.TB, key []byte) *referrals.Sealer {
 	}
 	return s
 }
+
+// TestHangingReceiverHoldsUpOnlyItself: one subscriber's server hangs;
+// another's still gets its deliveries at once.
+func TestHangingReceiverHoldsUpOnlyItself(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	release := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
+	defer hanging.Close()
+	defer close(release)
+	got := make(chan struct{}, 10)
+	prompt := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { got <- struct{}{} }))
+	defer prompt.Close()
+	if _, err := e.rs.Subscribe(ctx, admin, hanging.URL, resources.ReferralEvents, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.rs.Subscribe(ctx, pantry, prompt.URL, resources.ReferralEvents, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.rs.Create(ctx, manager, input(), ""); err != nil {
+		t.Fatal(err)
+	}
+	d := &referrals.Dispatcher{Store: e.db, Sealer: mustSealer(t, e.key), AllowPrivate: true, Timeout: time.Minute}
+	d.Start()
+	go d.Run(ctx)
+	select {
+	case <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the prompt receiver waited for the hanging one")
+	}
+}
