@@ -205,6 +205,9 @@ func setSeq(batch *bleve.Batch, store string, seq uint64) {
 	batch.SetInternal(mappingKey, []byte(mappingVersion))
 }
 
+// maxFuzziness is the most edits Bleve's fuzzy query takes.
+const maxFuzziness = 2
+
 // textQuery matches the user's words as words, never as query syntax:
 // every word must appear in some field (names weigh most).
 func textQuery(q string) query.Query {
@@ -222,11 +225,12 @@ func textQuery(q string) query.Query {
 			alts = append(alts, t)
 		}
 		// A close misspelling still finds the word ("electrik"), weighed
-		// less; long words may be two letters off.
+		// less; long words may be two letters off, and never more: Bleve
+		// refuses a fuzziness above maxFuzziness (a 16-letter word was a 500).
 		if n := len([]rune(w.word)); n >= 5 {
 			fz := bleve.NewFuzzyQuery(w.word)
 			fz.SetField(fieldWords)
-			fz.SetFuzziness(1 + n/8)
+			fz.SetFuzziness(min(1+n/8, maxFuzziness))
 			fz.SetBoost(0.3)
 			alts = append(alts, fz)
 		}

@@ -1,0 +1,35 @@
+package api_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/internal/fixture"
+)
+
+// Issue 14's list of what broke under hostile and careless input: each
+// case here failed before its fix.
+
+func TestLongWordsAreNot500(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	for _, w := range []string{"electricityassistance", strings.Repeat("a", 16), strings.Repeat("ñ", 40), strings.Repeat("x", 300)} {
+		q := url.QueryEscape(w)
+		for _, path := range []string{"/api/v1/search?q=" + q, "/?q=" + q, "/api/hsds/services?search=" + q} {
+			if resp, b := ts.do(t, "GET", path, "", nil); resp.StatusCode >= 500 {
+				t.Errorf("GET %s: %d %s", path, resp.StatusCode, b)
+			}
+		}
+		body := `{"client": {"postcode": "33130"}, "needs": [{"text": "` + w + `"}]}`
+		if resp, b := ts.do(t, "POST", "/api/v1/match", ts.CaseManager, body); resp.StatusCode >= 500 {
+			t.Errorf("match %q: %d %s", w, resp.StatusCode, b)
+		}
+	}
+}
+
+// withClock makes the server read *now as its clock.
+func withClock(now *time.Time) func(*api.Config) {
+	return func(c *api.Config) { c.Now = func() time.Time { return *now } }
+}
