@@ -32,14 +32,15 @@ var statusOf = map[string]int{
 
 // codeOf maps statuses that Echo itself produces back to contract codes.
 var codeOf = map[int]string{
-	http.StatusBadRequest:            resources.EINVALID,
-	http.StatusNotFound:              resources.ENOTFOUND,
-	http.StatusMethodNotAllowed:      resources.ENOTFOUND,
-	http.StatusUnauthorized:          resources.EUNAUTHORIZED,
-	http.StatusForbidden:             resources.EFORBIDDEN,
-	http.StatusRequestEntityTooLarge: "too_large",
-	http.StatusTooManyRequests:       "rate_limited",
-	http.StatusUnsupportedMediaType:  resources.EINVALID,
+	http.StatusBadRequest:                  resources.EINVALID,
+	http.StatusNotFound:                    resources.ENOTFOUND,
+	http.StatusMethodNotAllowed:            "method_not_allowed",
+	http.StatusUnauthorized:                resources.EUNAUTHORIZED,
+	http.StatusForbidden:                   resources.EFORBIDDEN,
+	http.StatusRequestEntityTooLarge:       "too_large",
+	http.StatusRequestHeaderFieldsTooLarge: "too_large",
+	http.StatusTooManyRequests:             "rate_limited",
+	http.StatusUnsupportedMediaType:        resources.EINVALID,
 }
 
 // statusError gives a domain error a status other than its code's usual

@@ -29,6 +29,20 @@ func TestLongWordsAreNot500(t *testing.T) {
 	}
 }
 
+func TestErrorShapes(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	var e errorBody
+	if resp := ts.call(t, "PATCH", "/api/v1/services/s-pantry", "", `{}`, &e); resp.StatusCode != 405 || e.Error.Code != "method_not_allowed" || resp.Header.Get("Allow") == "" {
+		t.Errorf("PATCH: %d %+v allow %q", resp.StatusCode, e, resp.Header.Get("Allow"))
+	}
+	// Headers over the limit: 431 in the error shape, naming the limit.
+	e = errorBody{}
+	resp := ts.call(t, "GET", "/api/v1/needs", "", nil, &e, "X-Big", strings.Repeat("h", 100<<10))
+	if resp.StatusCode != 431 || e.Error.Code != "too_large" || !strings.Contains(e.Error.Message, "header") {
+		t.Errorf("big headers: %d %+v", resp.StatusCode, e)
+	}
+}
+
 // withClock makes the server read *now as its clock.
 func withClock(now *time.Time) func(*api.Config) {
 	return func(c *api.Config) { c.Now = func() time.Time { return *now } }

@@ -3,6 +3,8 @@ package api
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -86,5 +88,29 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			h.Set(echo.HeaderCacheControl, "no-store")
 		}
 		return next(c)
+	}
+}
+
+// headerLimit answers 431, in the error shape, to a request whose headers
+// (names, values and the request line) pass limit bytes. Go's server
+// refuses headers past MaxHeaderBytes itself, in plain text, before any
+// handler runs: that bound is set well above this one (see New), so a
+// request is told which limit it passed and what it is.
+func headerLimit(limit int) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			n := len(r.Method) + len(r.RequestURI) + len(r.Proto)
+			for k, vs := range r.Header {
+				for _, v := range vs {
+					n += len(k) + len(v) + 4
+				}
+			}
+			if n > limit {
+				return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge,
+					fmt.Sprintf("the request's headers are %d bytes, more than the limit of %d (--max-header-bytes)", n, limit))
+			}
+			return next(c)
+		}
 	}
 }

@@ -56,6 +56,9 @@ type Config struct {
 	// BodyLimit caps a request body in bytes (413 above it); zero means
 	// DefaultBodyLimit.
 	BodyLimit int64
+	// HeaderLimit caps a request's headers in bytes (431 above it); zero
+	// means DefaultHeaderLimit.
+	HeaderLimit int
 	// HandlerTimeout bounds the work of one request (its context ends
 	// then); zero means DefaultHandlerTimeout.
 	HandlerTimeout time.Duration
@@ -67,6 +70,7 @@ type Config struct {
 // Defaults of Config.
 const (
 	DefaultBodyLimit      = 1 << 20
+	DefaultHeaderLimit    = 64 << 10
 	DefaultHandlerTimeout = 30 * time.Second
 )
 
@@ -110,6 +114,9 @@ func New(cfg Config) *Server {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		// Past this Go answers 431 itself, in plain text; below it
+		// headerLimit answers in the error shape.
+		MaxHeaderBytes: 4 * max(cfg.HeaderLimit, DefaultHeaderLimit),
 	}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
@@ -140,7 +147,7 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 // rate limit; the gate of closed reads; the handler's deadline.
 func (s *Server) middleware() {
 	e := s.echo
-	e.Use(requestID, s.logRequests, middleware.RecoverWithConfig(middleware.RecoverConfig{
+	e.Use(requestID, s.logRequests, headerLimit(cmp.Or(s.cfg.HeaderLimit, DefaultHeaderLimit)), middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 			return err

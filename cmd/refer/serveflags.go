@@ -18,6 +18,7 @@ type serveFlags struct {
 	addressRate *float64
 	keyRate     *float64
 	maxBody     *int64
+	maxHeader   *int
 }
 
 func hardeningFlags(fs *flag.FlagSet) *serveFlags {
@@ -28,6 +29,7 @@ func hardeningFlags(fs *flag.FlagSet) *serveFlags {
 	f.addressRate = fs.Float64("rate-limit-address", api.DefaultAddressLimit.Rate, "requests a second per client address, in bursts of 4 times as many; 0 for no limit")
 	f.keyRate = fs.Float64("rate-limit-key", api.DefaultKeyLimit.Rate, "requests a second per API key, in bursts of 5 times as many; 0 for no limit")
 	f.maxBody = fs.Int64("max-body", api.DefaultBodyLimit, "largest request body in `bytes` (413 above it)")
+	f.maxHeader = fs.Int("max-header-bytes", api.DefaultHeaderLimit, "largest request headers in `bytes` (431 above it)")
 	return f
 }
 
@@ -39,9 +41,10 @@ func (f *serveFlags) config() (api.Config, error) {
 		AddressLimit:     limit(*f.addressRate, 4),
 		KeyLimit:         limit(*f.keyRate, 5),
 		BodyLimit:        *f.maxBody,
+		HeaderLimit:      *f.maxHeader,
 	}
-	if *f.addressRate < 0 || *f.keyRate < 0 || *f.maxBody <= 0 {
-		return cfg, usageError{"rate limits are 0 (none) or more, and --max-body is more than 0"}
+	if *f.addressRate < 0 || *f.keyRate < 0 || *f.maxBody <= 0 || *f.maxHeader <= 0 {
+		return cfg, usageError{"rate limits are 0 (none) or more, and --max-body and --max-header-bytes are more than 0"}
 	}
 	for _, p := range f.proxies {
 		_, n, err := net.ParseCIDR(p)
