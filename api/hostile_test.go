@@ -43,6 +43,18 @@ func TestErrorShapes(t *testing.T) {
 	}
 }
 
+func TestProbesIgnoreKeysAndLimits(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		for range 50 {
+			resp, b := ts.do(t, "GET", p, "refer_0000000000000000_"+strings.Repeat("ab", 32), nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s with an unknown key: %d %s", p, resp.StatusCode, b)
+			}
+		}
+	}
+}
+
 // withClock makes the server read *now as its clock.
 func withClock(now *time.Time) func(*api.Config) {
 	return func(c *api.Config) { c.Now = func() time.Time { return *now } }

@@ -167,8 +167,8 @@ func (s *Server) middleware() {
 	addresses := newLimiter(orDefault(s.cfg.AddressLimit, DefaultAddressLimit), s.now)
 	keys := newLimiter(orDefault(s.cfg.KeyLimit, DefaultKeyLimit), s.now)
 	e.Use(rateLimit(addresses, func(c echo.Context) string {
-		if p := c.Request().URL.Path; p == "/healthz" || p == "/readyz" {
-			return "" // a load balancer's probes
+		if probePaths[c.Request().URL.Path] {
+			return ""
 		}
 		return clientAddress(c)
 	}))
