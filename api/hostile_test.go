@@ -55,6 +55,22 @@ func TestProbesIgnoreKeysAndLimits(t *testing.T) {
 	}
 }
 
+func TestHSDSUnknownPostcodeIsAnEmptyPage(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	var page struct {
+		TotalItems int   `json:"total_items"`
+		Contents   []any `json:"contents"`
+	}
+	resp := ts.call(t, "GET", "/api/hsds/service_at_locations?postcode=00000", "", nil, &page)
+	if resp.StatusCode != 200 || page.TotalItems != 0 || page.Contents == nil {
+		t.Errorf("an unknown postcode: %d %+v", resp.StatusCode, page)
+	}
+	// A postcode that is not one at all is still a 400.
+	if resp, _ := ts.do(t, "GET", "/api/hsds/service_at_locations?postcode=hello", "", nil); resp.StatusCode != 400 {
+		t.Errorf("postcode=hello: %d", resp.StatusCode)
+	}
+}
+
 // withClock makes the server read *now as its clock.
 func withClock(now *time.Time) func(*api.Config) {
 	return func(c *api.Config) { c.Now = func() time.Time { return *now } }

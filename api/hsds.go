@@ -289,9 +289,13 @@ func (h *hsdsAPI) serviceAtLocations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f.Near, f.RadiusM = hsdsPostcodePlace(p)
+	var nowhere bool
+	f.Near, f.RadiusM, nowhere = hsdsPostcodePlace(p)
 	if err := p.err(); err != nil {
 		return err
+	}
+	if nowhere {
+		return hsdsRespondPage(c, nil, pg, nil)
 	}
 	ids, err := h.allSites.list(h.s.index, f.IsZero(), func() ([]string, error) { return h.s.index.ServiceAtLocationIDs(ctx, f) })
 	if err != nil {
@@ -311,9 +315,12 @@ func (h *hsdsAPI) serviceAtLocations(c echo.Context) error {
 }
 
 // hsdsPostcodePlace reads postcode and proximity: the ZIP code's centroid and
-// the radius in metres, or nil.
-func hsdsPostcodePlace(p *params) (*orb.Point, float64) {
-	radius := float64(hsdsDefaultProximity)
+// the radius in metres, or nil. A ZIP code we do not know (a new one, or
+// one with no people) is nowhere: nothing is near it, which the
+// specification answers with an empty page, not an error. Only a postcode
+// that cannot be a ZIP code is one.
+func hsdsPostcodePlace(p *params) (near *orb.Point, radius float64, nowhere bool) {
+	radius = float64(hsdsDefaultProximity)
 	if v, ok := p.float("proximity", 0, hsdsMaxProximity); ok {
 		if v == 0 {
 			p.errs.Add("proximity", "is 0; it must be more than 0 and at most %d metres", hsdsMaxProximity)
@@ -325,14 +332,25 @@ func hsdsPostcodePlace(p *params) (*orb.Point, float64) {
 		if p.q.Get("proximity") != "" {
 			p.errs.Add("proximity", "needs a postcode: it is measured from the postcode's centre")
 		}
-		return nil, 0
+		return nil, 0, false
 	}
 	lat, lon, ok := data.Centroid(zip)
-	if !ok {
-		p.errs.Add("postcode", "%q is not a US ZIP code we know", zip)
-		return nil, 0
+	switch {
+	case ok:
+		return &orb.Point{lon, lat}, radius, false
+	case zipShaped(zip):
+		return nil, 0, true
 	}
-	return &orb.Point{lon, lat}, radius
+	p.errs.Add("postcode", "%q is not a US ZIP code (5 digits, or ZIP+4)", zip)
+	return nil, 0, false
+}
+
+// zipShaped says whether s has the shape of a US ZIP code: 12345 or
+// 12345-6789.
+func zipShaped(s string) bool {
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	five, four, plus4 := strings.Cut(s, "-")
+	return len(five) == 5 && digits(five) && (!plus4 || len(four) == 4 && digits(four))
 }
 
 func (h *hsdsAPI) serviceAtLocation(c echo.Context) error {

@@ -236,7 +236,7 @@ func TestHSDSParametersAreChecked(t *testing.T) {
 		{"/service_at_locations?postcode=33130&proximity=200001", "proximity"},
 		{"/service_at_locations?postcode=33130&proximity=far", "proximity"},
 		{"/service_at_locations?proximity=5000", "proximity"},
-		{"/service_at_locations?postcode=00000", "postcode"},
+		{"/service_at_locations?postcode=0000", "postcode"},
 		{"/service_at_locations?per_page=101", "per_page"},
 		{"/organizations?full_service=perhaps", "full_service"},
 		{"/organizations?modified_after=soon", "modified_after"},
