@@ -170,7 +170,7 @@ func TestErrorShapeEverywhere(t *testing.T) {
 	}{
 		{"GET", "/nothing", 404, "not_found"},
 		{"GET", "/api/v1/services/nope", 404, "not_found"},
-		{"DELETE", "/api/v1/needs", 405, "not_found"},
+		{"DELETE", "/api/v1/needs", 405, "method_not_allowed"},
 		{"PATCH", "/api/v1/services/s-rent", 405, "not_found"},
 	} {
 		var e errorBody
