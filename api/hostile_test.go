@@ -5,9 +5,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 // Issue 14's list of what broke under hostile and careless input: each
@@ -68,6 +70,35 @@ func TestHSDSUnknownPostcodeIsAnEmptyPage(t *testing.T) {
 	// A postcode that is not one at all is still a 400.
 	if resp, _ := ts.do(t, "GET", "/api/hsds/service_at_locations?postcode=hello", "", nil); resp.StatusCode != 400 {
 		t.Errorf("postcode=hello: %d", resp.StatusCode)
+	}
+}
+
+func TestSearchCarriesShortDescriptions(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	long := strings.Repeat("Groceries for families every week. ", 300)
+	var made resources.Service
+	if resp := ts.call(t, "POST", "/api/v1/services", admin, map[string]any{"organization_id": "org", "name": "Zebra Grocery Bags", "description": long, "status": "active"}, &made); resp.StatusCode != 201 {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	var res struct {
+		Results []struct {
+			ServiceID   string `json:"service_id"`
+			Description string `json:"description"`
+		} `json:"results"`
+	}
+	ts.call(t, "GET", "/api/v1/search?q=zebra", "", nil, &res)
+	if len(res.Results) == 0 {
+		t.Fatal("the new service is not found")
+	}
+	d := res.Results[0].Description
+	if n := utf8.RuneCountInString(d); n == 0 || n > 301 || !strings.HasSuffix(d, "…") {
+		t.Errorf("a search answer's description has %d characters: %q…", n, d[:min(len(d), 80)])
+	}
+	var whole resources.Service
+	ts.call(t, "GET", "/api/v1/services/"+made.ID, "", nil, &whole)
+	if whole.Description != strings.TrimSpace(long) && whole.Description != long {
+		t.Errorf("the record lost its description: %d characters", len(whole.Description))
 	}
 }
 

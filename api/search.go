@@ -143,6 +143,11 @@ func (s *Server) search(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// listDescriptionChars is how much of a description a search answer
+// carries: enough to tell services apart; the record carries it all (a
+// page of 100 whole descriptions was 4.7 MB).
+const listDescriptionChars = 300
+
 func resultOf(h index.Hit, at time.Time) searchResult {
 	d := h.Doc
 	r := searchResult{
@@ -151,7 +156,7 @@ func resultOf(h index.Hit, at time.Time) searchResult {
 		LocationID:          d.LocationID,
 		Name:                d.Name,
 		Organization:        orgRef{d.OrganizationID, d.OrganizationName},
-		Description:         d.Description,
+		Description:         shorten(d.Description, listDescriptionChars),
 		DistanceKm:          h.DistanceKm,
 		Served:              h.Served,
 		Approximate:         d.Approximate,
