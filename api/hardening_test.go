@@ -171,7 +171,7 @@ func TestErrorShapeEverywhere(t *testing.T) {
 		{"GET", "/nothing", 404, "not_found"},
 		{"GET", "/api/v1/services/nope", 404, "not_found"},
 		{"DELETE", "/api/v1/needs", 405, "method_not_allowed"},
-		{"PATCH", "/api/v1/services/s-rent", 405, "not_found"},
+		{"PATCH", "/api/v1/services/s-rent", 405, "method_not_allowed"},
 	} {
 		var e errorBody
 		resp := ts.call(t, tt.method, tt.path, "", nil, &e)
