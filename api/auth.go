@@ -3,6 +3,7 @@ package api
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/refer-project/refer/resources"
@@ -74,6 +75,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return unauthorized(c, true, "the API key is not valid")
 		case !k.Active():
 			return unauthorized(c, true, "the API key was revoked")
+		case k.Expired(s.now()):
+			return unauthorized(c, true, "the API key expired at %s", k.Expires.Format(time.RFC3339))
 		}
 		c.Set(principalKey, &k)
 		ctx := resources.WithActor(c.Request().Context(), resources.Actor{KeyID: k.ID, Name: k.Name, Role: k.Role, OrganizationID: k.OrganizationID})

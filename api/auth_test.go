@@ -185,6 +185,7 @@ func TestAuthorizationTable(t *testing.T) {
 		{"POST /api/v1/keys", "", nil, func(string) any { return map[string]string{"name": "New", "role": "intake"} }, [5]int{unauth, created, forbid, forbid, forbid}},
 		{"GET /api/v1/keys", "", nil, nil, [5]int{unauth, ok, forbid, forbid, forbid}},
 		{"DELETE /api/v1/keys/:id", "", key, nil, [5]int{unauth, gone, forbid, forbid, forbid}},
+		{"POST /api/v1/keys/:id/rotate", "", key, nil, [5]int{unauth, created, forbid, forbid, forbid}},
 		{"GET /api/v1/audit", "", nil, nil, [5]int{unauth, ok, forbid, forbid, forbid}},
 
 		// Referrals: any key sends; each sees what it sent or its

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -99,6 +100,101 @@ func TestSearchCarriesShortDescriptions(t *testing.T) {
 	ts.call(t, "GET", "/api/v1/services/"+made.ID, "", nil, &whole)
 	if whole.Description != strings.TrimSpace(long) && whole.Description != long {
 		t.Errorf("the record lost its description: %d characters", len(whole.Description))
+	}
+}
+
+func TestVerifyKeepsTheKeyHoldersEmailPrivate(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	k, token, err := resources.NewKey("Ana", resources.RoleOrgEditor, "org", "ana.private@example.org", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Store.CreateKey(context.Background(), k); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := ts.do(t, "POST", "/api/v1/services/s-pantry/verify", token, nil)
+	if resp.StatusCode != 200 || strings.Contains(string(b), "ana.private") {
+		t.Errorf("verify: %d %s", resp.StatusCode, b)
+	}
+	_, b = ts.do(t, "GET", "/api/hsds/services/s-pantry", "", nil)
+	if strings.Contains(string(b), "ana.private") {
+		t.Errorf("the public record carries the key holder's e-mail: %s", b)
+	}
+}
+
+func TestKeyNamesRefuseControlCharacters(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	for _, name := range []string{"evil\x1b[2J", "two\nlines", "bell\a", "nul\x00"} {
+		var e errorBody
+		if resp := ts.call(t, "POST", "/api/v1/keys", admin, map[string]any{"name": name, "role": "case_manager"}, &e); resp.StatusCode != 400 || e.Error.Fields["name"] == "" {
+			t.Errorf("key name %q: %d %+v", name, resp.StatusCode, e)
+		}
+	}
+}
+
+func TestDeletedOrganizationsKeysStopWorking(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	var org resources.Organization
+	if resp := ts.call(t, "POST", "/api/v1/organizations", admin, map[string]any{"name": "Short-lived", "description": "d"}, &org); resp.StatusCode != 201 {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	editor := ts.newKey(t, resources.RoleOrgEditor, org.ID)
+	if resp, b := ts.do(t, "DELETE", "/api/v1/organizations/"+org.ID, admin, nil); resp.StatusCode != 204 {
+		t.Fatalf("delete: %d %s", resp.StatusCode, b)
+	}
+	var e errorBody
+	if resp := ts.call(t, "GET", "/api/v1/needs", editor, nil, &e); resp.StatusCode != 401 {
+		t.Errorf("the deleted organization's key still works: %d %+v", resp.StatusCode, e)
+	}
+	// An organization made again with the same id does not bring it back.
+	if resp := ts.call(t, "POST", "/api/v1/services", editor, map[string]any{"organization_id": org.ID, "name": "x", "description": "d"}, &e); resp.StatusCode != 401 {
+		t.Errorf("a write with the deleted organization's key: %d", resp.StatusCode)
+	}
+}
+
+// An agency's review asks for keys that end and can be replaced without a
+// moment when nothing works.
+func TestKeysExpireAndRotate(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	ts := startServer(t, fixture.Seed, withClock(&now))
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	var made struct {
+		ID      string `json:"id"`
+		Key     string `json:"key"`
+		Expires string `json:"expires"`
+	}
+	if resp := ts.call(t, "POST", "/api/v1/keys", admin, map[string]any{"name": "intake desk", "role": "intake", "expires": "2026-03-02T00:00:00Z"}, &made); resp.StatusCode != 201 || made.Key == "" {
+		t.Fatalf("create with expires: %d %+v", resp.StatusCode, made)
+	}
+	if resp, _ := ts.do(t, "GET", "/api/v1/needs", made.Key, nil); resp.StatusCode != 200 {
+		t.Errorf("before it expires: %d", resp.StatusCode)
+	}
+	// Rotation: a new key for the same holder, the old one ending later.
+	var rotated struct {
+		ID  string `json:"id"`
+		Key string `json:"key"`
+	}
+	if resp := ts.call(t, "POST", "/api/v1/keys/"+made.ID+"/rotate", admin, map[string]any{"old_expires": "2026-03-01T18:00:00Z"}, &rotated); resp.StatusCode != 201 || rotated.Key == "" {
+		t.Fatalf("rotate: %d %+v", resp.StatusCode, rotated)
+	}
+	for _, k := range []string{made.Key, rotated.Key} {
+		if resp, _ := ts.do(t, "GET", "/api/v1/needs", k, nil); resp.StatusCode != 200 {
+			t.Errorf("during the overlap: %d", resp.StatusCode)
+		}
+	}
+	now = now.Add(7 * time.Hour)
+	var e errorBody
+	if resp := ts.call(t, "GET", "/api/v1/needs", made.Key, nil, &e); resp.StatusCode != 401 || !strings.Contains(e.Error.Message, "expired") {
+		t.Errorf("the old key after its end: %d %+v", resp.StatusCode, e)
+	}
+	if resp, _ := ts.do(t, "GET", "/api/v1/needs", rotated.Key, nil); resp.StatusCode != 200 {
+		t.Errorf("the new key: %d", resp.StatusCode)
+	}
+	// An end in the past is refused.
+	if resp := ts.call(t, "POST", "/api/v1/keys", admin, map[string]any{"name": "late", "role": "intake", "expires": "2020-01-01T00:00:00Z"}, &e); resp.StatusCode != 400 || e.Error.Fields["expires"] == "" {
+		t.Errorf("an end in the past: %d %+v", resp.StatusCode, e)
 	}
 }
 

@@ -31,8 +31,8 @@ import (
 //     given); when the field is left out, they stay as they are. Locations
 //     themselves are written through /locations. A service's answer always
 //     carries its service_at_locations, so GET, edit, PUT round-trips.
-//   - assured_date (and a service's assurer_email) are set only by POST
-//     /services/{id}/verify: a body's are ignored, so "last verified"
+//   - assured_date is set only by POST /services/{id}/verify, and a
+//     service's assurer_email only by import: a body's are ignored, so "last verified"
 //     always means that someone said so. last_modified is the store's
 //     stamp of the write (resources.Store.Create).
 //   - Deleting a service or a location deletes its service_at_locations in
@@ -170,7 +170,7 @@ func (s *Server) deleteListing(k resources.Kind) echo.HandlerFunc {
 }
 
 // verifyService records that someone confirmed a listing is still right:
-// assured_date becomes today (UTC), assurer_email the key's email. Search
+// assured_date becomes today (UTC). Search
 // shows it as "last verified" and match counts it for freshness.
 func (s *Server) verifyService(c echo.Context) error {
 	var out resources.Record
@@ -180,8 +180,10 @@ func (s *Server) verifyService(c echo.Context) error {
 			return err
 		}
 		svc := old.(*resources.Service)
+		// assurer_email is left as it is: the key's e-mail is its
+		// holder's, not the listing's to publish. The audit trail names
+		// the key that verified.
 		svc.AssuredDate = s.now().UTC().Format(time.DateOnly)
-		svc.AssurerEmail = principal(c).Email
 		if out, err = tx.Update(svc, svc.Version); err != nil {
 			return err
 		}

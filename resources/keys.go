@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Role says what an API key may do.
@@ -49,11 +50,15 @@ type Key struct {
 	// OrganizationID binds an org_editor key to the one organization whose
 	// listings it may change; empty for every other role.
 	OrganizationID string `json:"organization_id,omitempty"`
-	// Email, when given, is written as assurer_email when the key verifies
-	// a listing.
+	// Email, when given, is how an admin reaches the key's holder. It is
+	// never published (a listing's assurer_email is not taken from it).
 	Email   string     `json:"email,omitempty"`
 	Created time.Time  `json:"created"`
 	Revoked *time.Time `json:"revoked,omitempty"`
+	// Expires, when set, is the moment the key stops working: an agency's
+	// review asks for keys that end, and rotation (RotateKey) lets the old
+	// key run on beside its successor until then.
+	Expires *time.Time `json:"expires,omitempty"`
 	// Hash is the SHA-256 of the secret. A plain hash is the right tool
 	// here: the secret is 256 random bits, not a password a person chose,
 	// so there is no dictionary to slow down and a slow hash (bcrypt,
@@ -82,6 +87,10 @@ func NewKey(name string, role Role, orgID, email string, now time.Time) (Key, st
 		f.Add("name", "is required: say whose key this is")
 	case len(name) > 200:
 		f.Add("name", "is longer than 200 characters")
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		// A name is printed by refer keys list: an escape sequence in it
+		// would drive the admin's terminal.
+		f.Add("name", "has a control character (a line break, tab or terminal escape); use plain text")
 	}
 	if _, err := ParseRole(string(role)); err != nil {
 		f["role"] = ErrorFields(err)["role"]
@@ -126,8 +135,31 @@ func (k *Key) Matches(secret string) bool {
 	return subtle.ConstantTimeCompare(hashSecret(secret), k.Hash) == 1
 }
 
-// Active reports whether the key may still be used.
+// Active reports whether the key was not revoked (see also Expired).
 func (k *Key) Active() bool { return k.Revoked == nil }
+
+// Expired reports whether the key's end has come.
+func (k *Key) Expired(now time.Time) bool { return k.Expires != nil && !now.Before(*k.Expires) }
+
+// SetExpiry makes the key end at at, which must be after now; EINVALID
+// names the field "expires" otherwise.
+func (k *Key) SetExpiry(at, now time.Time) error {
+	if !at.After(now) {
+		f := FieldErrors{}
+		f.Add("expires", "is %s, which is not in the future", at.UTC().Format(time.RFC3339))
+		return f.Err("the key")
+	}
+	at = at.UTC().Truncate(time.Second)
+	k.Expires = &at
+	return nil
+}
+
+// Successor makes the key that replaces k in a rotation: the same holder,
+// role and organization, a new id and secret, no end. It returns the key
+// to store and the token to show once.
+func (k *Key) Successor(now time.Time) (Key, string, error) {
+	return NewKey(k.Name, k.Role, k.OrganizationID, k.Email, now)
+}
 
 func hashSecret(secret string) []byte {
 	h := sha256.Sum256([]byte(secret))
@@ -162,4 +194,10 @@ type KeyStore interface {
 	// RevokeKey marks a key revoked from now on and returns it; revoking a
 	// revoked key changes nothing. ENOTFOUND if there is none.
 	RevokeKey(ctx context.Context, id string) (Key, error)
+	// RotateKey stores next, the successor of key id, and makes key id end
+	// at oldExpires (or earlier, if it ended sooner already), in one
+	// transaction; it returns key id as changed. ENOTFOUND if there is no
+	// such key, ECONFLICT if it was revoked (the caller, whose clock
+	// decides, checks that it has not ended).
+	RotateKey(ctx context.Context, id string, next Key, oldExpires time.Time) (Key, error)
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/refer-project/refer/resources"
 )
@@ -38,9 +41,10 @@ func runKeysCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	role := fs.String("role", "", "`role` of the key: admin, case_manager, intake or org_editor")
 	org := fs.String("org", "", "the organization `ID` an org_editor key may edit")
 	name := fs.String("name", "", "whose key it is (a person, a system); shown in the audit trail")
-	email := fs.String("email", "", "written as assurer_email when the key verifies a listing (optional)")
+	email := fs.String("email", "", "how an admin reaches the key's holder (optional; never published)")
+	expires := fs.String("expires", "", "when the key stops working: a `date` (2027-01-31) or RFC 3339 moment; none by default")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer keys create --role admin|case_manager|intake|org_editor [--org ID] --name NAME [--email EMAIL] [--data DIR]")
+		fmt.Fprintln(stderr, "usage: refer keys create --role admin|case_manager|intake|org_editor [--org ID] --name NAME [--email EMAIL] [--expires DATE] [--data DIR]")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -49,10 +53,22 @@ func runKeysCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if fs.NArg() != 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	k, token, err := resources.NewKey(*name, resources.Role(*role), *org, *email, time.Now())
+	now := time.Now()
+	k, token, err := resources.NewKey(*name, resources.Role(*role), *org, *email, now)
 	if err != nil {
 		// A flag given wrong, as the fields say.
 		return usageError{err.Error()}
+	}
+	if *expires != "" {
+		at, err := time.Parse(time.DateOnly, *expires)
+		if err != nil {
+			if at, err = time.Parse(time.RFC3339, *expires); err != nil {
+				return usageError{fmt.Sprintf("--expires %q is not a date such as 2027-01-31 or a moment such as 2027-01-31T17:00:00Z", *expires)}
+			}
+		}
+		if err := k.SetExpiry(at, now); err != nil {
+			return usageError{err.Error()}
+		}
 	}
 	store, err := openStore(*dataDir)
 	if err != nil {
@@ -94,13 +110,16 @@ func runKeysList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tROLE\tORGANIZATION\tNAME\tCREATED\tREVOKED")
-	for _, k := range keys {
-		revoked := "-"
-		if k.Revoked != nil {
-			revoked = k.Revoked.Format(time.RFC3339)
+	fmt.Fprintln(w, "ID\tROLE\tORGANIZATION\tNAME\tCREATED\tREVOKED\tEXPIRES")
+	moment := func(t *time.Time) string {
+		if t == nil {
+			return "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, cmp.Or(k.OrganizationID, "-"), k.Name, k.Created.Format(time.RFC3339), revoked)
+		return t.Format(time.RFC3339)
+	}
+	for _, k := range keys {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, cmp.Or(k.OrganizationID, "-"), printable(k.Name),
+			k.Created.Format(time.RFC3339), moment(k.Revoked), moment(k.Expires))
 	}
 	return w.Flush()
 }
@@ -125,4 +144,13 @@ func runKeysRevoke(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "revoked key %s (%s, %q) as of %s\n", k.ID, k.Role, k.Name, k.Revoked.Format(time.RFC3339))
 	return nil
+}
+
+// printable quotes a name with control characters, so that one stored
+// before they were refused cannot drive the terminal it is printed on.
+func printable(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }

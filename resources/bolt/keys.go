@@ -138,3 +138,90 @@ func (db *DB) RevokeKey(ctx context.Context, id string) (resources.Key, error) {
 	})
 	return k, err
 }
+
+// RotateKey stores next and makes key id end at oldExpires (or keeps its
+// earlier end), in one transaction, so there is never a moment when
+// neither key works nor one when the old key runs on without an end.
+func (db *DB) RotateKey(ctx context.Context, id string, next resources.Key, oldExpires time.Time) (resources.Key, error) {
+	var k resources.Key
+	err := db.transact(ctx, resources.ActorSystem, func(w *writer) error {
+		b := w.tx.Bucket(bucketKeys)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return resources.Errorf(resources.ENOTFOUND, "there is no key %q", id)
+		}
+		var err error
+		if k, err = decodeKey(v); err != nil {
+			return err
+		}
+		if !k.Active() {
+			return resources.Errorf(resources.ECONFLICT, "key %q was revoked: create a new key instead", id)
+		}
+		before := keyJSON(k)
+		if k.Expires == nil || oldExpires.Before(*k.Expires) {
+			at := oldExpires.UTC().Truncate(time.Second)
+			k.Expires = &at
+		}
+		if v, err = encodeKey(k); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(id), v); err != nil {
+			return fmt.Errorf("store: key %q: %w", id, err)
+		}
+		if err := w.audit(resources.ActionUpdate, resources.AuditKindKey, id, 0, before, keyJSON(k)); err != nil {
+			return err
+		}
+		if b.Get([]byte(next.ID)) != nil {
+			return resources.Errorf(resources.ECONFLICT, "key %q already exists", next.ID)
+		}
+		if v, err = encodeKey(next); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(next.ID), v); err != nil {
+			return fmt.Errorf("store: key %q: %w", next.ID, err)
+		}
+		return w.audit(resources.ActionCreate, resources.AuditKindKey, next.ID, 0, nil, keyJSON(next))
+	})
+	return k, err
+}
+
+// revokeOrganizationKeys revokes the keys bound to organization org, in the
+// transaction that deletes it: an org_editor key of an organization that is
+// gone must not go on working (nor come back if the id is used again).
+func (w *writer) revokeOrganizationKeys(org string) error {
+	b := w.tx.Bucket(bucketKeys)
+	type revoked struct {
+		id     string
+		before []byte
+		k      resources.Key
+	}
+	var todo []revoked
+	err := b.ForEach(func(id, v []byte) error {
+		k, err := decodeKey(v)
+		if err != nil || k.OrganizationID != org || !k.Active() {
+			return err
+		}
+		before := keyJSON(k)
+		at := w.at.Truncate(time.Second)
+		k.Revoked = &at
+		todo = append(todo, revoked{string(id), before, k})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Written after the walk: a bucket must not change under ForEach.
+	for _, r := range todo {
+		v, err := encodeKey(r.k)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(r.id), v); err != nil {
+			return fmt.Errorf("store: key %q: %w", r.id, err)
+		}
+		if err := w.audit(resources.ActionRevoke, resources.AuditKindKey, r.id, 0, r.before, keyJSON(r.k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

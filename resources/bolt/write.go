@@ -136,6 +136,11 @@ func (w *writer) Delete(k resources.Kind, id string, ifVersion uint64) error {
 	if err := writeRefs(w.tx, old, refsOf(old), nil); err != nil {
 		return err
 	}
+	if k == resources.KindOrganization {
+		if err := w.revokeOrganizationKeys(id); err != nil {
+			return err
+		}
+	}
 	// The entry carries the version the record had, the last one a
 	// follower could have seen.
 	if err := appendChange(w.tx, resources.Change{Kind: k, ID: id, Deleted: true, Version: version}); err != nil {
