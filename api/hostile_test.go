@@ -154,6 +154,26 @@ func TestDeletedOrganizationsKeysStopWorking(t *testing.T) {
 	}
 }
 
+func TestNoOpPutChangesNothing(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	var svc map[string]any
+	resp := ts.call(t, "GET", "/api/v1/services/s-pantry", "", nil, &svc)
+	etag := resp.Header.Get("ETag")
+	var after map[string]any
+	resp = ts.call(t, "PUT", "/api/v1/services/s-pantry", admin, svc, &after, "If-Match", etag)
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") != etag {
+		t.Errorf("a PUT of the same record: %d, ETag %s -> %s", resp.StatusCode, etag, resp.Header.Get("ETag"))
+	}
+	var trail struct {
+		Entries []resources.AuditEntry `json:"entries"`
+	}
+	ts.call(t, "GET", "/api/v1/audit?record_id=s-pantry&kind=service", admin, nil, &trail)
+	if len(trail.Entries) != 1 || trail.Entries[0].Action != "create" {
+		t.Errorf("a PUT that changed nothing: audit entries %+v, want only the seed's create", trail.Entries)
+	}
+}
+
 // An agency's review asks for keys that end and can be replaced without a
 // moment when nothing works.
 func TestKeysExpireAndRotate(t *testing.T) {

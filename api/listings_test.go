@@ -131,10 +131,12 @@ func TestListingLifecycle(t *testing.T) {
 	if resp := ts.call(t, "GET", "/api/v1/audit?record_id="+svc.ID+"&kind=service", admin, nil, &trail); resp.StatusCode != 200 {
 		t.Fatalf("audit: %d", resp.StatusCode)
 	}
-	if len(trail.Entries) != 4 {
-		t.Fatalf("%d audit entries for the service, want create, edit, verify, edit: %+v", len(trail.Entries), trail.Entries)
+	// The last edit changed only assured_date, which a body cannot: it
+	// changed nothing and is not in the trail.
+	if len(trail.Entries) != 3 {
+		t.Fatalf("%d audit entries for the service, want create, edit, verify: %+v", len(trail.Entries), trail.Entries)
 	}
-	rename := trail.Entries[2] // newest first
+	rename := trail.Entries[1] // newest first
 	changes := map[string]string{}
 	for _, c := range rename.Changes {
 		changes[c.Field] = string(c.Old) + " -> " + string(c.New)
@@ -146,12 +148,12 @@ func TestListingLifecycle(t *testing.T) {
 	if strings.Contains(fmt.Sprint(trail), strings.Split(editor, "_")[2]) {
 		t.Error("the audit trail holds the key's secret")
 	}
-	if v := trail.Entries[1]; v.Changes == nil || !strings.Contains(fmt.Sprint(changeFields(v)), "assured_date") {
+	if v := trail.Entries[0]; v.Changes == nil || !strings.Contains(fmt.Sprint(changeFields(v)), "assured_date") {
 		t.Errorf("verify entry %+v", v)
 	}
 
 	// Delete takes the service and its service_at_location out of search.
-	resp = ts.call(t, "DELETE", "/api/v1/services/"+svc.ID, editor, nil, nil, "If-Match", `"4"`)
+	resp = ts.call(t, "DELETE", "/api/v1/services/"+svc.ID, editor, nil, nil, "If-Match", `"3"`)
 	if resp.StatusCode != 204 {
 		t.Fatalf("delete: %d", resp.StatusCode)
 	}

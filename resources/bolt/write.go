@@ -328,9 +328,11 @@ func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (out
 	// An edit is a change in this directory, stamped now; an import keeps
 	// the source's own last_modified when it brings one.
 	stamp := mode != modeUpsert || t.LastModified == nil
-	if mode == modeUpsert && old != nil {
-		// An import that brings no last_modified must not make every record
-		// look changed: compare as if it had brought the stored one.
+	if mode != modeCreate && old != nil {
+		// An import that brings no last_modified, or an edit that changes
+		// nothing (an editor's PUT of what they read), must not make the
+		// record look changed: compare as if it had brought the stored
+		// stamp. Nothing is written: no version, change or audit entry.
 		if stamp {
 			t.LastModified = resources.TrackedOf(old).LastModified
 		}
