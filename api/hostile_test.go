@@ -174,6 +174,56 @@ func TestNoOpPutChangesNothing(t *testing.T) {
 	}
 }
 
+func TestErrorsSpeakToPeople(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	for _, body := range []string{
+		`{"name": "x", "description": "d", "year_incorporated": "nineteen"}`,
+		`{"name": 5, "description": "d"}`,
+		`{"name": "x", "description": "d", "last_modified": ""}`,
+		`{"name": "x", "description": "d", "last_modified": "yesterday"}`,
+	} {
+		resp, b := ts.do(t, "POST", "/api/v1/organizations", admin, body)
+		s := string(b)
+		for _, inside := range []string{"float64", "JSON string", "2006-01-02", "parsing time", "Go ", "json:", "time.Time", "string into"} {
+			if strings.Contains(s, inside) {
+				t.Errorf("%s: %d %s (says %q)", body, resp.StatusCode, s, inside)
+			}
+		}
+		if resp.StatusCode >= 500 {
+			t.Errorf("%s: %d", body, resp.StatusCode)
+		}
+	}
+	// last_modified is the store's: a body's is ignored, whatever it holds.
+	if resp, b := ts.do(t, "POST", "/api/v1/organizations", admin, `{"name": "x", "description": "d", "last_modified": ""}`); resp.StatusCode != 201 {
+		t.Errorf("an empty last_modified: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestNestedRecordsNeedIDs(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	admin := ts.newKey(t, resources.RoleAdmin, "")
+	for name, body := range map[string]map[string]any{
+		"a phone's language": {"organization_id": "org", "name": "x", "description": "d",
+			"phones": []any{map[string]any{"id": "p1", "number": "305-555-0100", "languages": []any{map[string]any{"name": "Spanish"}}}}},
+		"metadata": {"organization_id": "org", "name": "x", "description": "d",
+			"metadata": []any{map[string]any{"resource_id": "x", "resource_type": "service", "last_action_date": "2026-01-01", "last_action_type": "create", "field_name": "name", "previous_value": "", "replacement_value": "x", "updated_by": "me"}}},
+	} {
+		var e errorBody
+		resp, b := ts.do(t, "POST", "/api/v1/services", admin, body)
+		if resp.StatusCode == 201 {
+			// Given an id, then: none may be empty.
+			if strings.Contains(string(b), `"id":""`) {
+				t.Errorf("%s stored with an empty id: %s", name, b)
+			}
+			continue
+		}
+		if resp.StatusCode != 400 {
+			t.Errorf("%s without an id: %d %+v", name, resp.StatusCode, e)
+		}
+	}
+}
+
 // An agency's review asks for keys that end and can be replaced without a
 // moment when nothing works.
 func TestKeysExpireAndRotate(t *testing.T) {

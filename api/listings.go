@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -220,7 +221,11 @@ func readListing(c echo.Context, k resources.Kind) (resources.Record, []resource
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := decodeJSON(c, r); err != nil {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := decodeJSONBytes(withoutIgnored(body), r); err != nil {
 		return nil, nil, err
 	}
 	var sals []resources.ServiceAtLocation
@@ -228,6 +233,26 @@ func readListing(c echo.Context, k resources.Kind) (resources.Record, []resource
 		sals = svc.ServiceAtLocations
 	}
 	return resources.Flat(r), sals, nil
+}
+
+// withoutIgnored drops the top-level fields of a listing that the store
+// sets (last_modified), so that a client sending back what it read, an
+// empty one included, is not refused over a field that is ignored anyway.
+// A body that is not an object is left for the decoder to name.
+func withoutIgnored(body []byte) []byte {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return body
+	}
+	if _, ok := fields["last_modified"]; !ok {
+		return body
+	}
+	delete(fields, "last_modified")
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 func setID(r resources.Record, id string) {
