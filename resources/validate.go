@@ -106,6 +106,7 @@ func checkPhones(f FieldErrors, prefix string, phones []Phone) {
 		checkRequired(f, name+".number", p.Number)
 		checkFinite(f, name+".extension", p.Extension)
 		checkAttributes(f, name+".attributes", p.Attributes)
+		checkLanguages(f, name+".languages", p.Languages)
 	}
 }
 
@@ -137,6 +138,7 @@ func checkIDs[T any](f FieldErrors, prefix string, items []T, id func(T) string)
 func (r *Organization) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkRequired(f, "name", r.Name)
 	checkID(f, "parent_organization_id", r.ParentOrganizationID, false)
 	checkFinite(f, "year_incorporated", r.YearIncorporated)
@@ -160,6 +162,7 @@ func (r *Organization) Validate() error {
 func (r *Program) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkID(f, "organization_id", r.OrganizationID, true)
 	checkRequired(f, "name", r.Name)
 	checkTracked(f, &r.Tracked)
@@ -171,6 +174,7 @@ func (r *Program) Validate() error {
 func (r *Service) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	if r.OrganizationID == "" && r.Organization != nil {
 		checkID(f, "organization.id", r.Organization.ID, true)
 	} else {
@@ -222,6 +226,7 @@ func checkAge(f FieldErrors, field string, age *float64) {
 func (r *Location) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkID(f, "organization_id", r.OrganizationID, false)
 	if r.LocationType == "" {
 		f.Add("location_type", "is required")
@@ -266,6 +271,7 @@ func (r *Location) Point() (orb.Point, bool) {
 func (r *ServiceAtLocation) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkID(f, "service_id", r.ServiceID, true)
 	checkID(f, "location_id", r.LocationID, true)
 	checkTracked(f, &r.Tracked)
@@ -280,6 +286,7 @@ func (r *ServiceAtLocation) Validate() error {
 func (r *Taxonomy) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkRequired(f, "name", r.Name)
 	checkTracked(f, &r.Tracked)
 	return f.Err("taxonomy " + quoteID(r.ID))
@@ -289,6 +296,7 @@ func (r *Taxonomy) Validate() error {
 func (r *TaxonomyTerm) Validate() error {
 	f := FieldErrors{}
 	checkID(f, "id", r.ID, true)
+	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkID(f, "parent_id", r.ParentID, false)
 	checkID(f, "taxonomy_id", r.TaxonomyID, false)
 	if r.ParentID != "" && r.ParentID == r.ID {
