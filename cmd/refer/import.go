@@ -19,9 +19,18 @@ const maxProblemLines = 20
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dataDir := newFlags("import", stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: refer import [--data DIR] PATH..."); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: refer import [--data DIR] [--max-…] PATH..."); fs.PrintDefaults() }
+	lim := hsds.DefaultLimits
+	fs.Int64Var(&lim.FileBytes, "max-file-bytes", lim.FileBytes, "largest file, or zip entry uncompressed, in `bytes`")
+	fs.Int64Var(&lim.TotalBytes, "max-import-bytes", lim.TotalBytes, "largest import, all its files uncompressed, in `bytes`")
+	fs.Int64Var(&lim.ZipRatio, "max-zip-ratio", lim.ZipRatio, "most a zip entry over 1 MB may uncompress per compressed byte")
+	fs.IntVar(&lim.CellBytes, "max-cell-bytes", lim.CellBytes, "largest CSV cell in `bytes` (the row is rejected above it)")
+	fs.IntVar(&lim.RowBytes, "max-row-bytes", lim.RowBytes, "largest CSV row in `bytes` (the row is rejected above it)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if lim.FileBytes <= 0 || lim.TotalBytes <= 0 || lim.ZipRatio <= 0 || lim.CellBytes <= 0 || lim.RowBytes <= 0 {
+		return usageError{"the --max-… limits are more than 0"}
 	}
 	if fs.NArg() == 0 {
 		return usageError{"give at least one PATH to import"}
@@ -31,7 +40,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	batchGC(200, false)
 	var dirs []*hsds.Directory
 	for _, p := range fs.Args() {
-		d, err := hsds.Read(p, hsds.Options{Centroid: data.Centroid})
+		d, err := hsds.Read(p, hsds.Options{Centroid: data.Centroid, Limits: lim})
 		if err != nil {
 			return err
 		}

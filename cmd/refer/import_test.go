@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,5 +45,30 @@ func TestImportLeavesIndexCurrent(t *testing.T) {
 		}
 		ix.Close()
 		db.Close()
+	}
+}
+
+// An empty services.csv (an export cut short) fails the import and writes
+// nothing, where it exited 0 saying "updated" for the other tables.
+func TestImportOfAnEmptyTableFails(t *testing.T) {
+	src := t.TempDir()
+	files := map[string]string{
+		"datapackage.json":      `{"resources":[{"name":"organizations","path":"organizations.csv"},{"name":"services","path":"services.csv"},{"name":"services_taxonomy","path":"services_taxonomy.csv"}]}`,
+		"organizations.csv":     "id,name,description\no1,Food Bank,Feeds people\n",
+		"services.csv":          "",
+		"services_taxonomy.csv": "id,service_id,taxonomy_id\n",
+	}
+	for name, s := range files {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	code, out, errs := run(t, "import", "--data", dir, src)
+	if code != 1 || !strings.Contains(errs, "services.csv is empty") || strings.Contains(out, "created") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "refer.db")); err == nil {
+		t.Error("the store was written")
 	}
 }

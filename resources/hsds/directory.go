@@ -43,6 +43,8 @@ type Options struct {
 	// Centroid returns the centroid of a US ZIP code, for locations that
 	// have an address but no coordinates. Nil turns the fallback off.
 	Centroid func(zip string) (lat, lon float64, ok bool)
+	// Limits bound what is read; zero fields take DefaultLimits'.
+	Limits Limits
 }
 
 // idSpace is the namespace for ids derived from a source's own keys.

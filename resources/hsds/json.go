@@ -694,6 +694,12 @@ func readJSON(r io.Reader, source string, opts Options) (*Directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
+	return readJSONData(data, source, opts)
+}
+
+// readJSONData is readJSON of a file already read (within the import's
+// Limits).
+func readJSONData(data []byte, source string, opts Options) (*Directory, error) {
 	jr := &jsonReader{rs: newRecordSet(), source: source, data: data, opts: opts, lineNo: 1}
 	if err := jr.read(); err != nil {
 		return nil, err

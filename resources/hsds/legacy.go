@@ -53,7 +53,7 @@ var legacyTableFiles = map[string]struct{ resources, files []string }{
 // data/, where 1.1 exports such as Miami's keep their CSVs while the paths
 // say "organizations.csv"), else by their conventional names.
 func readTabularLegacy(fsys fs.FS, opts Options) (*Directory, error) {
-	tabs, err := legacyOpenTables(fsys)
+	tabs, err := legacyOpenTables(fsys, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -90,12 +90,14 @@ func readTabularLegacy(fsys fs.FS, opts Options) (*Directory, error) {
 	b.readOtherAttributes(tabs["other_attributes"])
 	b.readMetadata(tabs["metadata"])
 	b.geocode()
-	return b.finish(), nil
+	d := b.finish()
+	d.Problems = append(tableProblems(tabs), d.Problems...)
+	return d, nil
 }
 
 // legacyOpenTables reads every table the package has, keyed as
 // legacyTableFiles is. A table that is not there is nil.
-func legacyOpenTables(fsys fs.FS) (map[string]*table, error) {
+func legacyOpenTables(fsys fs.FS, lim Limits) (map[string]*table, error) {
 	paths := map[string]string{}
 	if b, err := fs.ReadFile(fsys, "datapackage.json"); err == nil {
 		var pkg struct {
@@ -138,7 +140,7 @@ func legacyOpenTables(fsys fs.FS) (map[string]*table, error) {
 			if err != nil {
 				return nil, err
 			}
-			t, err := parseTable(path.Base(p), b)
+			t, err := parseTable(path.Base(p), b, lim)
 			if err != nil {
 				return nil, err
 			}

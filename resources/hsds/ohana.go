@@ -59,7 +59,7 @@ var ohanaAccessibility = map[string]string{
 func readOhana(fsys fs.FS, opts Options) (*Directory, error) {
 	tabs := map[string]*table{}
 	for _, name := range ohanaFiles {
-		t, err := readTable(fsys, name+".csv")
+		t, err := readTable(fsys, name+".csv", opts.Limits)
 		if errors.Is(err, errNoTable) {
 			continue
 		}
@@ -87,7 +87,9 @@ func readOhana(fsys fs.FS, opts Options) (*Directory, error) {
 	b.flushContacts()
 	b.flushPayments()
 	b.geocode()
-	return b.finish(), nil
+	d := b.finish()
+	d.Problems = append(tableProblems(tabs), d.Problems...)
+	return d, nil
 }
 
 // readOhanaTaxonomy reads taxonomy.csv: taxonomy_id, name, parent_id,

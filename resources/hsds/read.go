@@ -29,23 +29,22 @@ func Read(p string, opts Options) (*Directory, error) {
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	if info.IsDir() {
-		return readFS(os.DirFS(p), p, opts)
+		return readFS(bounded(os.DirFS(p), opts.Limits), p, opts)
 	}
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".json":
-		f, err := os.Open(p)
+		b, err := bounded(os.DirFS(filepath.Dir(p)), opts.Limits).(fs.ReadFileFS).ReadFile(filepath.Base(p))
 		if err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
-		defer f.Close()
-		return readJSON(f, filepath.Base(p), opts)
+		return readJSONData(b, filepath.Base(p), opts)
 	case ".zip":
 		zr, err := zip.OpenReader(p)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: not a readable zip file: %w", p, err)
 		}
 		defer zr.Close()
-		return readFS(zr, p, opts)
+		return readFS(bounded(zr, opts.Limits), p, opts)
 	}
 	return nil, fmt.Errorf("import %s: unknown format: give a .json file, a .zip datapackage or a folder", p)
 }
@@ -174,7 +173,7 @@ func isLegacyPackage(fsys fs.FS) (bool, error) {
 // --format hsds-json` folder, or the embedded sample) as one directory.
 // name is how errors name it.
 func ReadFS(fsys fs.FS, name string, opts Options) (*Directory, error) {
-	return readFS(fsys, name, opts)
+	return readFS(bounded(fsys, opts.Limits), name, opts)
 }
 
 // readJSONFiles reads several JSON files as one directory: sorted by name
@@ -182,12 +181,11 @@ func ReadFS(fsys fs.FS, name string, opts Options) (*Directory, error) {
 func readJSONFiles(fsys fs.FS, names []string, opts Options) (*Directory, error) {
 	var dirs []*Directory
 	for _, name := range names {
-		f, err := fsys.Open(name)
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
-		d, err := readJSON(f, name, opts)
-		f.Close()
+		d, err := readJSONData(b, name, opts)
 		if err != nil {
 			return nil, err
 		}

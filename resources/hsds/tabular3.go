@@ -347,7 +347,7 @@ func readTabular3(fsys fs.FS, opts Options) (*Directory, error) {
 			names = []string{p, ht.file}
 		}
 		for _, name := range names {
-			t, err := readTable(fsys, name)
+			t, err := readTable(fsys, name, opts.Limits)
 			if errors.Is(err, errNoTable) {
 				continue
 			}
@@ -363,7 +363,9 @@ func readTabular3(fsys fs.FS, opts Options) (*Directory, error) {
 	}
 	rs := newRecordSet()
 	rs.readTables3(tabs)
-	return rs.directory(opts), nil
+	d := rs.directory(opts)
+	d.Problems = append(tableProblems(tabs), d.Problems...)
+	return d, nil
 }
 
 // datapackagePaths maps table names to the paths datapackage.json gives;

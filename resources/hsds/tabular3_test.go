@@ -217,7 +217,7 @@ func TestReadTabular3Errors(t *testing.T) {
 // record before (it asks the CSV reader for a position before reading), and
 // this keeps the tests true before and after that is fixed.
 func csvLine(n int) int {
-	t, err := parseTable("x.csv", []byte("h\nv\n"))
+	t, err := parseTable("x.csv", []byte("h\nv\n"), Limits{})
 	if err != nil {
 		panic(err)
 	}
