@@ -587,22 +587,32 @@ func (rs *recordSet) repair(e *recordEntry, opts Options) bool {
 }
 
 // placeAtCentroid gives a location without coordinates those of its US ZIP
-// code's centroid, marked approximate.
+// code's centroid, marked approximate: the one placement rule of every
+// reader. Only a physical address places a site; a mailing address (a PO
+// box, an office downtown) says nothing of where people go.
 func placeAtCentroid(l *resources.Location, centroid func(string) (float64, float64, bool)) bool {
+	if l.LocationType == resources.LocationVirtual {
+		return false
+	}
 	for _, a := range l.Addresses {
+		if a.AddressType != resources.AddressPhysical {
+			continue
+		}
 		switch strings.ToUpper(a.Country) {
 		case "", "US", "USA", "UNITED STATES":
 		default:
 			continue
 		}
-		zip := a.PostalCode
-		if len(zip) < 5 || strings.Trim(zip[:5], "0123456789") != "" {
+		zip := legacyZIP5(a.PostalCode)
+		if zip == "" {
 			continue
 		}
-		if lat, lon, ok := centroid(zip[:5]); ok {
-			l.Latitude, l.Longitude, l.GeocodeSource = &lat, &lon, resources.GeocodeZIPCentroid
-			return true
+		lat, lon, ok := centroid(zip)
+		if !ok || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || lat == 0 && lon == 0 {
+			continue
 		}
+		l.Latitude, l.Longitude, l.GeocodeSource = &lat, &lon, resources.GeocodeZIPCentroid
+		return true
 	}
 	return false
 }

@@ -89,7 +89,7 @@ func readTabularLegacy(fsys fs.FS, opts Options) (*Directory, error) {
 	b.flushContacts()
 	b.readOtherAttributes(tabs["other_attributes"])
 	b.readMetadata(tabs["metadata"])
-	b.geocode()
+	b.geocode("physical_addresses.csv")
 	d := b.finish()
 	d.Problems = append(tableProblems(tabs), d.Problems...)
 	return d, nil
@@ -529,34 +529,21 @@ func (b *legacyBuild) refs(t *table, i int, cols ...string) legacyRefs {
 	return r
 }
 
-// geocode gives each physical location that has no coordinates the centroid
-// of its physical address's ZIP code, when Options.Centroid is set, marked
-// approximate (GeocodeZIPCentroid). A mailing address is not used: it is
-// often a PO box or a head office elsewhere.
-func (b *legacyBuild) geocode() {
+// geocode places each location that has no coordinates at its ZIP code's
+// centroid, by the rule of every reader (placeAtCentroid), and says how
+// many it placed.
+func (b *legacyBuild) geocode(file string) {
 	if b.opts.Centroid == nil {
 		return
 	}
+	placed := 0
 	for _, l := range b.locations.list {
-		if l.Latitude != nil || l.LocationType == resources.LocationVirtual {
-			continue
+		if l.Latitude == nil && placeAtCentroid(l, b.opts.Centroid) {
+			placed++
 		}
-		for _, a := range l.Addresses {
-			if a.AddressType != resources.AddressPhysical || a.Country != "" && a.Country != "US" {
-				continue
-			}
-			zip := legacyZIP5(a.PostalCode)
-			if zip == "" {
-				continue
-			}
-			lat, lon, ok := b.opts.Centroid(zip)
-			if !ok || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || lat == 0 && lon == 0 {
-				continue
-			}
-			l.Latitude, l.Longitude = &lat, &lon
-			l.GeocodeSource = resources.GeocodeZIPCentroid
-			break
-		}
+	}
+	if placed > 0 {
+		b.warn(file, "", "", "%d location(s) had no coordinates and were placed at their ZIP code's centroid (geocode_source %q)", placed, resources.GeocodeZIPCentroid)
 	}
 }
 

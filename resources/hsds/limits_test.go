@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/refer-project/refer/resources"
 )
 
 // legacyPackage11 is the smallest HSDS 1.1 package: an organization and
@@ -121,5 +123,45 @@ func TestZipEntriesThatLie(t *testing.T) {
 	}
 	if d, err := Read(raw("fine.zip", data, uint64(len(data))), Options{}); err != nil || len(d.Records) == 0 {
 		t.Errorf("a good zip: %v", err)
+	}
+}
+
+// A site is placed at its ZIP's centroid from its physical address only,
+// and the report counts every placement (the Ohana import said 21 where 133
+// happened, and placed a site from its mailing address).
+func TestZIPCentroidPlacement(t *testing.T) {
+	fsys := legacyPackage11("id,organization_id,name,description,status\ns1,o1,Pantry,Food,active\n")
+	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+	fsys["datapackage.json"] = file(`{"resources":[{"name":"organizations","path":"organizations.csv"},
+		{"name":"services","path":"services.csv"},{"name":"services_taxonomy","path":"services_taxonomy.csv"},
+		{"name":"locations","path":"locations.csv"},{"name":"physical_address","path":"physical_addresses.csv"},
+		{"name":"postal_address","path":"postal_addresses.csv"}]}`)
+	fsys["locations.csv"] = file("id,organization_id,name,latitude,longitude\nl1,o1,Main St,,\nl2,o1,PO Box only,,\nl3,o1,Both,,\n")
+	fsys["physical_addresses.csv"] = file("id,location_id,address_1,city,state_province,postal_code,country\npa1,l1,1 Main St,Miami,FL,33130,US\npa3,l3,3 Elm St,Miami,FL,33131,US\n")
+	fsys["postal_addresses.csv"] = file("id,location_id,address_1,city,state_province,postal_code,country\nma2,l2,PO Box 5,Miami,FL,33125,US\nma3,l3,PO Box 6,Miami,FL,33125,US\n")
+	centroid := func(zip string) (float64, float64, bool) {
+		return map[string]float64{"33130": 25.77, "33131": 25.76, "33125": 25.78}[zip], -80.2, true
+	}
+	d, err := readFS(fsys, "test", Options{Centroid: centroid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	placed := map[string]float64{}
+	for _, r := range d.Records {
+		if l, ok := r.(*resources.Location); ok && l.Latitude != nil {
+			placed[l.ID] = *l.Latitude
+		}
+	}
+	if len(placed) != 2 || placed["l1"] != 25.77 || placed["l3"] != 25.76 {
+		t.Errorf("placed %v; want l1 at 33130 and l3 at its physical 33131, l2 (a mailing address only) nowhere", placed)
+	}
+	said := ""
+	for _, p := range d.Problems {
+		if strings.Contains(p.Reason, "centroid") {
+			said += p.Reason
+		}
+	}
+	if !strings.Contains(said, "2 location(s)") {
+		t.Errorf("the report says %q; want 2 placements", said)
 	}
 }

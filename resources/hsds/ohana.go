@@ -86,7 +86,7 @@ func readOhana(fsys fs.FS, opts Options) (*Directory, error) {
 	b.readHolidaySchedules(tabs["holiday_schedules"])
 	b.flushContacts()
 	b.flushPayments()
-	b.geocode()
+	b.geocode("addresses.csv")
 	d := b.finish()
 	d.Problems = append(tableProblems(tabs), d.Problems...)
 	return d, nil
