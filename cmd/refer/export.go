@@ -12,8 +12,9 @@ import (
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dataDir := newFlags("export", stderr)
 	format := fs.String("format", "hsds-json", "`hsds-json` (services.json, organizations.json) or hsds-csv (an HSDS 3.0 tabular datapackage)")
+	safe := fs.Bool("spreadsheet-safe", false, "hsds-csv for people who open it in a spreadsheet: a cell that would run as a formula (=, +, -, @) starts with ' (no longer a faithful copy)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer export [--data DIR] --format hsds-json|hsds-csv OUT")
+		fmt.Fprintln(stderr, "usage: refer export [--data DIR] --format hsds-json|hsds-csv [--spreadsheet-safe] OUT")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -28,6 +29,12 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}[*format]
 	if write == nil {
 		return usageError{fmt.Sprintf("unknown --format %q: use hsds-json or hsds-csv", *format)}
+	}
+	if *safe {
+		if *format != "hsds-csv" {
+			return usageError{"--spreadsheet-safe is for --format hsds-csv"}
+		}
+		write = hsds.WriteCSVSpreadsheetSafe
 	}
 	store, err := openStore(*dataDir)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/refer-project/refer/resources"
@@ -151,7 +152,37 @@ func WriteCSV(dir string, d *Directory) error {
 	return writeCSVFiles(sink, d)
 }
 
+// WriteCSVSpreadsheetSafe writes what WriteCSV does, for people who open it
+// in a spreadsheet: a cell that a spreadsheet would run as a formula (one
+// starting with =, +, -, @, a tab or a carriage return, and not a number)
+// starts with an apostrophe, which spreadsheets show as text. It is no
+// longer a faithful copy: import WriteCSV's, not this.
+func WriteCSVSpreadsheetSafe(dir string, d *Directory) error {
+	sink, err := folderSink(dir)
+	if err != nil {
+		return err
+	}
+	return writeCSVFilesWith(sink, d, spreadsheetSafe)
+}
+
+// spreadsheetSafe is cell as a spreadsheet shows it as text.
+func spreadsheetSafe(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if _, err := strconv.ParseFloat(cell, 64); err == nil {
+		return cell // -80.19 is a number, not a formula
+	}
+	return "'" + cell
+}
+
 func writeCSVFiles(sink fileSink, d *Directory) error {
+	return writeCSVFilesWith(sink, d, nil)
+}
+
+// writeCSVFilesWith writes the tables, each cell through cell when it is
+// not nil.
+func writeCSVFilesWith(sink fileSink, d *Directory, cell func(string) string) error {
 	x := &csvExport{rows: map[string][][]string{}, groups: map[string]map[string]*csvGroup{}, order: map[string][]*csvGroup{}}
 	byKind := map[resources.Kind][]resources.Record{}
 	for _, r := range d.Records {
@@ -174,6 +205,13 @@ func writeCSVFiles(sink fileSink, d *Directory) error {
 		rows := x.rows[l.table.name]
 		if l.table.kind == "" {
 			rows = x.childRows(l)
+		}
+		if cell != nil {
+			for _, r := range rows {
+				for i := range r {
+					r[i] = cell(r[i])
+				}
+			}
 		}
 		if err := writeCSVFile(sink, l, rows); err != nil {
 			return err

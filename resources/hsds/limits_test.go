@@ -165,3 +165,37 @@ func TestZIPCentroidPlacement(t *testing.T) {
 		t.Errorf("the report says %q; want 2 placements", said)
 	}
 }
+
+// A CSV export is a faithful copy, formulas included; the spreadsheet-safe
+// copy shows them as text and leaves numbers be.
+func TestSpreadsheetSafeExport(t *testing.T) {
+	lat, lon := 25.77, -80.19
+	d := &Directory{Records: []resources.Record{
+		&resources.Organization{ID: "o1", Name: `=HYPERLINK("http://evil.example","Click")`, Description: "+1 helps; -not a number; @sum"},
+		&resources.Location{ID: "l1", OrganizationID: "o1", LocationType: "physical", Name: "Main", Latitude: &lat, Longitude: &lon},
+	}}
+	read := func(dir, file string) string {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	faithful, safe := t.TempDir(), t.TempDir()
+	if err := WriteCSV(faithful, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSVSpreadsheetSafe(safe, d); err != nil {
+		t.Fatal(err)
+	}
+	if s := read(faithful, "organizations.csv"); !strings.Contains(s, `"=HYPERLINK(""http://evil.example"",""Click"")"`) || !strings.Contains(s, ",+1 helps") {
+		t.Errorf("the faithful export changed a value:\n%s", s)
+	}
+	s := read(safe, "organizations.csv")
+	if !strings.Contains(s, `"'=HYPERLINK(`) || !strings.Contains(s, ",'+1 helps") || strings.Contains(s, `,"=`) {
+		t.Errorf("the spreadsheet-safe export:\n%s", s)
+	}
+	if s := read(safe, "locations.csv"); !strings.Contains(s, ",-80.19") {
+		t.Errorf("a negative longitude was changed:\n%s", s)
+	}
+}
