@@ -1,12 +1,14 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +35,11 @@ type Index struct {
 	// if snappedOK, so Close does not write the same snapshot again.
 	snapped   uint64
 	snappedOK bool
+
+	skipMu  sync.Mutex
+	maxText int
+	// skipped are the services left out of the index, by id, with why.
+	skipped map[string]string
 }
 
 // Config is what Open needs.
@@ -42,7 +49,19 @@ type Config struct {
 	Store   resources.Store
 	NeedsOf NeedsOf
 	Logger  *slog.Logger
+	// MaxServiceText caps the text of one service that the index takes
+	// (name, description, eligibility, keywords, organization name);
+	// zero means DefaultMaxServiceText. A service past it is left out of
+	// search, logged and listed by Skipped: one record never stops the
+	// directory from opening.
+	MaxServiceText int
 }
+
+// DefaultMaxServiceText is far above any real listing (the Miami 211
+// export's longest description is under 4,000 characters) and far below
+// what would stop an index build (a 300 MB description ran it out of
+// memory).
+const DefaultMaxServiceText = 1 << 20
 
 // batchDocs is the number of documents per Bleve batch in a rebuild:
 // maintainers advise against small batches and against huge ones (memory
@@ -63,7 +82,8 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, log: log}
+	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, log: log,
+		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), skipped: map[string]string{}}
 	storeSeq, err := cfg.Store.LastSeq(ctx)
 	if err != nil {
 		return nil, err
@@ -330,7 +350,7 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 		if err != nil {
 			return err
 		}
-		fresh[id] = docs
+		fresh[id] = ix.admit(id, docs)
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -467,4 +487,36 @@ func (ix *Index) affectedServices(ctx context.Context, changes []resources.Chang
 		add(s)
 	}
 	return out, nil
+}
+
+// admit returns a service's documents, or none when the service cannot be
+// indexed (its text passes maxText), which it logs and keeps in Skipped.
+func (ix *Index) admit(serviceID string, docs []Document) []Document {
+	ix.skipMu.Lock()
+	defer ix.skipMu.Unlock()
+	delete(ix.skipped, serviceID)
+	if len(docs) == 0 {
+		return docs
+	}
+	d := &docs[0] // a service's documents share its text
+	n := len(d.Name) + len(d.Description) + len(d.Eligibility) + len(d.Keywords) + len(d.OrganizationName)
+	if n <= ix.maxText {
+		return docs
+	}
+	why := fmt.Sprintf("its text is %d bytes, more than the index's limit of %d (MaxServiceText); fix the listing", n, ix.maxText)
+	ix.skipped[serviceID] = why
+	ix.log.Warn("service left out of search", "service", serviceID, "reason", why)
+	return nil
+}
+
+// Skipped lists the services the index left out, "id: why", by id.
+func (ix *Index) Skipped() []string {
+	ix.skipMu.Lock()
+	defer ix.skipMu.Unlock()
+	out := make([]string, 0, len(ix.skipped))
+	for id, why := range ix.skipped {
+		out = append(out, id+": "+why)
+	}
+	slices.Sort(out)
+	return out
 }

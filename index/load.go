@@ -50,7 +50,7 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 		}
 		for _, r := range page {
 			svc := r.(*resources.Service)
-			docs := Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID]}, ix.needsOf)
+			docs := ix.admit(svc.ID, Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID]}, ix.needsOf))
 			for i := range docs {
 				d := &docs[i]
 				n++

@@ -11,6 +11,7 @@ import (
 
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 )
 
@@ -70,5 +71,35 @@ func TestImportOfAnEmptyTableFails(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "refer.db")); err == nil {
 		t.Error("the store was written")
+	}
+}
+
+// A service in the store that the index cannot take (a 2 MB description,
+// written before import had limits) is left out and named: reindex and
+// serve's index start all the same, where they ran out of memory on every
+// start.
+func TestReindexSkipsWhatItCannotIndex(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "src")
+	mustRun(t, "gen", "--services", "20", "--seed", "3", src)
+	mustRun(t, "import", "--data", dir, src)
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	all, err := db.List(ctx, resources.KindService, resources.ListOptions{Limit: 1})
+	if err != nil || len(all) == 0 {
+		t.Fatal(err)
+	}
+	svc := all[0].(*resources.Service)
+	svc.Description = strings.Repeat("x", 2<<20)
+	if _, err := db.Update(ctx, svc, 0); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, _, errs := run(t, "reindex", "--data", dir)
+	if code != 0 || !strings.Contains(errs, svc.ID) || !strings.Contains(errs, "left out of search") {
+		t.Errorf("reindex: exit %d\nstderr: %s", code, errs)
 	}
 }

@@ -30,12 +30,19 @@ func openStore(dataDir string) (*bolt.DB, error) {
 // it up as needed (index.Open says when). The vocabulary says which needs
 // each taxonomy term serves.
 func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab *matcher.Vocabulary, log *slog.Logger) (*index.Index, error) {
-	return index.Open(ctx, index.Config{
+	ix, err := index.Open(ctx, index.Config{
 		Dir:     filepath.Join(dataDir, "index"),
 		Store:   store,
 		NeedsOf: vocab.NeedsOfTerm,
 		Logger:  log,
 	})
+	if err == nil {
+		// Each was logged as it was met; this says how many in one line.
+		if sk := ix.Skipped(); len(sk) > 0 {
+			log.Warn("services left out of search; fix or delete them", "count", len(sk), "first", sk[0])
+		}
+	}
+	return ix, err
 }
 
 // batchGC sets the collector for a batch command (import, reindex) to run
