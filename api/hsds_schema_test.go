@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/geo"
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/hsds"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -33,11 +34,7 @@ const hsdsSchemaBase = "https://raw.githubusercontent.com/openreferral/specifica
 // absent (a clone outside this workplace).
 func sharedData(tb testing.TB, parts ...string) string {
 	tb.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared", "data"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("../shared/data not present (%v): skipping the test on real data", err)
-	}
-	return p
+	return fixture.SharedData(tb, parts...)
 }
 
 // schemaFiles maps hsdsSchemaBase to a local folder.

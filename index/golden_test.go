@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/resources/hsds"
@@ -22,10 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // openMiami imports the Miami 211 export into a new store and indexes it.
 func openMiami(tb testing.TB) *index.Index {
 	tb.Helper()
-	src := filepath.Join("..", "..", "shared", "data", "miami-211-hsds-1.1", "datapackage-1566177582")
-	if _, err := os.Stat(src); err != nil {
-		tb.Skipf("../shared/data not present (%v)", err)
-	}
+	src := fixture.SharedData(tb, "miami-211-hsds-1.1", "datapackage-1566177582")
 	dir := tb.TempDir()
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
 	if err != nil {

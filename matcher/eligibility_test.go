@@ -4,10 +4,11 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/refer-project/refer/internal/fixture"
 )
 
 // aud writes an audience compactly for comparison: "female 18-", "any 5-17".
@@ -79,10 +80,9 @@ func TestParseEligibility(t *testing.T) {
 // TestParseMiamiEligibility reads real sentences from the Miami 211 export
 // (read at test time; its licence forbids copying them here), by line.
 func TestParseMiamiEligibility(t *testing.T) {
-	p := filepath.Join("..", "..", "shared", "data", "miami-211-hsds-1.1", "datapackage-1566177582", "data", "eligibility.csv")
-	f, err := os.Open(p)
+	f, err := os.Open(fixture.SharedData(t, "miami-211-hsds-1.1", "datapackage-1566177582", "data", "eligibility.csv"))
 	if err != nil {
-		t.Skipf("../shared/data not present (%v)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()

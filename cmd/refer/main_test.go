@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 )
@@ -23,11 +24,7 @@ import (
 // (a clone outside this workplace).
 func sharedData(tb testing.TB, parts ...string) string {
 	tb.Helper()
-	p := filepath.Join(append([]string{"..", "..", "..", "shared", "data"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("../shared/data not present (%v): skipping the test on real data", err)
-	}
-	return p
+	return fixture.SharedData(tb, parts...)
 }
 
 // run calls Main and returns its exit status, stdout and stderr.

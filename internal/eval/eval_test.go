@@ -20,6 +20,7 @@ import (
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
@@ -218,10 +219,7 @@ func TestEval(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports and indexes the whole Miami directory")
 	}
-	src := filepath.Join("..", "..", "..", "shared", "data", "miami-211-hsds-1.1", "datapackage-1566177582")
-	if _, err := os.Stat(src); err != nil {
-		t.Skipf("../shared/data not present (%v)", err)
-	}
+	src := fixture.SharedData(t, "miami-211-hsds-1.1", "datapackage-1566177582")
 	raw, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -20,11 +21,7 @@ const sharedData = "../../../shared/data"
 // that folder is absent (a clone elsewhere).
 func needShared(tb testing.TB, p string) string {
 	tb.Helper()
-	full := filepath.Join(sharedData, p)
-	if _, err := os.Stat(full); err != nil {
-		tb.Skipf("%s is not here (%v); it is in CI", full, err)
-	}
-	return full
+	return fixture.SharedData(tb, p)
 }
 
 func readJSONFile(tb testing.TB, path string) *Directory {

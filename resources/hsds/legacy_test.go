@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -19,11 +20,7 @@ import (
 // (/work/shared/data, three levels up from this package), or skips.
 func legacySharedData(tb testing.TB, elem ...string) string {
 	tb.Helper()
-	dir := filepath.Join(append([]string{"..", "..", "..", "shared", "data"}, elem...)...)
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skip("../shared/data not present: " + err.Error())
-	}
-	return dir
+	return fixture.SharedData(tb, elem...)
 }
 
 const legacyMiami = "miami-211-hsds-1.1/datapackage-1566177582"
