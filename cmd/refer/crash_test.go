@@ -35,9 +35,9 @@ func TestMain(m *testing.M) {
 }
 
 // startChild runs `refer serve` in a child process and returns its base URL.
-func startChild(t *testing.T, dataDir string) (*exec.Cmd, string) {
+func startChild(t *testing.T, dataDir string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
-	return startServeChild(t, dataDir, nil)
+	return startServeChild(t, dataDir, nil, extra...)
 }
 
 // TestKilledMidWriteCatchesUp kills the server with SIGKILL while writes

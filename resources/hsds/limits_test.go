@@ -3,6 +3,7 @@ package hsds
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -198,4 +199,56 @@ func TestSpreadsheetSafeExport(t *testing.T) {
 	if s := read(safe, "locations.csv"); !strings.Contains(s, ",-80.19") {
 		t.Errorf("a negative longitude was changed:\n%s", s)
 	}
+}
+
+// FuzzParseTable: any bytes give a table or an error, never a panic; every
+// row kept lines up with the header and is within the limits; every row
+// left out says why.
+func FuzzParseTable(f *testing.F) {
+	for _, s := range []string{
+		"id,name\n1,a\n",
+		"id,name\n1,a,extra\n2\n",
+		"\xef\xbb\xbfid,\"na\"\"me\"\n\"1\n2\",b\n",
+		"",
+		"a\n" + strings.Repeat("x", 300) + "\n",
+		"id,name\r\n1,\"unterminated\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	lim := Limits{CellBytes: 64, RowBytes: 128}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tab, err := parseTable("x.csv", b, lim)
+		if err != nil {
+			return
+		}
+		for i, row := range tab.rows {
+			if n := headerFields(b); len(row) != n {
+				t.Fatalf("row %d has %d fields, header %d", i, len(row), n)
+			}
+			total := 0
+			for _, c := range row {
+				if len(c) > lim.CellBytes {
+					t.Fatalf("row %d keeps a cell of %d bytes", i, len(c))
+				}
+				total += len(c)
+			}
+			if total > lim.RowBytes {
+				t.Fatalf("row %d keeps %d bytes", i, total)
+			}
+		}
+		for _, p := range tab.bad {
+			if !p.Rejected || p.Reason == "" || !strings.HasPrefix(p.Source, "x.csv:") {
+				t.Fatalf("a row left out without a reason: %+v", p)
+			}
+		}
+	})
+}
+
+// headerFields is how many fields the header row has.
+func headerFields(b []byte) int {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	head, _ := r.Read()
+	return len(head)
 }
