@@ -61,7 +61,8 @@ fuzz:
 STRESS_SECONDS ?= 60
 STRESS_FUZZTIME ?= 10s
 stress:
-	REFER_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run '^(TestKilledAgainAndAgain|TestMixedLoad)$$' ./cmd/refer | grep -E '^(---|ok|FAIL|PASS)|stress_test.go'
+	@REFER_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run '^(TestKilledAgainAndAgain|TestMixedLoad)$$' ./cmd/refer > stress.log 2>&1; \
+	  rc=$$?; grep -vE '^=== (RUN|PAUSE|CONT)' stress.log; rm -f stress.log; exit $$rc
 	$(MAKE) fuzz FUZZTIME=$(STRESS_FUZZTIME)
 
 clean:
