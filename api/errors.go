@@ -28,6 +28,7 @@ var statusOf = map[string]int{
 	resources.EFORBIDDEN:    http.StatusForbidden,
 	resources.EINTERNAL:     http.StatusInternalServerError,
 	resources.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	resources.EFULL:         http.StatusInsufficientStorage,
 }
 
 // codeOf maps statuses that Echo itself produces back to contract codes.
@@ -83,7 +84,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		body = errorDetail{Code: code, Message: resources.ErrorMessage(err), Fields: resources.ErrorFields(err)}
 	}
-	if status >= 500 && status != http.StatusServiceUnavailable {
+	if status == http.StatusInsufficientStorage {
+		// Said to the client as it is (nothing internal in it), and
+		// logged: the operator must make room.
+		s.log.Error("write refused: the store has no room", "method", c.Request().Method, "path", c.Path(), "request_id", c.Get(requestIDKey), "err", err)
+	} else if status >= 500 && status != http.StatusServiceUnavailable {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", c.Get(requestIDKey), "err", err)
 		body = errorDetail{Code: resources.EINTERNAL, Message: "internal error"}
 	}

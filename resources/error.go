@@ -18,6 +18,10 @@ const (
 	// EUNAVAILABLE: the server cannot do this as configured now (referrals
 	// without a secret key to seal client data).
 	EUNAVAILABLE = "unavailable"
+	// EFULL: the store cannot take a write now (its disk is full or
+	// read-only, or it reached its size limit). Nothing of the write was
+	// kept; reads go on; the same write succeeds once there is room.
+	EFULL = "storage_full"
 )
 
 // Error is a domain error: a code, a message safe to show a user, and, for

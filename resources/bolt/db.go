@@ -27,6 +27,13 @@ type Option func(*config)
 type config struct {
 	timeout time.Duration
 	now     func() time.Time
+	maxSize int
+}
+
+// WithMaxSize caps the store's file at n bytes: a write that would grow it
+// further fails with EFULL and changes nothing, as on a full disk.
+func WithMaxSize(n int) Option {
+	return func(c *config) { c.maxSize = n }
 }
 
 // WithTimeout sets how long Open waits for another process to let go of the
@@ -82,6 +89,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		// The hashmap freelist stays fast when deletes fragment the file.
 		FreelistType:    bbolt.FreelistMapType,
 		InitialMmapSize: initialMmapSize,
+		MaxSize:         cfg.maxSize,
 	})
 	if errors.Is(err, bberrors.ErrTimeout) {
 		return nil, resources.Errorf(resources.ECONFLICT,

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
+	bberrors "go.etcd.io/bbolt/errors"
 )
 
 // Create stores a new record and returns it as stored, at version 1, with
@@ -61,9 +63,30 @@ func (db *DB) transact(ctx context.Context, def resources.Actor, fn func(*writer
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.db.Update(func(tx *bbolt.Tx) error {
+	err := db.db.Update(func(tx *bbolt.Tx) error {
 		return fn(&writer{tx: tx, actor: resources.ActorFrom(ctx, def), at: db.now().UTC()})
 	})
+	return storageError(err)
+}
+
+// storageError names a write the disk could not take: full, read-only, over
+// quota, or past the store's size limit. bbolt rolled the transaction back,
+// so nothing of it was kept, and reads go on as before.
+func storageError(err error) error {
+	var why string
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, bberrors.ErrMaxSizeReached):
+		why = "it reached its size limit"
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		why = "its disk is full"
+	case errors.Is(err, syscall.EROFS), errors.Is(err, bberrors.ErrDatabaseReadOnly):
+		why = "its disk is read-only"
+	default:
+		return err
+	}
+	return resources.Errorf(resources.EFULL, "the store cannot take this write: %s. Nothing of it was kept, and reads go on; try again once there is room", why)
 }
 
 // writer makes the writes of one transaction, each with its change-log
