@@ -252,3 +252,26 @@ func headerFields(b []byte) int {
 	head, _ := r.Read()
 	return len(head)
 }
+
+// FuzzReadZip: any bytes in a .zip give a directory or an error, never a
+// panic, and never more than the limits allow.
+func FuzzReadZip(f *testing.F) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, file := range legacyPackage11("id,organization_id,name,description,status\ns1,o1,Pantry,Food,active\n") {
+		w, _ := zw.Create(name)
+		w.Write(file.Data)
+	}
+	zw.Close()
+	f.Add(b.Bytes())
+	f.Add(b.Bytes()[:len(b.Bytes())/2])
+	f.Add([]byte("PK\x03\x04"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "f.zip")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		Read(p, Options{Limits: Limits{FileBytes: 1 << 20, TotalBytes: 4 << 20}})
+	})
+}
