@@ -19,7 +19,10 @@ const maxProblemLines = 20
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dataDir := newFlags("import", stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: refer import [--data DIR] [--max-…] PATH..."); fs.PrintDefaults() }
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: refer import [--data DIR] [--max-…] PATH...")
+		fs.PrintDefaults()
+	}
 	lim := hsds.DefaultLimits
 	fs.Int64Var(&lim.FileBytes, "max-file-bytes", lim.FileBytes, "largest file, or zip entry uncompressed, in `bytes`")
 	fs.Int64Var(&lim.TotalBytes, "max-import-bytes", lim.TotalBytes, "largest import, all its files uncompressed, in `bytes`")
