@@ -55,8 +55,8 @@ fuzz:
 
 # RELIABILITY.md's evidence: SIGKILL 20 times during imports and writes
 # (every acknowledged write kept, the index at the store's last change),
-# 32 clients for STRESS_SECONDS mixing searches, matches and listing
-# updates (no error, none lost or doubled; p50/p99 in the log), then every
+# 32 clients for STRESS_SECONDS mixing searches, matches, listing
+# updates and referrals (no error, none lost or doubled; p50/p99 in the log), then every
 # fuzzer for STRESS_FUZZTIME. About 5 minutes; CI runs it after make test.
 STRESS_SECONDS ?= 60
 STRESS_FUZZTIME ?= 10s

@@ -149,15 +149,20 @@ func TestKilledAgainAndAgain(t *testing.T) {
 }
 
 // TestMixedLoad runs 32 clients against one server for stressSeconds:
-// searches, matches and listing updates (each a read, then a PUT with
-// If-Match). No request may fail (a 412 from a lost race is an answer, not
-// an error), no acknowledged update may be lost or applied twice; the
-// latencies' p50 and p99 are logged.
+// searches, matches, listing updates (each a read, then a PUT with
+// If-Match) and referrals (sent, accepted, completed). No request may fail,
+// no acknowledged update may be lost or applied twice, every acknowledged
+// referral ends where its last acknowledged step put it; the latencies'
+// p50 and p99 are logged.
 func TestMixedLoad(t *testing.T) {
+	t.Setenv("REFER_SECRET_KEY", testSecretKey)
 	dir := t.TempDir()
 	admin := lastLineOf(mustRun(t, "keys", "create", "--data", dir, "--role", "admin", "--name", "load-admin"))
 	cm := lastLineOf(mustRun(t, "keys", "create", "--data", dir, "--role", "case_manager", "--name", "load-cm"))
 	_, base := startChild(t, dir, "--rate-limit-address", "0", "--rate-limit-key", "0")
+	referred, _ := sampleService(t, base)
+	var referralsMu sync.Mutex
+	referralState := map[string]string{} // referral id → its last acknowledged status
 
 	// Each writer owns one service, so the count of its acknowledged
 	// updates is the version the service must end at.
@@ -192,6 +197,10 @@ func TestMixedLoad(t *testing.T) {
 				case 1:
 					code, b = send(t, "GET", base+"/api/v1/search?need=housing-instability&page="+strconv.Itoa(1+i%3), "", "", "")
 				case 2:
+					if w%8 == 6 {
+						code, b = referralCycle(t, base, cm, admin, referred, fmt.Sprintf("load-%d-%d", w, i), &referralsMu, referralState)
+						break
+					}
 					code, b = send(t, "POST", base+"/api/v1/match", cm, `{"client": {"postcode": "94063"}, "needs": [{"code": "food-insecurity"}, {"text": "they are going to shut off my electricity"}]}`, "")
 				case 3:
 					var etag string
@@ -228,10 +237,17 @@ func TestMixedLoad(t *testing.T) {
 			t.Errorf("service %s: %d acknowledged updates, but it holds %.300s", id, updates[w], b)
 		}
 	}
+	// Each referral is where its last acknowledged step put it.
+	for id, want := range referralState {
+		_, b := send(t, "GET", base+"/api/v1/referrals/"+id, admin, "", "")
+		if !strings.Contains(b, `"status":"`+want+`"`) {
+			t.Errorf("referral %s: last acknowledged %s, but it says %.300s", id, want, b)
+		}
+	}
 	slices.Sort(latencies)
 	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
-	t.Logf("%d clients, %s: %d requests (%.0f/s), %d failed; p50 %s, p99 %s, max %s",
-		clients, stressSeconds(), len(latencies), float64(len(latencies))/stressSeconds().Seconds(), failures,
+	t.Logf("%d clients, %s: %d requests (%.0f/s; %d referral cycles), %d failed; p50 %s, p99 %s, max %s",
+		clients, stressSeconds(), len(latencies), float64(len(latencies))/stressSeconds().Seconds(), len(referralState), failures,
 		pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), latencies[len(latencies)-1].Round(time.Microsecond))
 }
 
@@ -278,4 +294,42 @@ func jsonField(b, field string) string {
 	}
 	v, _, _ := strings.Cut(rest, `"`)
 	return v
+}
+
+// referralCycle sends a referral as a case manager, then accepts and
+// completes it as an admin (who may act for the organization), recording
+// each acknowledged step. It returns the last step's status and body.
+func referralCycle(t *testing.T, base, cm, admin, service, idem string, mu *sync.Mutex, state map[string]string) (int, string) {
+	code, b := sendIdem(t, base+"/api/v1/referrals", cm, referralBody(service), idem)
+	if code != http.StatusCreated {
+		return code, b
+	}
+	id := jsonField(b, "id")
+	mu.Lock()
+	state[id] = "requested"
+	mu.Unlock()
+	for _, status := range []string{"accepted", "completed"} {
+		if code, b = send(t, "POST", base+"/api/v1/referrals/"+id+"/status", admin, `{"status": "`+status+`"}`, ""); code != http.StatusOK {
+			return code, b
+		}
+		mu.Lock()
+		state[id] = status
+		mu.Unlock()
+	}
+	return http.StatusOK, b
+}
+
+// sendIdem POSTs body with an Idempotency-Key.
+func sendIdem(t *testing.T, u, key, body, idem string) (int, string) {
+	req, _ := http.NewRequest("POST", u, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Idempotency-Key", idem)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
