@@ -173,7 +173,7 @@ func TestMixedLoad(t *testing.T) {
 			continue
 		}
 		body := fmt.Sprintf(`{"organization_id": "1", "name": "Load pantry %d", "status": "active", "description": "v0"}`, w)
-		code, b := send(t, "POST", base+"/api/v1/services", admin, body, "")
+		code, b := send(t, "POST", base+"/api/v1/services", admin, body)
 		if code != http.StatusCreated {
 			t.Fatalf("create: %d %s", code, b)
 		}
@@ -193,21 +193,21 @@ func TestMixedLoad(t *testing.T) {
 				var b string
 				switch w % 4 {
 				case 0:
-					code, b = send(t, "GET", base+"/api/v1/search?q=food&postcode=94063&radius_km=20", "", "", "")
+					code, b = send(t, "GET", base+"/api/v1/search?q=food&postcode=94063&radius_km=20", "", "")
 				case 1:
-					code, b = send(t, "GET", base+"/api/v1/search?need=housing-instability&page="+strconv.Itoa(1+i%3), "", "", "")
+					code, b = send(t, "GET", base+"/api/v1/search?need=housing-instability&page="+strconv.Itoa(1+i%3), "", "")
 				case 2:
 					if w%8 == 6 {
 						code, b = referralCycle(t, base, cm, admin, referred, fmt.Sprintf("load-%d-%d", w, i), &referralsMu, referralState)
 						break
 					}
-					code, b = send(t, "POST", base+"/api/v1/match", cm, `{"client": {"postcode": "94063"}, "needs": [{"code": "food-insecurity"}, {"text": "they are going to shut off my electricity"}]}`, "")
+					code, b = send(t, "POST", base+"/api/v1/match", cm, `{"client": {"postcode": "94063"}, "needs": [{"code": "food-insecurity"}, {"text": "they are going to shut off my electricity"}]}`)
 				case 3:
 					var etag string
 					code, b, etag = sendETag(t, base+"/api/v1/services/"+owned[w])
 					if code == http.StatusOK {
 						body := strings.Replace(b, `"description":"v`+strconv.Itoa(updates[w])+`"`, `"description":"v`+strconv.Itoa(updates[w]+1)+`"`, 1)
-						code, b = send(t, "PUT", base+"/api/v1/services/"+owned[w], admin, body, etag)
+						code, b = send(t, "PUT", base+"/api/v1/services/"+owned[w], admin, body, "If-Match", etag)
 						if code == http.StatusOK {
 							updates[w]++
 						}
@@ -232,14 +232,14 @@ func TestMixedLoad(t *testing.T) {
 		if id == "" {
 			continue
 		}
-		_, b := send(t, "GET", base+"/api/v1/services/"+id, "", "", "")
+		_, b := send(t, "GET", base+"/api/v1/services/"+id, "", "")
 		if want := `"description":"v` + strconv.Itoa(updates[w]) + `"`; !strings.Contains(b, want) {
 			t.Errorf("service %s: %d acknowledged updates, but it holds %.300s", id, updates[w], b)
 		}
 	}
 	// Each referral is where its last acknowledged step put it.
 	for id, want := range referralState {
-		_, b := send(t, "GET", base+"/api/v1/referrals/"+id, admin, "", "")
+		_, b := send(t, "GET", base+"/api/v1/referrals/"+id, admin, "")
 		if !strings.Contains(b, `"status":"`+want+`"`) {
 			t.Errorf("referral %s: last acknowledged %s, but it says %.300s", id, want, b)
 		}
@@ -251,8 +251,10 @@ func TestMixedLoad(t *testing.T) {
 		pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), latencies[len(latencies)-1].Round(time.Microsecond))
 }
 
-// send makes one request and returns its status and body.
-func send(t *testing.T, method, u, key, body, ifMatch string) (int, string) {
+// send makes one request, with header pairs after the body, and returns
+// its status and body. Unlike call, a failed connection is an answer
+// (status 0) and not t.Fatal: send runs on the load's goroutines.
+func send(t *testing.T, method, u, key, body string, header ...string) (int, string) {
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
@@ -264,8 +266,8 @@ func send(t *testing.T, method, u, key, body, ifMatch string) (int, string) {
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	if ifMatch != "" {
-		req.Header.Set("If-Match", ifMatch)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -300,7 +302,7 @@ func jsonField(b, field string) string {
 // completes it as an admin (who may act for the organization), recording
 // each acknowledged step. It returns the last step's status and body.
 func referralCycle(t *testing.T, base, cm, admin, service, idem string, mu *sync.Mutex, state map[string]string) (int, string) {
-	code, b := sendIdem(t, base+"/api/v1/referrals", cm, referralBody(service), idem)
+	code, b := send(t, "POST", base+"/api/v1/referrals", cm, referralBody(service), "Idempotency-Key", idem)
 	if code != http.StatusCreated {
 		return code, b
 	}
@@ -309,7 +311,7 @@ func referralCycle(t *testing.T, base, cm, admin, service, idem string, mu *sync
 	state[id] = "requested"
 	mu.Unlock()
 	for _, status := range []string{"accepted", "completed"} {
-		if code, b = send(t, "POST", base+"/api/v1/referrals/"+id+"/status", admin, `{"status": "`+status+`"}`, ""); code != http.StatusOK {
+		if code, b = send(t, "POST", base+"/api/v1/referrals/"+id+"/status", admin, `{"status": "`+status+`"}`); code != http.StatusOK {
 			return code, b
 		}
 		mu.Lock()
@@ -317,19 +319,4 @@ func referralCycle(t *testing.T, base, cm, admin, service, idem string, mu *sync
 		mu.Unlock()
 	}
 	return http.StatusOK, b
-}
-
-// sendIdem POSTs body with an Idempotency-Key.
-func sendIdem(t *testing.T, u, key, body, idem string) (int, string) {
-	req, _ := http.NewRequest("POST", u, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Idempotency-Key", idem)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err.Error()
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }

@@ -40,6 +40,18 @@ func decodeKey(v []byte) (resources.Key, error) {
 	return sk.Key, nil
 }
 
+// putKey writes k into the keys bucket b.
+func putKey(b *bbolt.Bucket, k resources.Key) error {
+	v, err := encodeKey(k)
+	if err != nil {
+		return err
+	}
+	if err := b.Put([]byte(k.ID), v); err != nil {
+		return fmt.Errorf("store: key %q: %w", k.ID, err)
+	}
+	return nil
+}
+
 // keyJSON is what the audit trail compares for a key: everything but its hash.
 func keyJSON(k resources.Key) []byte {
 	b, _ := json.Marshal(k) // a Key always marshals
@@ -128,11 +140,8 @@ func (db *DB) RevokeKey(ctx context.Context, id string) (resources.Key, error) {
 		before := keyJSON(k)
 		at := w.at.Truncate(time.Second)
 		k.Revoked = &at
-		if v, err = encodeKey(k); err != nil {
+		if err := putKey(b, k); err != nil {
 			return err
-		}
-		if err := b.Put([]byte(id), v); err != nil {
-			return fmt.Errorf("store: key %q: %w", id, err)
 		}
 		return w.audit(resources.ActionRevoke, resources.AuditKindKey, id, 0, before, keyJSON(k))
 	})
@@ -162,11 +171,8 @@ func (db *DB) RotateKey(ctx context.Context, id string, next resources.Key, oldE
 			at := oldExpires.UTC().Truncate(time.Second)
 			k.Expires = &at
 		}
-		if v, err = encodeKey(k); err != nil {
+		if err := putKey(b, k); err != nil {
 			return err
-		}
-		if err := b.Put([]byte(id), v); err != nil {
-			return fmt.Errorf("store: key %q: %w", id, err)
 		}
 		if err := w.audit(resources.ActionUpdate, resources.AuditKindKey, id, 0, before, keyJSON(k)); err != nil {
 			return err
@@ -174,11 +180,8 @@ func (db *DB) RotateKey(ctx context.Context, id string, next resources.Key, oldE
 		if b.Get([]byte(next.ID)) != nil {
 			return resources.Errorf(resources.ECONFLICT, "key %q already exists", next.ID)
 		}
-		if v, err = encodeKey(next); err != nil {
+		if err := putKey(b, next); err != nil {
 			return err
-		}
-		if err := b.Put([]byte(next.ID), v); err != nil {
-			return fmt.Errorf("store: key %q: %w", next.ID, err)
 		}
 		return w.audit(resources.ActionCreate, resources.AuditKindKey, next.ID, 0, nil, keyJSON(next))
 	})
@@ -212,12 +215,8 @@ func (w *writer) revokeOrganizationKeys(org string) error {
 	}
 	// Written after the walk: a bucket must not change under ForEach.
 	for _, r := range todo {
-		v, err := encodeKey(r.k)
-		if err != nil {
+		if err := putKey(b, r.k); err != nil {
 			return err
-		}
-		if err := b.Put([]byte(r.id), v); err != nil {
-			return fmt.Errorf("store: key %q: %w", r.id, err)
 		}
 		if err := w.audit(resources.ActionRevoke, resources.AuditKindKey, r.id, 0, r.before, keyJSON(r.k)); err != nil {
 			return err
