@@ -19,7 +19,16 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// statusOf maps domain error codes to HTTP statuses: the one table.
+// StatusOf is the HTTP status of a domain error code (500 for one it does
+// not know): the one table, which the API and the pages share.
+func StatusOf(code string) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// statusOf maps domain error codes to HTTP statuses.
 var statusOf = map[string]int{
 	resources.EINVALID:      http.StatusBadRequest,
 	resources.ENOTFOUND:     http.StatusNotFound,

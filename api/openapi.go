@@ -15,5 +15,5 @@ import (
 var openAPIDocument []byte
 
 func (s *Server) openAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDocument)
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.openAPIDoc)
 }

@@ -2,18 +2,21 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 )
 
 // Search limits, as the contract says.
 const (
-	defaultRadiusKm = 25
+	DefaultRadiusKm = 25
 	maxRadiusKm     = 200
 	defaultPerPage  = 20
 	maxPerPage      = 100
@@ -23,7 +26,7 @@ type searchResponse struct {
 	Total   int                       `json:"total"`
 	Page    int                       `json:"page"`
 	PerPage int                       `json:"per_page"`
-	Results []searchResult            `json:"results"`
+	Results []SearchResult            `json:"results"`
 	Facets  map[string]map[string]int `json:"facets"`
 }
 
@@ -32,7 +35,9 @@ type orgRef struct {
 	Name string `json:"name"`
 }
 
-type searchResult struct {
+// SearchResult is one result of a search as the contract gives it; the
+// web pages show the same fields.
+type SearchResult struct {
 	ServiceID           string   `json:"service_id"`
 	ServiceAtLocationID string   `json:"service_at_location_id,omitempty"`
 	LocationID          string   `json:"location_id,omitempty"`
@@ -63,7 +68,13 @@ type searchResult struct {
 
 // searchQuery reads and checks the search parameters.
 func (s *Server) searchQuery(c echo.Context) (index.Query, error) {
-	p := newParams(c.QueryParams())
+	return SearchQuery(s.vocab, c.QueryParams())
+}
+
+// SearchQuery reads and checks a search's parameters: the one reading of
+// them, which the API and the search page share.
+func SearchQuery(vocab *matcher.Vocabulary, values url.Values) (index.Query, error) {
+	p := newParams(values)
 	q := index.Query{
 		Text:           p.str("q", 500),
 		Needs:          p.list("need", 30),
@@ -78,15 +89,15 @@ func (s *Server) searchQuery(c echo.Context) (index.Query, error) {
 		PerPage:        p.int("per_page", defaultPerPage, 1, maxPerPage),
 	}
 	for _, n := range q.Needs {
-		if _, ok := s.vocab.Need(n); !ok {
+		if _, ok := vocab.Need(n); !ok {
 			p.errs.Add("need", "%q is not a need code; GET /api/v1/needs lists them", n)
 		}
 	}
 	if age, ok := p.float("age", 0, 150); ok {
 		q.Age = &age
 	}
-	q.Near = s.place(p)
-	q.RadiusKm = defaultRadiusKm
+	q.Near = place(p)
+	q.RadiusKm = DefaultRadiusKm
 	if r, ok := p.float("radius_km", 0, maxRadiusKm); ok {
 		if r == 0 {
 			p.errs.Add("radius_km", "is 0; it must be more than 0 and at most %d", maxRadiusKm)
@@ -100,7 +111,7 @@ func (s *Server) searchQuery(c echo.Context) (index.Query, error) {
 }
 
 // place reads latitude+longitude or a postcode (its ZIP centroid).
-func (s *Server) place(p *params) *orb.Point {
+func place(p *params) *orb.Point {
 	lat, okLat := p.float("latitude", -90, 90)
 	lon, okLon := p.float("longitude", -180, 180)
 	hasLat, hasLon := p.q.Get("latitude") != "", p.q.Get("longitude") != ""
@@ -132,13 +143,13 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := searchResponse{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Results: make([]searchResult, 0, len(res.Hits)), Facets: res.Facets}
+	out := searchResponse{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Results: make([]SearchResult, 0, len(res.Hits)), Facets: res.Facets}
 	at := q.At
 	if at.IsZero() {
 		at = s.now()
 	}
 	for _, h := range res.Hits {
-		out.Results = append(out.Results, resultOf(h, at))
+		out.Results = append(out.Results, ResultOf(h, at))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -148,15 +159,16 @@ func (s *Server) search(c echo.Context) error {
 // page of 100 whole descriptions was 4.7 MB).
 const listDescriptionChars = 300
 
-func resultOf(h index.Hit, at time.Time) searchResult {
+// ResultOf is the contract's form of a hit, its capacity judged at at.
+func ResultOf(h index.Hit, at time.Time) SearchResult {
 	d := h.Doc
-	r := searchResult{
+	r := SearchResult{
 		ServiceID:           d.ServiceID,
 		ServiceAtLocationID: d.ServiceAtLocationID,
 		LocationID:          d.LocationID,
 		Name:                d.Name,
 		Organization:        orgRef{d.OrganizationID, d.OrganizationName},
-		Description:         shorten(d.Description, listDescriptionChars),
+		Description:         Shorten(d.Description, listDescriptionChars),
 		DistanceKm:          h.DistanceKm,
 		Served:              h.Served,
 		Approximate:         d.Approximate,
@@ -206,4 +218,18 @@ func (s *Server) needs(c echo.Context) error {
 		out.Needs = append(out.Needs, needOut{n.Code, n.Label, n.Description, n.GravityCode})
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// Shorten cuts text to about n characters at a word, with an ellipsis.
+func Shorten(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
 }

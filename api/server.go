@@ -65,6 +65,17 @@ type Config struct {
 	// Now is the clock of rate limits and verification dates; nil means
 	// time.Now.
 	Now func() time.Time
+	// Pages are the web pages for people (package web), served beside the
+	// API behind the same middleware; none when nil.
+	Pages Pages
+}
+
+// Pages is a face served beside the API: the web pages for people.
+type Pages interface {
+	// Routes registers the pages' routes on e.
+	Routes(e *echo.Echo)
+	// OpenAPI is the pages' part of the OpenAPI document.
+	OpenAPI() []byte
 }
 
 // Defaults of Config.
@@ -88,7 +99,9 @@ type Server struct {
 	log       *slog.Logger
 	now       func() time.Time
 	ready     atomic.Bool
-	server    *http.Server
+	// openAPIDoc is the served OpenAPI document, the pages' part included.
+	openAPIDoc []byte
+	server     *http.Server
 }
 
 // New returns a server with every route registered. It reports ready
@@ -105,7 +118,8 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary,
-		keys: cfg.Keys, audit: cfg.Audit, referrals: cfg.Referrals, log: log, now: now}
+		keys: cfg.Keys, audit: cfg.Audit, referrals: cfg.Referrals, log: log, now: now,
+		openAPIDoc: withPages(openAPIDocument, cfg.Pages)}
 	s.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder{cfg.Index}}
 	// Made here, not in Serve, so that Shutdown never races Serve.
 	s.server = &http.Server{
@@ -206,7 +220,9 @@ func (s *Server) routes() {
 		s.referralRoutes(v1)
 	}
 	s.hsdsRoutes(s.echo.Group("/api/hsds"))
-	s.webRoutes()
+	if s.cfg.Pages != nil {
+		s.cfg.Pages.Routes(s.echo)
+	}
 }
 
 // SetReady marks the server ready (or not) to answer searches.

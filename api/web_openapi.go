@@ -1,28 +1,25 @@
 package api
 
 import (
-	_ "embed"
 	"encoding/json"
 	"fmt"
 )
 
-// webOpenAPI documents the web pages, joined into the served document
-// (openapi.json) when the package loads, as the HSDS read API's part is.
-// The search page takes the search API's parameters, copied from it here,
-// so the two never differ.
-//
-//go:embed web_openapi.json
-var webOpenAPI []byte
-
-func init() {
-	doc, err := joinOpenAPI(openAPIDocument, webOpenAPI)
+// withPages joins the pages' part of the OpenAPI document (Pages.OpenAPI)
+// to the API's, as the HSDS read API's part is. The search page takes the
+// search API's parameters, copied from it here, so the two never differ.
+func withPages(doc []byte, pages Pages) []byte {
+	if pages == nil {
+		return doc
+	}
+	doc, err := joinOpenAPI(doc, pages.OpenAPI())
 	if err == nil {
 		doc, err = copySearchParameters(doc)
 	}
 	if err != nil {
-		panic(fmt.Sprintf("api: web_openapi.json: %v", err))
+		panic(fmt.Sprintf("api: the pages' OpenAPI document: %v", err))
 	}
-	openAPIDocument = doc
+	return doc
 }
 
 // copySearchParameters gives GET / the parameters of GET /api/v1/search.

@@ -17,6 +17,7 @@ import (
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/hsds"
+	"github.com/refer-project/refer/web"
 )
 
 // shutdownGrace is how long requests in flight get to finish on SIGTERM.
@@ -95,6 +96,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
 	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
+	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now})
 	srv := api.New(cfg)
 	srv.SetReady(true)
 

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/resources"
 )
@@ -83,7 +84,7 @@ type facetLink struct {
 // webResult is a search result as the page shows it: the API's result
 // and what only people read.
 type webResult struct {
-	searchResult
+	api.SearchResult
 	// ListID is what the print list takes: the service_at_location id,
 	// or the service id of a service with no location.
 	ListID      string
@@ -98,13 +99,13 @@ type webResult struct {
 	Virtual     bool
 }
 
-func (s *Server) searchPage(c echo.Context) error {
+func (s *Pages) searchPage(c echo.Context) error {
 	v := s.newSearchView(c.QueryParams())
 	if !v.Searched {
 		return s.render(c, http.StatusOK, "search", v)
 	}
 	// One way to read a search: the API's own.
-	q, err := s.searchQuery(c)
+	q, err := api.SearchQuery(s.vocab, c.QueryParams())
 	if err != nil {
 		if resources.ErrorCode(err) != resources.EINVALID {
 			return err
@@ -121,7 +122,7 @@ func (s *Server) searchPage(c echo.Context) error {
 }
 
 // fillResults puts a page of results, its links and its facets in v.
-func (s *Server) fillResults(v *searchView, q index.Query, res *index.Results) {
+func (s *Pages) fillResults(v *searchView, q index.Query, res *index.Results) {
 	now := s.now()
 	if !q.At.IsZero() {
 		v.At = q.At.Format("Mon Jan 2, 2006 15:04 MST")
@@ -167,14 +168,14 @@ func (s *Server) fillResults(v *searchView, q index.Query, res *index.Results) {
 }
 
 // newSearchView fills the form from the query as it was typed.
-func (s *Server) newSearchView(q url.Values) *searchView {
+func (s *Pages) newSearchView(q url.Values) *searchView {
 	v := &searchView{Title: "Find services", Form: q, FieldErr: map[string]string{}}
 	for _, p := range searchParams {
 		if _, ok := q[p]; ok {
 			v.Searched = true
 		}
 	}
-	needs := newParams(q).list("need", 1000)
+	needs := splitList(q["need"])
 	first := ""
 	if len(needs) > 0 {
 		first = needs[0]
@@ -190,7 +191,7 @@ func (s *Server) newSearchView(q url.Values) *searchView {
 		}
 		v.Also = append(v.Also, option{Value: code, Label: label, Selected: true})
 	}
-	radius := cmp.Or(q.Get("radius_km"), strconv.Itoa(defaultRadiusKm))
+	radius := cmp.Or(q.Get("radius_km"), strconv.Itoa(api.DefaultRadiusKm))
 	for _, r := range radiusChoices {
 		v.Radii = append(v.Radii, option{Value: r, Label: r + " km", Selected: r == radius})
 	}
@@ -235,10 +236,10 @@ func (v *searchView) setErrors(fields map[string]string) {
 	}
 }
 
-func (s *Server) webResultOf(h index.Hit, now time.Time) webResult {
+func (s *Pages) webResultOf(h index.Hit, now time.Time) webResult {
 	d := h.Doc
 	r := webResult{
-		searchResult: resultOf(h, now),
+		SearchResult: api.ResultOf(h, now),
 		ListID:       cmp.Or(d.ServiceAtLocationID, d.ServiceID),
 		Eligibility:  shorten(d.Eligibility, 220),
 		Ages:         agesWords(d.MinAge, d.MaxAge),

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"context"
@@ -28,7 +28,7 @@ type serviceRecord struct {
 
 // loadService reads a service and what hangs off it; ENOTFOUND if there is
 // no such service.
-func (s *Server) loadService(ctx context.Context, id string) (*serviceRecord, error) {
+func (s *Pages) loadService(ctx context.Context, id string) (*serviceRecord, error) {
 	svc, err := resources.Get[*resources.Service](ctx, s.store, id)
 	if err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ type openView struct {
 	Until       string
 }
 
-func (s *Server) servicePage(c echo.Context) error {
+func (s *Pages) servicePage(c echo.Context) error {
 	rec, err := s.loadService(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -140,7 +140,7 @@ func (s *Server) servicePage(c echo.Context) error {
 
 // serviceViewOf builds the view of a service, at all its sites or at the
 // one named by only.
-func (s *Server) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocation, now time.Time) *serviceView {
+func (s *Pages) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocation, now time.Time) *serviceView {
 	svc := rec.svc
 	v := &serviceView{
 		ID:                 svc.ID,
@@ -337,16 +337,15 @@ type printItem struct {
 	Service *serviceView
 }
 
-func (s *Server) printPage(c echo.Context) error {
-	p := newParams(c.QueryParams())
+func (s *Pages) printPage(c echo.Context) error {
 	var ids []string
-	for _, id := range p.list("ids", maxPrintItems) {
+	for _, id := range splitList(c.QueryParams()["ids"]) {
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
-	if err := p.err(); err != nil {
-		return err
+	if len(ids) > maxPrintItems {
+		return resources.Errorf(resources.EINVALID, "ids has %d values; at most %d are allowed", len(ids), maxPrintItems)
 	}
 	ctx := c.Request().Context()
 	now := s.now()
@@ -372,7 +371,7 @@ func (s *Server) printPage(c echo.Context) error {
 
 // loadListed reads what a print list id names: a service at a location,
 // or a whole service.
-func (s *Server) loadListed(ctx context.Context, id string) (*serviceRecord, *resources.ServiceAtLocation, error) {
+func (s *Pages) loadListed(ctx context.Context, id string) (*serviceRecord, *resources.ServiceAtLocation, error) {
 	sal, err := resources.Get[*resources.ServiceAtLocation](ctx, s.store, id)
 	switch {
 	case err == nil:

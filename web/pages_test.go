@@ -1,4 +1,4 @@
-package api_test
+package web_test
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 // it is HTML with the security headers and no inline script or style.
 func (ts *testServer) page(tb testing.TB, path string) (int, string) {
 	tb.Helper()
-	resp, b := ts.do(tb, http.MethodGet, path, "", nil)
+	resp, b := ts.do(tb, http.MethodGet, path, "")
 	body := string(b)
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		tb.Errorf("GET %s: Content-Type %q, want HTML", path, ct)
@@ -283,8 +283,8 @@ func TestWebServiceDetail(t *testing.T) {
 		t.Errorf("unknown service: %d", status)
 	}
 	// The API keeps its JSON errors.
-	var e errorBody
-	if status := ts.get(t, "/api/v1/nothing", &e); status != 404 || e.Error.Code != "not_found" {
+	var e struct{ Error struct{ Code string } }
+	if status := ts.getJSON(t, "/api/v1/nothing", &e); status != 404 || e.Error.Code != "not_found" {
 		t.Errorf("API 404: %d %+v", status, e)
 	}
 }
@@ -329,7 +329,7 @@ func TestWebPrintList(t *testing.T) {
 		t.Errorf("51 ids: %d, want 400", status)
 	}
 	// The style sheet is served, with print rules.
-	resp, css := ts.do(t, http.MethodGet, "/static/refer.css", "", nil)
+	resp, css := ts.do(t, http.MethodGet, "/static/refer.css", "")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") || !strings.Contains(string(css), "@media print") {
 		t.Errorf("style sheet: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -363,7 +363,7 @@ func TestWebPagesFitOpenAPI(t *testing.T) {
 		{"/static/refer.css", 200},
 		{"/static/favicon.svg", 200},
 	} {
-		resp, raw := ts.do(t, http.MethodGet, tt.path, "", nil)
+		resp, raw := ts.do(t, http.MethodGet, tt.path, "")
 		if resp.StatusCode != tt.status {
 			t.Errorf("%s: %d, want %d", tt.path, resp.StatusCode, tt.status)
 			continue

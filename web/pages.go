@@ -1,4 +1,7 @@
-package api
+// Package web is refer's face for people: the web pages for case managers
+// and organization staff, drawn on the server. The API's server (package
+// api) serves them beside the API, behind the same middleware.
+package web
 
 import (
 	"bytes"
@@ -9,6 +12,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"math"
 	"net/http"
 	"slices"
@@ -16,6 +20,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -30,6 +37,15 @@ var templateFiles embed.FS
 
 //go:embed static
 var staticFiles embed.FS
+
+// openAPI documents the pages (GET /, /services/{id}, /print, /static/…);
+// the server joins it to the API's document.
+//
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI is the pages' part of the OpenAPI document (api.Pages).
+func (s *Pages) OpenAPI() []byte { return openAPI }
 
 // staticFS is the static folder itself.
 var staticFS = func() fs.FS {
@@ -103,20 +119,52 @@ type fieldArgs struct {
 	Name     string
 }
 
-func (s *Server) webRoutes() {
-	s.echo.GET("/", s.html(s.searchPage))
-	s.echo.GET("/services/:id", s.html(s.servicePage))
-	s.echo.GET("/print", s.html(s.printPage))
+// Config is what the pages need.
+type Config struct {
+	Store      resources.Store
+	Index      *index.Index
+	Vocabulary *matcher.Vocabulary
+	Logger     *slog.Logger
+	// Now is the pages' clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Pages are the web pages, served by api.Server (api.Config.Pages).
+type Pages struct {
+	store resources.Store
+	index *index.Index
+	vocab *matcher.Vocabulary
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// New returns the pages over cfg's directory.
+func New(cfg Config) *Pages {
+	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p
+}
+
+// Routes registers the pages on e (api.Pages).
+func (s *Pages) Routes(e *echo.Echo) {
+	e.GET("/", s.html(s.searchPage))
+	e.GET("/services/:id", s.html(s.servicePage))
+	e.GET("/print", s.html(s.printPage))
 	// One route per file, so every path served is a real one.
 	files, _ := fs.ReadDir(staticFS, ".")
 	for _, f := range files {
-		s.echo.GET("/static/"+f.Name(), s.static(f.Name()))
+		e.GET("/static/"+f.Name(), s.static(f.Name()))
 	}
 }
 
 // html turns a page handler's errors into HTML pages rather than the API's
 // JSON: a person is reading.
-func (s *Server) html(h echo.HandlerFunc) echo.HandlerFunc {
+func (s *Pages) html(h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := h(c)
 		if err == nil || c.Response().Committed {
@@ -129,7 +177,7 @@ func (s *Server) html(h echo.HandlerFunc) echo.HandlerFunc {
 			status = he.Code
 			message = http.StatusText(status)
 		case resources.ErrorCode(err) != resources.EINTERNAL:
-			status = statusOf[resources.ErrorCode(err)]
+			status = api.StatusOf(resources.ErrorCode(err))
 			message = resources.ErrorMessage(err)
 			if fields := resources.ErrorFields(err); len(fields) > 0 {
 				var parts []string
@@ -159,7 +207,7 @@ type errorPage struct{ Title, Message string }
 
 // render draws a page into a buffer first, so a template error is a 500
 // and never half a page.
-func (s *Server) render(c echo.Context, status int, page string, data any) error {
+func (s *Pages) render(c echo.Context, status int, page string, data any) error {
 	var buf bytes.Buffer
 	if err := webPages[page].Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
@@ -170,12 +218,26 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 
 // static serves one embedded file: the style sheet or the icon. Pages ask
 // for the style sheet with its version (?v=), so browsers may keep it a day.
-func (s *Server) static(name string) echo.HandlerFunc {
+func (s *Pages) static(name string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=86400")
 		http.ServeFileFS(c.Response(), c.Request(), staticFS, name)
 		return nil
 	}
+}
+
+// splitList reads a list parameter: its values, each split at commas,
+// blanks left out.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
 }
 
 // kmWords writes a distance for people: "0.4 km", "12 km".
@@ -236,19 +298,8 @@ func newPhoneLink(number string, ext *float64, notes ...string) phoneLink {
 	return p
 }
 
-// shorten cuts text to about n characters at a word, with an ellipsis.
-func shorten(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	r := []rune(text)
-	if len(r) <= n {
-		return text
-	}
-	cut := string(r[:n])
-	if i := strings.LastIndex(cut, " "); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
-}
+// shorten cuts text to about n characters at a word: the API's own.
+var shorten = api.Shorten
 
 // agesWords says an age range: "Ages 18 and up", "Ages 5–17", "Under 65".
 func agesWords(minAge, maxAge *float64) string {
