@@ -101,6 +101,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	err = bdb.Update(func(tx *bbolt.Tx) error {
 		names := [][]byte{bucketRefs, bucketLog, bucketMeta, bucketAudit, bucketAuditRecord, bucketKeys}
 		names = append(names, referralBuckets...)
+		names = append(names, peopleBuckets...)
 		for _, k := range resources.Kinds {
 			names = append(names, []byte(k))
 		}

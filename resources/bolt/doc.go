@@ -37,8 +37,15 @@
 //	        so a record's history is read backwards from its prefix.
 //	keys    API keys. key: the key's id; value: the JSON of the
 //	        resources.Key with its SHA-256 hash in hex. Never the secret.
+//	people  people who sign in to the pages. key: the person's id; value:
+//	        the JSON of the resources.Person with its argon2id hash.
+//	people_email
+//	        key: a person's e-mail address in lower case; value: their id.
+//	tokens  one-time set-password links and sessions. key: the hex SHA-256
+//	        of the secret; value: the JSON of the resources.Token. Never
+//	        the secret.
 //
-// The audit buckets and keys came after layout "1" without changing any
+// The audit buckets, keys, people and tokens came after layout "1" without changing any
 // key or value in it, so they share its format: Open adds them to an older
 // file. Layout "2" only leaves "new" out of record entries; Open reads a
 // layout "1" file as it is and marks it "2".
