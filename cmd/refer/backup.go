@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/refer-project/refer/people"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 )
@@ -23,9 +24,9 @@ import (
 // controlSocket is the server's local control socket in the data folder.
 func controlSocket(dataDir string) string { return filepath.Join(dataDir, "refer.sock") }
 
-// serveControl answers GET /backup on the data folder's socket until stop
-// is called. It returns once listening.
-func serveControl(dataDir string, store *bolt.DB) (stop func(), err error) {
+// serveControl answers GET /backup, and refer users' calls, on the data
+// folder's socket until stop is called. It returns once listening.
+func serveControl(dataDir string, store *bolt.DB, accounts *people.Accounts) (stop func(), err error) {
 	path := controlSocket(dataDir)
 	os.Remove(path) // a socket left by a server that died; the store lock says none runs now
 	l, err := net.Listen("unix", path)
@@ -41,6 +42,7 @@ func serveControl(dataDir string, store *bolt.DB) (stop func(), err error) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		store.Backup(w) // a failure mid-stream shows as a short file, which the client refuses
 	})
+	usersControl(mux, accounts)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
 	return func() { srv.Close(); os.Remove(path) }, nil

@@ -1,5 +1,5 @@
 // Command refer is the one binary of refer, a community resource matching
-// and referral service: refer serve | import | export | reindex | gen | keys.
+// and referral service: refer serve | import | export | reindex | gen | keys | users.
 // Flags and wiring only; the work is in the packages.
 package main
 
@@ -86,6 +86,7 @@ commands:
   backup  OUT                                       a consistent copy of the store, also while the server runs
   keys    create --role R [--org ID] --name NAME | list | revoke ID   API keys (while serve is stopped; else over HTTP)
   referrals reseal | purge [--retention D]          re-seal client data under REFER_SECRET_KEY after a rotation; purge closed referrals' client data
+  users   create --email E --role R [--org ID] | list | disable EMAIL  people who sign in to the pages (also while serve runs)
 
 every command takes --data DIR (env REFER_DATA, default ./var)
 `
@@ -111,6 +112,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"backup":    runBackup,
 		"keys":      runKeys,
 		"referrals": runReferrals,
+		"users":     runUsers,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/people"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/hsds"
 	"github.com/refer-project/refer/web"
@@ -78,7 +79,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ix.Close()
-	stopControl, err := serveControl(*dataDir, store)
+	accounts := people.New(people.Config{Store: store, BaseURL: baseURL(), Now: cfg.Now})
+	stopControl, err := serveControl(*dataDir, store, accounts)
 	if err != nil {
 		l.Close()
 		return err
