@@ -112,11 +112,16 @@ var openPaths = map[string]bool{"/healthz": true, "/readyz": true, "/api/openapi
 
 // gateReads closes everything but openPaths to requests without a key
 // when the server was started with --public-read=false. Routes added later
-// (the HSDS read API, the web pages) are closed with the rest, without
-// having to say so.
+// (the HSDS read API) are closed with the rest, without having to say so.
+// The pages (outside /api/) keep their own gate: they ask people to sign
+// in, and must show the sign-in page to those who have not.
 func (s *Server) gateReads(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.cfg.RequireKeyToRead && principal(c) == nil && !openPaths[c.Request().URL.Path] {
+		path := c.Request().URL.Path
+		if s.cfg.Pages != nil && !strings.HasPrefix(path, "/api/") && path != "/healthz" && path != "/readyz" {
+			return next(c)
+		}
+		if s.cfg.RequireKeyToRead && principal(c) == nil && !openPaths[path] {
 			return unauthorized(c, false, "this directory is not public: send Authorization: Bearer <API key>")
 		}
 		return next(c)

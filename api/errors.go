@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/refer-project/refer/resources"
@@ -73,6 +74,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if s.forPeople(c) {
+		if err := s.cfg.Pages.ErrorPage(c, err); err != nil {
+			s.log.Error("writing error page", "err", err)
+		}
+		return
+	}
 	status, body := http.StatusInternalServerError, errorDetail{Code: resources.EINTERNAL, Message: "internal error"}
 	var he *echo.HTTPError
 	switch {
@@ -109,4 +116,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err != nil {
 		s.log.Error("writing error response", "err", err)
 	}
+}
+
+// forPeople reports whether an error should be a page: the pages are
+// served, the path is not the API's, and the client reads HTML.
+func (s *Server) forPeople(c echo.Context) bool {
+	path := c.Request().URL.Path
+	return s.cfg.Pages != nil && !strings.HasPrefix(path, "/api/") && path != "/healthz" && path != "/readyz" &&
+		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/html")
 }

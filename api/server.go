@@ -76,6 +76,13 @@ type Pages interface {
 	Routes(e *echo.Echo)
 	// OpenAPI is the pages' part of the OpenAPI document.
 	OpenAPI() []byte
+	// Identify is middleware that makes the person signed in to the pages
+	// the request's actor (resources.WithActor); it leaves /api/ alone,
+	// whose callers send keys.
+	Identify(next echo.HandlerFunc) echo.HandlerFunc
+	// ErrorPage writes err as a page for people: what a browser gets for
+	// a path outside /api/ that nothing serves.
+	ErrorPage(c echo.Context, err error) error
 }
 
 // Defaults of Config.
@@ -187,6 +194,9 @@ func (s *Server) middleware() {
 		return clientAddress(c)
 	}))
 	e.Use(s.authenticate)
+	if s.cfg.Pages != nil {
+		e.Use(s.cfg.Pages.Identify)
+	}
 	e.Use(rateLimit(keys, func(c echo.Context) string {
 		if k := principal(c); k != nil {
 			return k.ID

@@ -299,8 +299,8 @@ func (a *Accounts) ChangePassword(ctx context.Context, secret, current, next str
 	return a.store.DeleteTokensOf(ctx, p.ID, resources.TokenSession, resources.TokenHash(secret))
 }
 
-// Disable stops a person from signing in, at once: their sessions and
-// links end. Disabling a disabled person changes nothing.
+// Disable stops a person from signing in, at once: their sessions end and
+// their links stop working. Disabling a disabled person changes nothing.
 func (a *Accounts) Disable(ctx context.Context, email string) (resources.Person, error) {
 	p, err := a.store.PersonByEmail(ctx, email)
 	if err != nil {
@@ -315,10 +315,9 @@ func (a *Accounts) Disable(ctx context.Context, email string) (resources.Person,
 			return p, err
 		}
 	}
-	if err := a.store.DeleteTokensOf(ctx, p.ID, resources.TokenSession, nil); err != nil {
-		return p, err
-	}
-	return p, a.store.DeleteTokensOf(ctx, p.ID, resources.TokenSetPassword, nil)
+	// Their links stay stored, and answer "no longer works" (CheckLink
+	// refuses a disabled person's).
+	return p, a.store.DeleteTokensOf(ctx, p.ID, resources.TokenSession, nil)
 }
 
 // List returns everyone, oldest first.

@@ -23,6 +23,7 @@ import (
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/people"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -56,22 +57,36 @@ var staticFS = func() fs.FS {
 	return sub
 }()
 
-// webPages are the parsed templates, one set per page, each with the
-// layout it is drawn in.
-var webPages = map[string]*template.Template{
-	"search":  parsePage("layout.html", "search.html"),
-	"service": parsePage("layout.html", "service.html"),
-	"error":   parsePage("layout.html", "error.html"),
-	"print":   parsePage("print.html"),
+// pageFiles are the templates of each page, drawn in the layout unless
+// the page is the printed list.
+var pageFiles = map[string][]string{
+	"search":      {"layout.html", "search.html"},
+	"service":     {"layout.html", "service.html"},
+	"error":       {"layout.html", "error.html"},
+	"signin":      {"layout.html", "signin.html"},
+	"setpassword": {"layout.html", "setpassword.html"},
+	"account":     {"layout.html", "account.html"},
+	"admin":       {"layout.html", "admin.html"},
+	"print":       {"print.html"},
 }
 
-func parsePage(files ...string) *template.Template {
-	paths := []string{"templates/parts.html"}
-	for _, f := range files {
-		paths = append(paths, "templates/"+f)
+// webPages are the parsed templates, one set per language and page: each
+// language's set reads its own catalog through "t".
+var webPages = func() map[string]map[string]*template.Template {
+	out := map[string]map[string]*template.Template{}
+	for code, l := range locales {
+		out[code] = map[string]*template.Template{}
+		funcs := template.FuncMap{"t": l.T, "km": l.Km, "miles": l.Miles}
+		for page, files := range pageFiles {
+			paths := []string{"templates/parts.html"}
+			for _, f := range files {
+				paths = append(paths, "templates/"+f)
+			}
+			out[code][page] = template.Must(template.New(files[0]).Funcs(webFuncs).Funcs(funcs).ParseFS(templateFiles, paths...))
+		}
 	}
-	return template.Must(template.New(files[0]).Funcs(webFuncs).ParseFS(templateFiles, paths...))
-}
+	return out
+}()
 
 // cssVersion changes with the style sheet, so browsers may keep it long.
 var cssVersion = func() string {
@@ -84,11 +99,7 @@ var cssVersion = func() string {
 }()
 
 var webFuncs = template.FuncMap{
-	"css": func() string { return "/static/refer.css?v=" + cssVersion },
-	"km":  kmWords,
-	"miles": func(km float64) string {
-		return fmt.Sprintf("%.1f mi", km/1.609344)
-	},
+	"css":  func() string { return "/static/refer.css?v=" + cssVersion },
 	"join": strings.Join,
 	// deref reads an optional number or yes/no.
 	"deref": func(p any) any {
@@ -110,8 +121,8 @@ var webFuncs = template.FuncMap{
 		}
 		return out
 	},
-	// args passes a search page and a field's name to "fieldError".
-	"args": func(v *searchView, name string) fieldArgs { return fieldArgs{v.FieldErr, name} },
+	// args passes a page's field errors and a field's name to "fieldError".
+	"args": func(fieldErr map[string]string, name string) fieldArgs { return fieldArgs{fieldErr, name} },
 }
 
 type fieldArgs struct {
@@ -125,22 +136,37 @@ type Config struct {
 	Index      *index.Index
 	Vocabulary *matcher.Vocabulary
 	Logger     *slog.Logger
+	// Accounts are the people who sign in; without them no one can.
+	Accounts *people.Accounts
+	// Keys are the API keys an admin makes on the admin page.
+	Keys resources.KeyStore
+	// BaseURL is where people reach the server ("https://refer.example.org");
+	// cookies are Secure when it is https.
+	BaseURL string
+	// Closed asks people to sign in before they read the directory
+	// (refer serve --public-read=false).
+	Closed bool
 	// Now is the pages' clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // Pages are the web pages, served by api.Server (api.Config.Pages).
 type Pages struct {
-	store resources.Store
-	index *index.Index
-	vocab *matcher.Vocabulary
-	log   *slog.Logger
-	now   func() time.Time
+	store    resources.Store
+	index    *index.Index
+	vocab    *matcher.Vocabulary
+	log      *slog.Logger
+	accounts *people.Accounts
+	keys     resources.KeyStore
+	secure   bool
+	closed   bool
+	now      func() time.Time
 }
 
 // New returns the pages over cfg's directory.
 func New(cfg Config) *Pages {
-	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now}
+	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now,
+		accounts: cfg.Accounts, keys: cfg.Keys, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -150,17 +176,37 @@ func New(cfg Config) *Pages {
 	return p
 }
 
-// Routes registers the pages on e (api.Pages).
+// Routes registers the pages on e (api.Pages). Every page but the static
+// files goes through the CSRF check.
 func (s *Pages) Routes(e *echo.Echo) {
-	e.GET("/", s.html(s.searchPage))
-	e.GET("/services/:id", s.html(s.servicePage))
-	e.GET("/print", s.html(s.printPage))
+	g := e.Group("", s.csrf)
+	// The directory's pages: open to all unless the directory is closed.
+	var gate []echo.MiddlewareFunc
+	if s.closed {
+		gate = append(gate, s.requireRole(resources.PersonRoles...))
+	}
+	g.GET("/", s.html(s.searchPage), gate...)
+	g.GET("/services/:id", s.html(s.servicePage), gate...)
+	g.GET("/print", s.html(s.printPage), gate...)
+	if s.accounts != nil {
+		s.accountRoutes(g)
+		s.adminRoutes(g)
+	}
 	// One route per file, so every path served is a real one.
 	files, _ := fs.ReadDir(staticFS, ".")
 	for _, f := range files {
 		e.GET("/static/"+f.Name(), s.static(f.Name()))
 	}
 }
+
+// pageError is an error page of its own: a status, and the catalog keys
+// of its title and message.
+type pageError struct {
+	status         int
+	title, message string
+}
+
+func (e *pageError) Error() string { return e.title }
 
 // html turns a page handler's errors into HTML pages rather than the API's
 // JSON: a person is reading.
@@ -170,49 +216,125 @@ func (s *Pages) html(h echo.HandlerFunc) echo.HandlerFunc {
 		if err == nil || c.Response().Committed {
 			return err
 		}
-		status, message := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
-		var he *echo.HTTPError
-		switch {
-		case errors.As(err, &he):
-			status = he.Code
-			message = http.StatusText(status)
-		case resources.ErrorCode(err) != resources.EINTERNAL:
-			status = api.StatusOf(resources.ErrorCode(err))
-			message = resources.ErrorMessage(err)
-			if fields := resources.ErrorFields(err); len(fields) > 0 {
-				var parts []string
-				for name, why := range fields {
-					parts = append(parts, name+" "+why)
-				}
-				slices.Sort(parts)
-				message = strings.Join(parts, "; ") + "."
-			}
-		}
-		if status >= 500 || status == 0 {
-			s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
-			status, message = http.StatusInternalServerError, "Something went wrong on our side. Please try again."
-		}
-		title := http.StatusText(status)
-		switch status {
-		case http.StatusBadRequest:
-			title = "This page's address has a mistake"
-		case http.StatusNotFound:
-			title, message = "Not found", "There is no service at this address. It may have been removed from the directory."
-		}
-		return s.render(c, status, "error", errorPage{Title: title, Message: message})
+		return s.ErrorPage(c, err)
 	}
 }
 
-type errorPage struct{ Title, Message string }
+// ErrorPage draws err as a page for people.
+func (s *Pages) ErrorPage(c echo.Context, err error) error {
+	l := s.locale(c)
+	status, title, message := http.StatusInternalServerError, l.T("error.internal.title"), l.T("error.internal.message")
+	var he *echo.HTTPError
+	var pe *pageError
+	switch {
+	case errors.As(err, &pe):
+		status, title, message = pe.status, l.T(pe.title), l.T(pe.message)
+	case errors.As(err, &he):
+		status = he.Code
+		title, message = http.StatusText(status), ""
+	case err == errBadForm:
+		status, title, message = http.StatusForbidden, l.T("error.form.title"), l.T("error.form.message")
+	case resources.ErrorCode(err) != resources.EINTERNAL:
+		status = api.StatusOf(resources.ErrorCode(err))
+		title, message = http.StatusText(status), resources.ErrorMessage(err)
+		if fields := resources.ErrorFields(err); len(fields) > 0 {
+			var parts []string
+			for name, why := range fields {
+				parts = append(parts, name+" "+why)
+			}
+			slices.Sort(parts)
+			message = strings.Join(parts, "; ") + "."
+		}
+	}
+	if status >= 500 || status == 0 {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+		status, title, message = http.StatusInternalServerError, l.T("error.internal.title"), l.T("error.internal.message")
+	}
+	if pe == nil && err != errBadForm {
+		switch status {
+		case http.StatusBadRequest:
+			title = l.T("error.bad_address.title")
+		case http.StatusNotFound, http.StatusMethodNotAllowed:
+			title, message = l.T("error.notfound.title"), l.T("error.notfound.message")
+		case http.StatusForbidden:
+			title, message = l.T("error.forbidden.title"), l.T("error.forbidden.message")
+		}
+	}
+	v := &errorPage{Message: message}
+	v.Title = title
+	return s.render(c, status, "error", v)
+}
+
+type errorPage struct {
+	chrome
+	Message string
+}
+
+// chrome is what every page's layout shows beside the page itself: the
+// language and its switch, who is signed in, the form token, the menu.
+type chrome struct {
+	Title  string
+	Lang   string
+	L      *locale
+	Person *resources.Person
+	CSRF   string
+	Langs  []langLink
+	Nav    []navLink
+}
+
+func (c *chrome) frame() *chrome { return c }
+
+type framed interface{ frame() *chrome }
+
+type navLink struct {
+	Href, Label string
+	Current     bool
+}
+
+// nav is the menu of what the person may do.
+func nav(c echo.Context, p *resources.Person, l *locale) []navLink {
+	links := []navLink{{Href: "/", Label: l.T("nav.search")}}
+	if p != nil && p.Role == resources.RoleAdmin {
+		links = append(links, navLink{Href: "/admin", Label: l.T("nav.admin")})
+	}
+	if p != nil {
+		links = append(links, navLink{Href: "/account", Label: l.T("nav.account")})
+	}
+	path := c.Request().URL.Path
+	for i := range links {
+		links[i].Current = links[i].Href == path
+	}
+	return links
+}
+
+// locale is the request's language, chosen once.
+func (s *Pages) locale(c echo.Context) *locale {
+	if l, ok := c.Get(localeKey).(*locale); ok {
+		return l
+	}
+	l := chooseLocale(c, s.secure)
+	c.Set(localeKey, l)
+	return l
+}
 
 // render draws a page into a buffer first, so a template error is a 500
 // and never half a page.
-func (s *Pages) render(c echo.Context, status int, page string, data any) error {
+func (s *Pages) render(c echo.Context, status int, page string, data framed) error {
+	f := data.frame()
+	l := s.locale(c)
+	f.L, f.Lang = l, l.Lang
+	f.Person = signedIn(c)
+	f.CSRF, _ = c.Get(csrfKey).(string)
+	f.Langs = otherLanguages(c, l)
+	f.Nav = nav(c, f.Person, l)
 	var buf bytes.Buffer
-	if err := webPages[page].Execute(&buf, data); err != nil {
+	if err := webPages[l.Lang][page].Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	h := c.Response().Header()
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set("Content-Language", l.Lang)
+	h.Add(echo.HeaderVary, "Accept-Language, Cookie")
 	return c.HTMLBlob(status, buf.Bytes())
 }
 

@@ -38,7 +38,7 @@ const maxResultTerms = 4
 var radiusChoices = []string{"2", "5", "10", "25", "50", "100", "200"}
 
 type searchView struct {
-	Title string
+	chrome
 	// Form holds what was asked, as typed, to fill the form again.
 	Form     url.Values
 	Needs    []option
@@ -169,7 +169,8 @@ func (s *Pages) fillResults(v *searchView, q index.Query, res *index.Results) {
 
 // newSearchView fills the form from the query as it was typed.
 func (s *Pages) newSearchView(q url.Values) *searchView {
-	v := &searchView{Title: "Find services", Form: q, FieldErr: map[string]string{}}
+	v := &searchView{Form: q, FieldErr: map[string]string{}}
+	v.Title = "Find services"
 	for _, p := range searchParams {
 		if _, ok := q[p]; ok {
 			v.Searched = true

@@ -15,6 +15,7 @@ import (
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
+	"github.com/refer-project/refer/people"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/web"
@@ -27,7 +28,13 @@ type testServer struct {
 	Store *bolt.DB
 	Index *index.Index
 	Pages *web.Pages
+	// Accounts are the people who sign in.
+	Accounts *people.Accounts
 }
+
+// fastHash keeps sign-ins quick under the race detector; the costs are in
+// each hash, so verifying reads them from there.
+var fastHash = people.HashParams{Memory: 1024, Time: 1, Threads: 1}
 
 // startServer starts the server over a store that seed fills; opts change
 // its configuration (the pages take its clock).
@@ -53,7 +60,8 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 	for _, o := range opts {
 		o(&cfg)
 	}
-	pages := web.New(web.Config{Store: db, Index: ix, Vocabulary: vocab, Now: cfg.Now})
+	accounts := people.New(people.Config{Store: db, Now: cfg.Now, Hash: fastHash})
+	pages := web.New(web.Config{Logger: cfg.Logger, Store: db, Index: ix, Vocabulary: vocab, Now: cfg.Now, Accounts: accounts, Keys: db, Closed: cfg.RequireKeyToRead})
 	cfg.Pages = pages
 	srv := api.New(cfg)
 	srv.SetReady(true)
@@ -69,7 +77,7 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 		ix.Close()
 		db.Close()
 	})
-	return &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Pages: pages}
+	return &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Pages: pages, Accounts: accounts}
 }
 
 // do sends a request with a string body (none if ""), with header pairs

@@ -76,7 +76,7 @@ func (s *Pages) loadService(ctx context.Context, id string) (*serviceRecord, err
 
 // serviceView is a service as the detail page and the print list show it.
 type serviceView struct {
-	Title  string
+	chrome
 	ID     string
 	ListID string
 	Name   string
@@ -322,7 +322,7 @@ func webLink(u string) bool {
 
 // printView is the printable list.
 type printView struct {
-	Title string
+	chrome
 	Date  string
 	Items []printItem
 	// Link is the list's own address, to send to a client; MailTo opens
@@ -349,7 +349,8 @@ func (s *Pages) printPage(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	now := s.now()
-	v := printView{Title: "Services for you", Date: now.Format("January 2, 2006")}
+	v := &printView{Date: now.Format("January 2, 2006")}
+	v.Title = "Services for you"
 	if len(ids) > 0 {
 		v.Link = c.Scheme() + "://" + c.Request().Host + "/print?" + url.Values{"ids": {strings.Join(ids, ",")}}.Encode()
 		v.MailTo = "mailto:?" + strings.ReplaceAll(url.Values{"subject": {"Services for you"}, "body": {"The services we talked about: " + v.Link}}.Encode(), "+", "%20")

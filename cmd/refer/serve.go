@@ -98,7 +98,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
 	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
-	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now})
+	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now,
+		Accounts: accounts, Keys: store, BaseURL: baseURL(), Closed: cfg.RequireKeyToRead})
 	srv := api.New(cfg)
 	srv.SetReady(true)
 
