@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -48,6 +49,7 @@ func needChromium(t *testing.T) string {
 // error, Content-Security-Policy violations among them.
 type browser struct {
 	ctx      context.Context
+	axe      string // axe-core's source, or "" without it
 	mu       sync.Mutex
 	problems []string
 }
@@ -70,7 +72,7 @@ func newBrowser(t *testing.T, timeout time.Duration) *browser {
 	t.Cleanup(cancelAlloc)
 	ctx, cancelBrowser := chromedp.NewContext(ctx)
 	t.Cleanup(cancelBrowser)
-	b := &browser{ctx: ctx}
+	b := &browser{ctx: ctx, axe: axeSource(t)}
 	// Listen's func runs in the tab's event loop: it only records.
 	err := chromedp.Listen(ctx, func(ev any) {
 		var p string
@@ -129,22 +131,114 @@ func (b *browser) takeProblems() []string {
 	return p
 }
 
-// screenshot saves the whole page to a temp file and checks it is a
-// picture.
-func (b *browser) screenshot(t *testing.T, name string) string {
-	t.Helper()
-	png := read(t, b, "screenshot "+name, chromedp.FullScreenshot(100))
-	path := filepath.Join(t.TempDir(), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
+// screenshotDir keeps the screenshots of the last run, a test artefact
+// (ignored by git); REFER_SCREENSHOTS names another folder.
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv("REFER_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join("testdata", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
-		t.Fatalf("screenshot %s is empty", path)
+	return dir
+}
+
+// Widths the screenshots are taken at: a phone's and a desktop's.
+var widths = []struct {
+	name          string
+	width, height int64
+	mobile        bool
+}{{"phone", 390, 844, true}, {"desktop", 1280, 1000, false}}
+
+// screenshot saves the whole page at a phone's width and a desktop's, and
+// checks each is a picture; the page is left at the desktop's width.
+func (b *browser) screenshot(t *testing.T, name string) {
+	t.Helper()
+	dir := screenshotDir(t)
+	for _, w := range widths {
+		opts := []chromedp.EmulateViewportOption{}
+		if w.mobile {
+			opts = append(opts, chromedp.EmulateMobile)
+		}
+		b.do(t, "viewport "+w.name, chromedp.EmulateViewport(w.width, w.height, opts...))
+		png := read(t, b, "screenshot "+name, chromedp.FullScreenshot(90))
+		if len(png) < 1000 {
+			t.Fatalf("screenshot %s at %s is empty", name, w.name)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+"-"+w.name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if dir := os.Getenv("REFER_SCREENSHOTS"); dir != "" { // to look at them
-		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+}
+
+// axeSource is axe-core, which .ci/run installs from the npm registry
+// (.ci/axe/package.json pins it; MPL-2.0, Deque Systems). Without it the
+// accessibility checks cannot run: in CI (REFER_REQUIRE_AXE=1) that fails
+// the test; elsewhere the checks are skipped, saying so.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := cmp.Or(os.Getenv("REFER_AXE"), filepath.Join("..", ".ci", "axe", "node_modules", "axe-core", "axe.min.js"))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.Getenv("REFER_REQUIRE_AXE") != "" {
+			t.Fatalf("axe-core is missing (%v): run npm ci --prefix .ci/axe", err)
+		}
+		t.Logf("axe-core is missing (%v): the accessibility checks are skipped; npm ci --prefix .ci/axe installs it", err)
+		return ""
 	}
-	return path
+	return string(b)
+}
+
+// axeViolation is one rule broken, as axe reports it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// checkAccessible runs axe-core's WCAG 2.0 and 2.1 A and AA rules on the
+// page at a phone's width and a desktop's; any violation fails the test.
+// (Evaluated over the DevTools protocol, so the page's CSP does not stop
+// it.)
+func (b *browser) checkAccessible(t *testing.T, name string) {
+	t.Helper()
+	if b.axe == "" {
+		return
+	}
+	for _, w := range widths {
+		opts := []chromedp.EmulateViewportOption{}
+		if w.mobile {
+			opts = append(opts, chromedp.EmulateMobile)
+		}
+		b.do(t, "viewport "+w.name, chromedp.EmulateViewport(w.width, w.height, opts...))
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](b.axe+";0")); err != nil {
+			t.Fatalf("loading axe-core: %v", err)
+		}
+		res, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](
+			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations)`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("axe on %s: %v", name, err)
+		}
+		for _, v := range res {
+			for _, n := range v.Nodes {
+				t.Errorf("%s (%s): %s [%s, %s]: %v %s", name, w.name, v.Help, v.ID, v.Impact, n.Target, n.HTML)
+			}
+		}
+	}
+}
+
+// look checks the page in view for accessibility and keeps its
+// screenshots.
+func (b *browser) look(t *testing.T, name string) {
+	t.Helper()
+	b.checkAccessible(t, name)
+	b.screenshot(t, name)
 }
 
 // TestWebInBrowser drives the pages in a real browser, as a case manager
@@ -174,6 +268,28 @@ func TestWebInBrowser(t *testing.T) {
 		t.Fatalf("a CSP violation went unseen: %q", p)
 	}
 
+	// The accessibility check works: a page with an image without text
+	// and grey-on-grey writing is caught.
+	if b.axe != "" {
+		bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `<!doctype html><html lang="en"><title>x</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><p style="color:#aaa;background:#bbb">faint</p></main></html>`)
+		}))
+		defer bad.Close()
+		b.do(t, "open an inaccessible page", chromedp.Navigate(bad.URL), chromedp.WaitReady(chromedp.CSS("p")))
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](b.axe+";0")); err != nil {
+			t.Fatal(err)
+		}
+		res, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](
+			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa"]}}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+		ids := map[string]bool{}
+		for _, v := range res {
+			ids[v.ID] = true
+		}
+		if err != nil || !ids["image-alt"] || !ids["color-contrast"] {
+			t.Fatalf("axe missed an image without alt text or low contrast: %v %v", ids, err)
+		}
+	}
+
 	// Search: fill the ZIP and the need, submit.
 	b.do(t, "search",
 		chromedp.Navigate(ts.URL+"/"),
@@ -197,7 +313,7 @@ func TestWebInBrowser(t *testing.T) {
 	if h := read(t, b, "heading", chromedp.Text(chromedp.ID("results-title"))); !strings.Contains(h, "services near ZIP 33125") {
 		t.Errorf("results heading %q", h)
 	}
-	b.screenshot(t, "search")
+	b.look(t, "search")
 
 	// Follow the first result to its detail page.
 	b.do(t, "detail",
@@ -210,7 +326,7 @@ func TestWebInBrowser(t *testing.T) {
 	if title != "Downtown Food Pantry" || !strings.Contains(hours, "Mon–Fri 9:00–17:00") || !strings.HasSuffix(location, "/services/s-pantry") {
 		t.Errorf("detail page: %q at %s, hours %q", title, location, hours)
 	}
-	b.screenshot(t, "detail")
+	b.look(t, "detail")
 
 	// Back to the results, tick two, and open the print list.
 	// (The search's address again, not history: NavigateBack waits for a
@@ -234,7 +350,7 @@ func TestWebInBrowser(t *testing.T) {
 	if !strings.Contains(printed, "Downtown Food Pantry") || !strings.Contains(printed, "Hours") {
 		t.Errorf("print list: %q", printed)
 	}
-	b.screenshot(t, "print")
+	b.look(t, "print")
 
 	if p := b.takeProblems(); len(p) > 0 {
 		t.Errorf("the pages logged errors or broke their CSP:\n%s", strings.Join(p, "\n"))
