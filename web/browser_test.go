@@ -304,7 +304,7 @@ func TestWebInBrowser(t *testing.T) {
 	if err != nil || u.Path != "/" || u.Query().Get("postcode") != "33125" || u.Query().Get("need") != "food-insecurity" {
 		t.Errorf("the search's address %q is not the bookmarkable query", searchURL)
 	}
-	if d := read(t, b, "distance", chromedp.Text(chromedp.CSS("ol.results li:first-child .distance"))); !strings.Contains(d, "km") {
+	if d := read(t, b, "distance", chromedp.Text(chromedp.CSS("ol.results li:first-child .distance"))); !strings.HasSuffix(d, " mi") {
 		t.Errorf("first result's distance %q", d)
 	}
 	if s := read(t, b, "open now", chromedp.Text(chromedp.CSS("ol.results li:first-child .status"))); !strings.Contains(s, "Open now") && !strings.Contains(s, "Closed now") {
@@ -323,7 +323,7 @@ func TestWebInBrowser(t *testing.T) {
 	title := read(t, b, "title", chromedp.Text(chromedp.ID("service-title")))
 	hours := read(t, b, "hours", chromedp.Text(chromedp.CSS(".site .hours")))
 	location := read(t, b, "location", chromedp.Location())
-	if title != "Downtown Food Pantry" || !strings.Contains(hours, "Mon–Fri 9:00–17:00") || !strings.HasSuffix(location, "/services/s-pantry") {
+	if title != "Downtown Food Pantry" || !strings.Contains(hours, "Mon–Fri 9 AM–5 PM") || !strings.HasSuffix(location, "/services/s-pantry") {
 		t.Errorf("detail page: %q at %s, hours %q", title, location, hours)
 	}
 	b.look(t, "detail")

@@ -10,15 +10,14 @@ import (
 	"github.com/refer-project/refer/resources"
 )
 
-// HSDS schedules in plain words for the web pages: "Mon–Fri 9:00–17:00",
-// "1st and 3rd Tue of the month 10:00–12:00", "Closed Dec 25, 2026:
-// Christmas", then each schedule's own description. It reads the same
-// fields as resources.OpenAt, so what a page says matches open-now.
+// HSDS schedules in plain words for the web pages, in the page's language:
+// "Mon–Fri 9 AM–5 PM", "1st and 3rd Tue of the month 10 AM–noon", "Closed
+// Dec 25, 2026: Christmas", then each schedule's own description. It reads
+// the same fields as resources.OpenAt, so what a page says matches
+// open-now.
 
 // weekOrder is the order days are said in: the working week first.
 var weekOrder = [...]string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-
-var dayNames = map[string]string{"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
 
 // openSpan is one opening within a day.
 type openSpan struct{ opens, closes time.Duration }
@@ -26,7 +25,7 @@ type openSpan struct{ opens, closes time.Duration }
 // hoursInWords says when schedules are open, one line each; closures that
 // ended before today and openings whose validity ended are left out. It
 // returns nil when the schedules say nothing at all.
-func hoursInWords(schedules []resources.Schedule, today time.Time) []string {
+func hoursInWords(l *locale, schedules []resources.Schedule, today time.Time) []string {
 	type weekly struct {
 		window string
 		days   map[string][]openSpan
@@ -42,7 +41,7 @@ func hoursInWords(schedules []resources.Schedule, today time.Time) []string {
 		s := &schedules[i]
 		if s.IsClosure() {
 			if !scheduleEnded(s, day) {
-				closures = append(closures, closureWords(s))
+				closures = append(closures, closureWords(l, s))
 			}
 			continue
 		}
@@ -56,7 +55,7 @@ func hoursInWords(schedules []resources.Schedule, today time.Time) []string {
 		if !ok || scheduleEnded(s, day) {
 			continue
 		}
-		window := windowWords(s)
+		window := windowWords(l, s)
 		freq := strings.ToUpper(s.Freq)
 		interval := 1
 		if s.Interval != nil && *s.Interval > 1 {
@@ -80,38 +79,38 @@ func hoursInWords(schedules []resources.Schedule, today time.Time) []string {
 				weeks[j].days[d] = append(weeks[j].days[d], sp)
 			}
 		case freq == "WEEKLY" || freq == "":
-			every := "Every other week"
+			every := l.T("hours.every_other_week")
 			if interval > 2 {
-				every = fmt.Sprintf("Every %d weeks", interval)
+				every = l.T("hours.every_n_weeks", interval)
 			}
-			days := "every day"
+			days := l.T("hours.every_day_lower")
 			if s.ByDay != "" {
-				days = joinDays(plainDays(s.ByDay))
+				days = joinDays(l, plainDays(s.ByDay))
 			}
-			others = append(others, every+": "+days+" "+sp.words()+window)
+			others = append(others, every+": "+days+" "+sp.words(l)+window)
 		case freq == "MONTHLY":
-			if w := monthlyWords(s); w != "" {
-				others = append(others, w+" "+sp.words()+window)
+			if w := monthlyWords(l, s); w != "" {
+				others = append(others, w+" "+sp.words(l)+window)
 			}
 		}
 	}
 	var lines []string
 	for _, w := range weeks {
-		lines = append(lines, weekLines(w.days, w.window)...)
+		lines = append(lines, weekLines(l, w.days, w.window)...)
 	}
 	lines = append(lines, others...)
 	lines = append(lines, closures...)
 	return append(lines, notes...)
 }
 
-// weekLines groups days that keep the same hours: "Mon–Fri 9:00–17:00".
-func weekLines(days map[string][]openSpan, window string) []string {
+// weekLines groups days that keep the same hours: "Mon–Fri 9 AM–5 PM".
+func weekLines(l *locale, days map[string][]openSpan, window string) []string {
 	key := func(d string) string {
 		ss := slices.Clone(days[d])
 		slices.SortFunc(ss, func(a, b openSpan) int { return int(a.opens - b.opens) })
 		words := make([]string, len(ss))
 		for i, s := range ss {
-			words[i] = s.words()
+			words[i] = s.words(l)
 		}
 		return strings.Join(slices.Compact(words), ", ")
 	}
@@ -130,13 +129,13 @@ func weekLines(days map[string][]openSpan, window string) []string {
 		var name string
 		switch n := j - i; {
 		case n == 7:
-			name = "Every day"
+			name = l.T("hours.every_day")
 		case n >= 3:
-			name = dayNames[d] + "–" + dayNames[weekOrder[j-1]]
+			name = l.dayName(d) + "–" + l.dayName(weekOrder[j-1])
 		case n == 2:
-			name = dayNames[d] + ", " + dayNames[weekOrder[j-1]]
+			name = l.dayName(d) + ", " + l.dayName(weekOrder[j-1])
 		default:
-			name = dayNames[d]
+			name = l.dayName(d)
 		}
 		lines = append(lines, name+" "+k+window)
 		i = j
@@ -144,13 +143,13 @@ func weekLines(days map[string][]openSpan, window string) []string {
 	return lines
 }
 
-func (s openSpan) words() string { return clockWords(s.opens) + "–" + clockWords(s.closes) }
+func (s openSpan) words(l *locale) string { return l.Clock(s.opens) + "–" + l.Clock(s.closes) }
 
-// clockWords writes a time of day as "9:00" or "17:30".
-func clockWords(d time.Duration) string {
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	return fmt.Sprintf("%d:%02d", h, m)
-}
+// dayName is a day's short name ("Mon", "lun") from its iCalendar code.
+func (l *locale) dayName(code string) string { return l.T("day.short." + code) }
+
+// validDay reports whether code is an iCalendar day ("MO" … "SU").
+func validDay(code string) bool { return slices.Contains(weekOrder[:], code) }
 
 func spanOf(s *resources.Schedule) (openSpan, bool) {
 	if s.OpensAt == "" || s.ClosesAt == "" {
@@ -185,17 +184,17 @@ func plainDays(byday string) []string {
 	return out
 }
 
-func joinDays(days []string) string {
+func joinDays(l *locale, days []string) string {
 	names := make([]string, len(days))
 	for i, d := range days {
-		names[i] = dayNames[d]
+		names[i] = l.dayName(d)
 	}
 	return strings.Join(names, ", ")
 }
 
 // monthlyWords says a monthly rule: "Day 1 and 15 of the month",
 // "1st and 3rd Tue of the month", "Last Fri of the month".
-func monthlyWords(s *resources.Schedule) string {
+func monthlyWords(l *locale, s *resources.Schedule) string {
 	if s.ByMonthDay != "" {
 		var days []string
 		for _, p := range strings.Split(s.ByMonthDay, ",") {
@@ -203,41 +202,40 @@ func monthlyWords(s *resources.Schedule) string {
 			switch {
 			case err != nil || n == 0:
 			case n == -1:
-				days = append(days, "the last day")
+				days = append(days, l.T("hours.last_day"))
 			case n < 0:
-				days = append(days, fmt.Sprintf("%s-to-last day", ordinalWord(-n)))
+				days = append(days, l.T("hours.nth_to_last_day", l.ordinal(-n)))
 			default:
-				days = append(days, "day "+strconv.Itoa(n))
+				days = append(days, l.T("hours.month_day", n))
 			}
 		}
 		if len(days) == 0 {
 			return ""
 		}
-		w := andWords(days) + " of the month"
-		return strings.ToUpper(w[:1]) + w[1:]
+		return capitalize(l.T("hours.of_month", l.and(days)))
 	}
 	// Ordinals are gathered per day: "1st and 3rd Tue".
 	var days []string
 	ords := map[string][]string{}
 	for _, p := range strings.Split(strings.ToUpper(s.ByDay), ",") {
 		p = strings.TrimSpace(p)
-		if len(p) < 2 || dayNames[p[len(p)-2:]] == "" {
+		if len(p) < 2 || !validDay(p[len(p)-2:]) {
 			continue
 		}
-		name := dayNames[p[len(p)-2:]]
+		name := l.dayName(p[len(p)-2:])
 		n, err := strconv.Atoi(strings.TrimPrefix(p[:len(p)-2], "+"))
 		var ord string
 		switch {
 		case p[:len(p)-2] == "":
-			ord = "every"
+			ord = l.T("hours.every")
 		case err != nil || n == 0:
 			continue
 		case n == -1:
-			ord = "last"
+			ord = l.T("hours.last")
 		case n < 0:
-			ord = ordinalWord(-n) + "-to-last"
+			ord = l.T("hours.nth_to_last", l.ordinal(-n))
 		default:
-			ord = ordinalWord(n)
+			ord = l.ordinal(n)
 		}
 		if _, ok := ords[name]; !ok {
 			days = append(days, name)
@@ -246,16 +244,28 @@ func monthlyWords(s *resources.Schedule) string {
 	}
 	var parts []string
 	for _, d := range days {
-		parts = append(parts, andWords(ords[d])+" "+d)
+		parts = append(parts, l.and(ords[d])+" "+d)
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	w := andWords(parts) + " of the month"
-	return strings.ToUpper(w[:1]) + w[1:]
+	return capitalize(l.T("hours.of_month", l.and(parts)))
 }
 
-func ordinalWord(n int) string {
+// capitalize puts the first letter in upper case.
+func capitalize(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return s
+	}
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+// ordinal writes 1st, 2nd… ("1.º", "2.º" in Spanish).
+func (l *locale) ordinal(n int) string {
+	if l.Lang != "en" {
+		return l.T("ordinal", n)
+	}
 	suffix := "th"
 	switch {
 	case n%100 >= 11 && n%100 <= 13:
@@ -269,31 +279,37 @@ func ordinalWord(n int) string {
 	return strconv.Itoa(n) + suffix
 }
 
-func andWords(items []string) string {
+// and joins items: "a, b and c" ("a, b y c").
+func (l *locale) and(items []string) string {
 	switch len(items) {
 	case 0:
 		return ""
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return l.T("list.and", strings.Join(items[:len(items)-1], ", "), items[len(items)-1])
 }
 
-func closureWords(s *resources.Schedule) string {
+// dayMonth writes a day without its year: "Jun 1", "1 jun".
+func (l *locale) dayMonth(t time.Time) string {
+	return l.T("date.day_month", l.T(fmt.Sprintf("month.short.%d", t.Month())), t.Day())
+}
+
+func closureWords(l *locale, s *resources.Schedule) string {
 	from, okFrom := resources.ParseDay(s.ValidFrom)
 	to, okTo := resources.ParseDay(s.ValidTo)
 	var w string
 	switch {
 	case okFrom && okTo && from.Equal(to):
-		w = "Closed " + from.Format("Jan 2, 2006")
+		w = l.T("hours.closed_on", l.ShortDate(from))
 	case okFrom && okTo:
-		w = "Closed " + from.Format("Jan 2") + " – " + to.Format("Jan 2, 2006")
+		w = l.T("hours.closed_between", l.dayMonth(from), l.ShortDate(to))
 	case okFrom:
-		w = "Closed from " + from.Format("Jan 2, 2006")
+		w = l.T("hours.closed_from", l.ShortDate(from))
 	case okTo:
-		w = "Closed until " + to.Format("Jan 2, 2006")
+		w = l.T("hours.closed_until", l.ShortDate(to))
 	default:
-		w = "Closed for a time"
+		w = l.T("hours.closed_for_a_time")
 	}
 	if d := strings.TrimSpace(s.Description); d != "" {
 		w += ": " + d
@@ -302,16 +318,16 @@ func closureWords(s *resources.Schedule) string {
 }
 
 // windowWords says when a schedule holds, if it says: " (Jun 1 – Aug 31, 2026)".
-func windowWords(s *resources.Schedule) string {
+func windowWords(l *locale, s *resources.Schedule) string {
 	from, okFrom := resources.ParseDay(firstNonEmpty(s.ValidFrom, s.DTStart))
 	to, okTo := resources.ParseDay(firstNonEmpty(s.ValidTo, s.Until))
 	switch {
 	case okFrom && okTo:
-		return " (" + from.Format("Jan 2") + " – " + to.Format("Jan 2, 2006") + ")"
+		return " (" + l.dayMonth(from) + " – " + l.ShortDate(to) + ")"
 	case okFrom:
-		return " (from " + from.Format("Jan 2, 2006") + ")"
+		return " (" + l.T("hours.from", l.ShortDate(from)) + ")"
 	case okTo:
-		return " (until " + to.Format("Jan 2, 2006") + ")"
+		return " (" + l.T("hours.until", l.ShortDate(to)) + ")"
 	}
 	return ""
 }
@@ -342,4 +358,51 @@ func appendUnique(list []string, v string) []string {
 		return list
 	}
 	return append(list, v)
+}
+
+// untilWords writes an open-now answer's closing time ("17:00") on the
+// language's clock ("5 PM"); "" stays "".
+func untilWords(l *locale, until string) string {
+	d, err := resources.ParseClock(until)
+	if err != nil {
+		return until
+	}
+	return l.Clock(d)
+}
+
+// nextOpening says when a closed place opens next, within a week:
+// "opens today at 1 PM", "opens tomorrow at 9 AM", "opens Monday at 9 AM";
+// "" when no opening is found. It tries each schedule's opening time on
+// each of the next eight days and asks resources.OpenAt, so it agrees with
+// open-now.
+func nextOpening(l *locale, schedules []resources.Schedule, now time.Time, zone *time.Location) string {
+	local := now.In(zone)
+	var opens []time.Duration
+	for i := range schedules {
+		if sp, ok := spanOf(&schedules[i]); ok && !slices.Contains(opens, sp.opens) {
+			opens = append(opens, sp.opens)
+		}
+	}
+	slices.Sort(opens)
+	y, m, d := local.Date()
+	for day := 0; day < 8; day++ {
+		midnight := time.Date(y, m, d+day, 0, 0, 0, 0, zone)
+		for _, o := range opens {
+			at := midnight.Add(o)
+			if !at.After(local) {
+				continue
+			}
+			if st := resources.OpenAt(schedules, at.Add(time.Second), zone); st.Open {
+				when := l.Weekday(at.Weekday())
+				switch day {
+				case 0:
+					when = l.T("hours.today")
+				case 1:
+					when = l.T("hours.tomorrow")
+				}
+				return l.T("hours.opens_next", when, l.Clock(o))
+			}
+		}
+	}
+	return ""
 }

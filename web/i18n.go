@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,7 +16,7 @@ import (
 
 // Every text a person reads is in a message catalog, messages/en.json and
 // messages/es.json: a key and its text, with fmt verbs for what is filled
-// in. Templates ask with {{t "key" args…}}; Go code with locale.T. Numbers
+// in. Templates ask with the function t, Go code with locale.T. Numbers
 // are written as the language writes them (golang.org/x/text/message);
 // the US forms of both languages, as the directories are American (es-US
 // writes 2.5 and 1,234 as en-US does).
@@ -93,12 +93,12 @@ func (l *locale) Weekday(d time.Weekday) string { return l.T(fmt.Sprintf("weekda
 
 // Date writes a day in full: "November 27, 2026", "27 de noviembre de 2026".
 func (l *locale) Date(t time.Time) string {
-	return l.T("date.long", l.Month(t.Month()), t.Day(), t.Year())
+	return l.T("date.long", l.Month(t.Month()), t.Day(), strconv.Itoa(t.Year())) // a year has no thousands separator
 }
 
 // ShortDate writes a day briefly: "Nov 27, 2026", "27 nov 2026".
 func (l *locale) ShortDate(t time.Time) string {
-	return l.T("date.short", l.T(fmt.Sprintf("month.short.%d", t.Month())), t.Day(), t.Year())
+	return l.T("date.short", l.T(fmt.Sprintf("month.short.%d", t.Month())), t.Day(), strconv.Itoa(t.Year()))
 }
 
 // Clock writes a time of day on the language's clock: "9 AM", "5:30 PM";
@@ -187,9 +187,3 @@ func otherLanguages(c echo.Context, current *locale) []langLink {
 }
 
 type langLink struct{ Code, Name, Href string }
-
-// plainKey reports whether s looks like a catalog key (lower case, dots):
-// what the catalog test looks for in Go code and templates.
-func plainKey(s string) bool {
-	return s != "" && strings.Contains(s, ".") && strings.ToLower(s) == s && !strings.ContainsAny(s, " /")
-}

@@ -13,7 +13,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -362,14 +361,6 @@ func splitList(values []string) []string {
 	return out
 }
 
-// kmWords writes a distance for people: "0.4 km", "12 km".
-func kmWords(km float64) string {
-	if km < 10 {
-		return fmt.Sprintf("%.1f km", math.Round(km*10)/10)
-	}
-	return fmt.Sprintf("%.0f km", km)
-}
-
 // dateView is a day as pages show it, with its ISO form for <time>.
 type dateView struct {
 	ISO, Text string
@@ -378,12 +369,12 @@ type dateView struct {
 	Stale bool
 }
 
-func newDateView(iso string, today time.Time) *dateView {
+func newDateView(l *locale, iso string, today time.Time) *dateView {
 	d, ok := resources.ParseDay(iso)
 	if !ok {
 		return nil
 	}
-	return &dateView{ISO: d.Format(time.DateOnly), Text: d.Format("Jan 2, 2006"), Stale: calendarDay(today).Sub(d) > 366*24*time.Hour}
+	return &dateView{ISO: d.Format(time.DateOnly), Text: l.ShortDate(d), Stale: calendarDay(today).Sub(d) > 366*24*time.Hour}
 }
 
 // phoneLink is a phone number with a tel: link that keeps only what a
@@ -423,15 +414,15 @@ func newPhoneLink(number string, ext *float64, notes ...string) phoneLink {
 // shorten cuts text to about n characters at a word: the API's own.
 var shorten = api.Shorten
 
-// agesWords says an age range: "Ages 18 and up", "Ages 5–17", "Under 65".
-func agesWords(minAge, maxAge *float64) string {
+// agesWords says an age range: "Ages 18 and up", "Ages 5–17", "Ages 65 and under".
+func agesWords(l *locale, minAge, maxAge *float64) string {
 	switch {
 	case minAge != nil && maxAge != nil:
-		return fmt.Sprintf("Ages %g–%g", *minAge, *maxAge)
+		return l.T("ages.range", *minAge, *maxAge)
 	case minAge != nil && *minAge > 0:
-		return fmt.Sprintf("Ages %g and up", *minAge)
+		return l.T("ages.min", *minAge)
 	case maxAge != nil:
-		return fmt.Sprintf("Ages %g and under", *maxAge)
+		return l.T("ages.max", *maxAge)
 	}
 	return ""
 }

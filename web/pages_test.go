@@ -116,7 +116,7 @@ func TestWebSearchBookmarkable(t *testing.T) {
 		"1 service near ZIP 33125",
 		`<a href="/services/s-pantry">Downtown Food Pantry</a>`,
 		"Community Action Agency",
-		"Open now · until 17:00",
+		"Open now · until 5 PM",
 		"English, Spanish",
 		"Food insecurity",
 		"Food Pantries",
@@ -132,7 +132,7 @@ func TestWebSearchBookmarkable(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	if !regexp.MustCompile(`<strong>\d+\.\d km</strong> <span>\d+\.\d mi</span>`).MatchString(body) {
+	if !regexp.MustCompile(`<strong>\d+\.\d mi</strong>`).MatchString(body) {
 		t.Error("no distance")
 	}
 	// The words q=food find the same place: the contract's example link.
@@ -255,8 +255,8 @@ func TestWebServiceDetail(t *testing.T) {
 		`href="tel:3055550100,4"`, "(305) 555-0100 ext. 4", "voice",
 		"Haitian Creole", "Serves: Miami-Dade County",
 		"l-hialeah St", "Miami, FL 33130",
-		"Mon–Fri 8:00–16:00", "Closed Dec 25, 2026: Christmas",
-		"Open now · until 16:00",
+		"Mon–Fri 8 AM–4 PM", "Closed Dec 25, 2026: Christmas",
+		"Open now · until 4 PM",
 		`Last verified <time datetime="2026-10-01">Oct 1, 2026</time>`,
 		"Last changed", "Food Pantries", "Food insecurity",
 		`<input type="hidden" name="ids" value="s-clinic">`,
@@ -297,7 +297,7 @@ func TestWebPrintList(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Services for you", "November 27, 2026",
-		"Walk-in Clinic", "l-hialeah St", "(305) 555-0100 ext. 4", "Mon–Fri 8:00–16:00",
+		"Walk-in Clinic", "l-hialeah St", "(305) 555-0100 ext. 4", "Mon–Fri 8 AM–4 PM",
 		"What to bring", "<li>Photo ID</li>",
 		"Food Helpline", "Hours not listed",
 		"No longer listed", "gone-for-good",
@@ -385,6 +385,37 @@ func TestWebPagesFitOpenAPI(t *testing.T) {
 			Body: io.NopCloser(bytes.NewReader(raw)), Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
 		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 			t.Errorf("%s: the answer (%d) does not fit the document: %v", tt.path, resp.StatusCode, err)
+		}
+	}
+}
+
+// TestPagesInSpanish: the search page, a service and the printed list in
+// Spanish, with Spanish dates, 12-hour times and miles.
+func TestPagesInSpanish(t *testing.T) {
+	ts := startServer(t, seedWeb, webClock)
+	v := ts.visitor(t)
+	v.header.Set("Accept-Language", "es-US,es;q=0.9")
+	_, body := v.get(t, "/?need=food-insecurity&postcode=33125&include_virtual=false&at="+url.QueryEscape("2026-11-27T10:00:00-05:00"))
+	for _, want := range []string{`<html lang="es">`, "2 servicios cerca del código postal 33125", "Abierto ahora · hasta las 5 p. m.", "Falta de alimentos", "Agregar a la lista", " mi</strong>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Spanish search page lacks %q", want)
+		}
+	}
+	_, body = v.get(t, "/services/s-clinic")
+	for _, want := range []string{"lun–vie 8 a. m.–4 p. m.", "Cerrado el 25 dic 2026: Christmas", "Verificado el <time datetime=\"2026-10-01\">1 oct 2026</time>", "Desde 18 años", "Ver cómo llegar"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Spanish service page lacks %q", want)
+		}
+	}
+	_, body = v.get(t, "/print?ids=sal-clinic")
+	for _, want := range []string{`<html lang="es">`, "Servicios para usted", "27 de noviembre de 2026", "Llame antes de ir", "lun–vie 8 a. m.–4 p. m."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Spanish print list lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Open now", "Add to list", "Who can use it", "Hours"} {
+		if strings.Contains(body, english) {
+			t.Errorf("the Spanish print list says %q", english)
 		}
 	}
 }

@@ -2,7 +2,7 @@ package web
 
 import (
 	"cmp"
-	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,21 +21,21 @@ import (
 var searchParams = []string{"q", "need", "taxonomy_term", "latitude", "longitude", "postcode", "radius_km",
 	"language", "age", "open_now", "at", "free", "include_virtual", "sort", "page", "per_page"}
 
-// fieldLabels name the search parameters as the form does, in the form's
-// order, for messages about them.
-var fieldLabels = []struct{ Name, Label string }{
-	{"q", "Words"}, {"need", "Need"}, {"postcode", "ZIP code"}, {"latitude", "Latitude"},
-	{"longitude", "Longitude"}, {"radius_km", "Distance"}, {"language", "Language"}, {"age", "Age"},
-	{"open_now", "Open now"}, {"free", "Free"}, {"include_virtual", "Phone and online services"},
-	{"sort", "Sort"}, {"taxonomy_term", "Category"}, {"at", "Time"}, {"page", "Page"}, {"per_page", "Results per page"},
-}
+// fieldOrder is the form's order of the search parameters, for messages
+// about them; each is named by the catalog's "search.field.NAME".
+var fieldOrder = []string{"q", "need", "postcode", "latitude", "longitude", "radius_km", "language", "age",
+	"open_now", "free", "include_virtual", "sort", "taxonomy_term", "at", "page", "per_page"}
 
 // maxResultTerms is how many taxonomy terms a result shows; the detail
 // page has them all.
 const maxResultTerms = 4
 
-// radiusChoices are the distances the form offers, in km.
-var radiusChoices = []string{"2", "5", "10", "25", "50", "100", "200"}
+// radiusMiles are the distances the form offers, in miles (the API's
+// radius_km is sent, so a search stays a bookmark of the API's query).
+var radiusMiles = []float64{1, 3, 5, 10, 15, 30, 60, 120}
+
+// kmPerMile converts the form's miles to the API's km.
+const kmPerMile = 1.609344
 
 type searchView struct {
 	chrome
@@ -100,7 +100,8 @@ type webResult struct {
 }
 
 func (s *Pages) searchPage(c echo.Context) error {
-	v := s.newSearchView(c.QueryParams())
+	l := s.locale(c)
+	v := s.newSearchView(l, c.QueryParams())
 	if !v.Searched {
 		return s.render(c, http.StatusOK, "search", v)
 	}
@@ -110,22 +111,22 @@ func (s *Pages) searchPage(c echo.Context) error {
 		if resources.ErrorCode(err) != resources.EINVALID {
 			return err
 		}
-		v.setErrors(resources.ErrorFields(err))
+		v.setErrors(l, resources.ErrorFields(err))
 		return s.render(c, http.StatusBadRequest, "search", v)
 	}
 	res, err := s.index.Search(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
-	s.fillResults(v, q, res)
+	s.fillResults(l, v, q, res)
 	return s.render(c, http.StatusOK, "search", v)
 }
 
 // fillResults puts a page of results, its links and its facets in v.
-func (s *Pages) fillResults(v *searchView, q index.Query, res *index.Results) {
+func (s *Pages) fillResults(l *locale, v *searchView, q index.Query, res *index.Results) {
 	now := s.now()
 	if !q.At.IsZero() {
-		v.At = q.At.Format("Mon Jan 2, 2006 15:04 MST")
+		v.At = l.T("search.at_moment", l.Weekday(q.At.Weekday()), l.ShortDate(q.At), l.Clock(time.Duration(q.At.Hour())*time.Hour+time.Duration(q.At.Minute())*time.Minute), q.At.Format("MST"))
 		now = q.At
 	}
 	v.Total, v.Page = res.Total, q.Page
@@ -142,24 +143,19 @@ func (s *Pages) fillResults(v *searchView, q index.Query, res *index.Results) {
 	}
 	switch res.Total {
 	case 0:
-		v.Title = "No services found"
+		v.Title = l.T("search.none")
 	case 1:
-		v.Title = "1 service"
+		v.Title = l.T("search.one")
 	default:
-		v.Title = fmt.Sprintf("%d services", res.Total)
+		v.Title = l.T("search.many", res.Total)
 	}
 	if v.Near != "" {
-		v.Title += " near " + v.Near
+		v.Title = l.T("search.near", v.Title, v.Near)
 	}
 	for _, h := range res.Hits {
-		v.Results = append(v.Results, s.webResultOf(h, now))
+		v.Results = append(v.Results, s.webResultOf(l, h, now))
 	}
-	v.NeedFacets = facetLinks(v.Form, res.Facets["needs"], "need", q.Needs, func(code string) string {
-		if n, ok := s.vocab.Need(code); ok {
-			return n.Label
-		}
-		return code
-	})
+	v.NeedFacets = facetLinks(v.Form, res.Facets["needs"], "need", q.Needs, func(code string) string { return s.needLabel(l, code) })
 	var lang []string
 	if q.Language != "" {
 		lang = []string{q.Language}
@@ -168,9 +164,9 @@ func (s *Pages) fillResults(v *searchView, q index.Query, res *index.Results) {
 }
 
 // newSearchView fills the form from the query as it was typed.
-func (s *Pages) newSearchView(q url.Values) *searchView {
+func (s *Pages) newSearchView(l *locale, q url.Values) *searchView {
 	v := &searchView{Form: q, FieldErr: map[string]string{}}
-	v.Title = "Find services"
+	v.Title = l.T("search.title")
 	for _, p := range searchParams {
 		if _, ok := q[p]; ok {
 			v.Searched = true
@@ -181,31 +177,21 @@ func (s *Pages) newSearchView(q url.Values) *searchView {
 	if len(needs) > 0 {
 		first = needs[0]
 	}
-	v.Needs = append(v.Needs, option{Value: "", Label: "Any need", Selected: first == ""})
+	v.Needs = append(v.Needs, option{Value: "", Label: l.T("search.any_need"), Selected: first == ""})
 	for _, n := range s.vocab.Needs {
-		v.Needs = append(v.Needs, option{Value: n.Code, Label: n.Label, Selected: n.Code == first})
+		v.Needs = append(v.Needs, option{Value: n.Code, Label: s.needLabel(l, n.Code), Selected: n.Code == first})
 	}
 	for _, code := range needs[min(1, len(needs)):] {
-		label := code
-		if n, ok := s.vocab.Need(code); ok {
-			label = n.Label
-		}
-		v.Also = append(v.Also, option{Value: code, Label: label, Selected: true})
+		v.Also = append(v.Also, option{Value: code, Label: s.needLabel(l, code), Selected: true})
 	}
-	radius := cmp.Or(q.Get("radius_km"), strconv.Itoa(api.DefaultRadiusKm))
-	for _, r := range radiusChoices {
-		v.Radii = append(v.Radii, option{Value: r, Label: r + " km", Selected: r == radius})
-	}
-	if !slices.Contains(radiusChoices, radius) {
-		v.Radii = append(v.Radii, option{Value: radius, Label: radius + " km", Selected: true})
-	}
+	v.Radii = radiusOptions(l, q.Get("radius_km"))
 	sort := q.Get("sort")
-	for _, o := range []option{{index.SortRelevance, "Best match", false}, {index.SortDistance, "Nearest first", false}, {index.SortName, "Name", false}} {
+	for _, o := range []option{{index.SortRelevance, l.T("search.sort.relevance"), false}, {index.SortDistance, l.T("search.sort.distance"), false}, {index.SortName, l.T("search.sort.name"), false}} {
 		o.Selected = o.Value == sort
 		v.Sorts = append(v.Sorts, o)
 	}
 	virtual := q.Get("include_virtual") != "false"
-	v.Virtual = []option{{"true", "Include", virtual}, {"false", "Leave out", !virtual}}
+	v.Virtual = []option{{"true", l.T("search.virtual.include"), virtual}, {"false", l.T("search.virtual.leave_out"), !virtual}}
 	for _, p := range []string{"taxonomy_term", "at", "per_page"} {
 		for _, val := range q[p] {
 			v.Hidden = append(v.Hidden, hiddenField{p, val})
@@ -213,20 +199,61 @@ func (s *Pages) newSearchView(q url.Values) *searchView {
 	}
 	switch {
 	case q.Get("postcode") != "":
-		v.Near = "ZIP " + q.Get("postcode")
+		v.Near = l.T("search.near_zip", q.Get("postcode"))
 	case q.Get("latitude") != "":
-		v.Near = "the place given"
+		v.Near = l.T("search.near_point")
 	}
 	return v
 }
 
-func (v *searchView) setErrors(fields map[string]string) {
+// radiusOptions are the form's distances in miles, the one asked (in km)
+// chosen: the nearest choice, or the asked distance itself when it is
+// none of them.
+func radiusOptions(l *locale, asked string) []option {
+	km, err := strconv.ParseFloat(asked, 64)
+	if err != nil || km <= 0 {
+		km = api.DefaultRadiusKm
+	}
+	var out []option
+	found := false
+	for _, mi := range radiusMiles {
+		value := strconv.FormatFloat(mi*kmPerMile, 'f', 3, 64)
+		sel := !found && math.Abs(mi*kmPerMile-km) < 0.01
+		if asked == "" && !found {
+			sel = mi == 15 // the API's 25 km, nearly
+		}
+		found = found || sel
+		out = append(out, option{Value: value, Label: l.Miles(mi * kmPerMile), Selected: sel})
+	}
+	if !found {
+		out = append(out, option{Value: asked, Label: l.Miles(km), Selected: true})
+		slices.SortFunc(out, func(a, b option) int {
+			x, _ := strconv.ParseFloat(a.Value, 64)
+			y, _ := strconv.ParseFloat(b.Value, 64)
+			return cmp.Compare(x, y)
+		})
+	}
+	return out
+}
+
+// needLabel is a need's name in the page's language.
+func (s *Pages) needLabel(l *locale, code string) string {
+	if messageKeys["need."+code] {
+		return l.T("need." + code)
+	}
+	if n, ok := s.vocab.Need(code); ok {
+		return n.Label
+	}
+	return code
+}
+
+func (v *searchView) setErrors(l *locale, fields map[string]string) {
 	v.Searched = false
-	for _, f := range fieldLabels {
-		if m, ok := fields[f.Name]; ok {
-			text := f.Label + " " + m
-			v.FieldErr[f.Name] = text
-			v.Errors = append(v.Errors, fieldMessage{f.Name, text})
+	for _, name := range fieldOrder {
+		if m, ok := fields[name]; ok {
+			text := l.T("search.field_error", l.T("search.field."+name), m)
+			v.FieldErr[name] = text
+			v.Errors = append(v.Errors, fieldMessage{name, text})
 		}
 	}
 	for name, m := range fields { // any the form does not know
@@ -237,22 +264,23 @@ func (v *searchView) setErrors(fields map[string]string) {
 	}
 }
 
-func (s *Pages) webResultOf(h index.Hit, now time.Time) webResult {
+func (s *Pages) webResultOf(l *locale, h index.Hit, now time.Time) webResult {
 	d := h.Doc
 	r := webResult{
 		SearchResult: api.ResultOf(h, now),
 		ListID:       cmp.Or(d.ServiceAtLocationID, d.ServiceID),
 		Eligibility:  shorten(d.Eligibility, 220),
-		Ages:         agesWords(d.MinAge, d.MaxAge),
-		Verified:     newDateView(d.LastVerified, now),
+		Ages:         agesWords(l, d.MinAge, d.MaxAge),
+		Verified:     newDateView(l, d.LastVerified, now),
 		Virtual:      d.Virtual || !d.HasPoint,
 	}
 	if !d.LastModified.IsZero() {
-		r.Modified = newDateView(d.LastModified.Format(time.DateOnly), now)
+		r.Modified = newDateView(l, d.LastModified.Format(time.DateOnly), now)
 	}
+	r.OpenUntil = untilWords(l, r.OpenUntil)
 	for _, n := range d.Needs {
-		if need, ok := s.vocab.Need(n); ok {
-			r.NeedLabels = append(r.NeedLabels, need.Label)
+		if _, ok := s.vocab.Need(n); ok {
+			r.NeedLabels = append(r.NeedLabels, s.needLabel(l, n))
 		}
 	}
 	r.Terms = d.Terms[:min(len(d.Terms), maxResultTerms)]

@@ -120,12 +120,16 @@ type siteView struct {
 	Transportation string
 	Accessibility  []string
 	Languages      []string
+	// Directions is a link that asks a maps site for the way there.
+	Directions string
 }
 
 // openView is open-now as pages say it.
 type openView struct {
 	Known, Open bool
-	Until       string
+	// Until is when it closes, on the language's clock ("5 PM"); Next
+	// when it opens next, when closed ("opens Monday 9 AM").
+	Until, Next string
 }
 
 func (s *Pages) servicePage(c echo.Context) error {
@@ -133,14 +137,14 @@ func (s *Pages) servicePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.serviceViewOf(rec, nil, s.now())
+	v := s.serviceViewOf(s.locale(c), rec, nil, s.now())
 	v.Title = v.Name
 	return s.render(c, http.StatusOK, "service", v)
 }
 
 // serviceViewOf builds the view of a service, at all its sites or at the
 // one named by only.
-func (s *Pages) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocation, now time.Time) *serviceView {
+func (s *Pages) serviceViewOf(l *locale, rec *serviceRecord, only *resources.ServiceAtLocation, now time.Time) *serviceView {
 	svc := rec.svc
 	v := &serviceView{
 		ID:                 svc.ID,
@@ -149,12 +153,12 @@ func (s *Pages) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocat
 		Alert:              strings.TrimSpace(svc.Alert),
 		Description:        strings.TrimSpace(svc.Description),
 		Eligibility:        strings.TrimSpace(svc.EligibilityDescription),
-		Ages:               agesWords(svc.MinimumAge, svc.MaximumAge),
+		Ages:               agesWords(l, svc.MinimumAge, svc.MaximumAge),
 		ApplicationProcess: strings.TrimSpace(svc.ApplicationProcess),
 		Interpretation:     strings.TrimSpace(svc.InterpretationServices),
 		WaitTime:           strings.TrimSpace(svc.WaitTime),
 		Email:              strings.TrimSpace(svc.Email),
-		Verified:           newDateView(svc.AssuredDate, now),
+		Verified:           newDateView(l, svc.AssuredDate, now),
 	}
 	if svc.Status != "" && svc.Status != resources.StatusActive {
 		v.Status = svc.Status
@@ -169,13 +173,13 @@ func (s *Pages) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocat
 		}
 	}
 	if svc.LastModified != nil {
-		v.Modified = newDateView(svc.LastModified.Format(time.DateOnly), now)
+		v.Modified = newDateView(l, svc.LastModified.Format(time.DateOnly), now)
 	}
 	for _, t := range []string{svc.FeesDescription, svc.Fees} {
 		v.Fees = appendUnique(v.Fees, strings.TrimSpace(t))
 	}
 	for _, o := range svc.CostOptions {
-		v.Fees = appendUnique(v.Fees, costWords(o))
+		v.Fees = appendUnique(v.Fees, costWords(l, o))
 	}
 	for _, d := range svc.RequiredDocuments {
 		v.Documents = appendUnique(v.Documents, strings.TrimSpace(d.Document))
@@ -202,13 +206,13 @@ func (s *Pages) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocat
 		}
 	}
 	if len(rec.sites) == 0 {
-		v.Hours = hoursInWords(svc.Schedules, now)
+		v.Hours = hoursInWords(l, svc.Schedules, now)
 	}
 	for _, site := range rec.sites {
 		if only != nil && site.SAL.ID != only.ID {
 			continue
 		}
-		v.Sites = append(v.Sites, siteViewOf(svc, site, now))
+		v.Sites = append(v.Sites, siteViewOf(l, svc, site, now))
 	}
 	if only != nil {
 		v.ListID = only.ID
@@ -216,7 +220,7 @@ func (s *Pages) serviceViewOf(rec *serviceRecord, only *resources.ServiceAtLocat
 	return v
 }
 
-func siteViewOf(svc *resources.Service, site index.Site, now time.Time) siteView {
+func siteViewOf(l *locale, svc *resources.Service, site index.Site, now time.Time) siteView {
 	loc := site.Location
 	sv := siteView{
 		ID:             site.SAL.ID,
@@ -244,9 +248,13 @@ func siteViewOf(svc *resources.Service, site index.Site, now time.Time) siteView
 		schedules = loc.Schedules
 	}
 	zone := loc.TimeZone(index.DefaultZone)
-	sv.Hours = hoursInWords(schedules, now.In(zone))
+	sv.Hours = hoursInWords(l, schedules, now.In(zone))
 	st := resources.OpenAt(schedules, now, zone)
-	sv.Open = openView{Known: st.Known, Open: st.Open, Until: st.Until}
+	sv.Open = openView{Known: st.Known, Open: st.Open, Until: untilWords(l, st.Until)}
+	if st.Known && !st.Open {
+		sv.Open.Next = nextOpening(l, schedules, now, zone)
+	}
+	sv.Directions = directionsLink(sv.Address, loc)
 	for _, a := range loc.Accessibility {
 		sv.Accessibility = appendUnique(sv.Accessibility, strings.TrimSpace(firstNonEmpty(a.Description, a.Details)))
 	}
@@ -292,14 +300,14 @@ func languageNames(ls []resources.Language) []string {
 	return out
 }
 
-func costWords(o resources.CostOption) string {
+func costWords(l *locale, o resources.CostOption) string {
 	var parts []string
 	if o.Option != "" {
 		parts = append(parts, strings.TrimSpace(o.Option))
 	}
 	if o.Amount != nil {
 		if *o.Amount == 0 {
-			parts = append(parts, "free")
+			parts = append(parts, l.T("cost.free"))
 		} else {
 			parts = append(parts, strings.TrimSpace(formatAmount(*o.Amount)+" "+o.Currency))
 		}
@@ -349,11 +357,12 @@ func (s *Pages) printPage(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	now := s.now()
-	v := &printView{Date: now.Format("January 2, 2006")}
-	v.Title = "Services for you"
+	l := s.locale(c)
+	v := &printView{Date: l.Date(now)}
+	v.Title = l.T("print.title")
 	if len(ids) > 0 {
 		v.Link = c.Scheme() + "://" + c.Request().Host + "/print?" + url.Values{"ids": {strings.Join(ids, ",")}}.Encode()
-		v.MailTo = "mailto:?" + strings.ReplaceAll(url.Values{"subject": {"Services for you"}, "body": {"The services we talked about: " + v.Link}}.Encode(), "+", "%20")
+		v.MailTo = "mailto:?" + strings.ReplaceAll(url.Values{"subject": {l.T("print.title")}, "body": {l.T("print.mail_body", v.Link)}}.Encode(), "+", "%20")
 	}
 	for _, id := range ids {
 		item := printItem{ID: id}
@@ -363,7 +372,7 @@ func (s *Pages) printPage(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			item.Service = s.serviceViewOf(rec, only, now)
+			item.Service = s.serviceViewOf(l, rec, only, now)
 		}
 		v.Items = append(v.Items, item)
 	}
@@ -383,4 +392,18 @@ func (s *Pages) loadListed(ctx context.Context, id string) (*serviceRecord, *res
 	}
 	rec, err := s.loadService(ctx, id)
 	return rec, nil, err
+}
+
+// directionsLink asks a maps site for the way to a site: by its address
+// when it has one (what a person would type), else by its point; "" for a
+// site with neither. Google's documented Maps URLs open the app on a phone.
+func directionsLink(address []string, loc *resources.Location) string {
+	dest := strings.Join(address, ", ")
+	if dest == "" && loc.Latitude != nil && loc.Longitude != nil {
+		dest = strconv.FormatFloat(*loc.Latitude, 'f', 6, 64) + "," + strconv.FormatFloat(*loc.Longitude, 'f', 6, 64)
+	}
+	if dest == "" || loc.LocationType == resources.LocationVirtual {
+		return ""
+	}
+	return "https://www.google.com/maps/dir/?api=1&destination=" + url.QueryEscape(dest)
 }
