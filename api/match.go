@@ -50,8 +50,19 @@ type matchRequest struct {
 // maxNeeds bounds the needs of one request.
 const maxNeeds = 20
 
+// MatchRequest reads and checks a match request in the contract's JSON
+// shape (the body of POST /api/v1/match) and turns it into the matcher's
+// terms: the one reading, which the API and the match page share.
+func MatchRequest(body []byte) (matcher.Request, error) {
+	var in matchRequest
+	if err := json.Unmarshal(body, &in); err != nil {
+		return matcher.Request{}, resources.Errorf(resources.EINVALID, "the match request is not JSON: %v", err)
+	}
+	return toRequest(&in)
+}
+
 // toRequest checks a match request and turns it into the matcher's terms.
-func (s *Server) toRequest(in *matchRequest) (matcher.Request, error) {
+func toRequest(in *matchRequest) (matcher.Request, error) {
 	f := resources.FieldErrors{}
 	var req matcher.Request
 	cl := in.Client
@@ -173,7 +184,7 @@ func (s *Server) match(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	req, err := s.toRequest(&in)
+	req, err := toRequest(&in)
 	if err != nil {
 		return err
 	}

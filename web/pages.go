@@ -66,6 +66,7 @@ var pageFiles = map[string][]string{
 	"setpassword": {"layout.html", "setpassword.html"},
 	"account":     {"layout.html", "account.html"},
 	"admin":       {"layout.html", "admin.html"},
+	"match":       {"layout.html", "match.html"},
 	"print":       {"print.html"},
 }
 
@@ -157,6 +158,7 @@ type Pages struct {
 	log      *slog.Logger
 	accounts *people.Accounts
 	keys     resources.KeyStore
+	matcher  *matcher.Matcher
 	secure   bool
 	closed   bool
 	now      func() time.Time
@@ -168,6 +170,9 @@ func New(cfg Config) *Pages {
 		accounts: cfg.Accounts, keys: cfg.Keys, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Index != nil {
+		p.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: api.NewFinder(cfg.Index)}
 	}
 	if p.now == nil {
 		p.now = time.Now
@@ -190,6 +195,7 @@ func (s *Pages) Routes(e *echo.Echo) {
 	if s.accounts != nil {
 		s.accountRoutes(g)
 		s.adminRoutes(g)
+		s.matchRoutes(g)
 	}
 	// One route per file, so every path served is a real one.
 	files, _ := fs.ReadDir(staticFS, ".")
@@ -293,6 +299,9 @@ type navLink struct {
 // nav is the menu of what the person may do.
 func nav(c echo.Context, p *resources.Person, l *locale) []navLink {
 	links := []navLink{{Href: "/", Label: l.T("nav.search")}}
+	if p != nil && (p.Role == resources.RoleAdmin || p.Role == resources.RoleCaseManager) {
+		links = append(links, navLink{Href: "/match", Label: l.T("nav.match")})
+	}
 	if p != nil && p.Role == resources.RoleAdmin {
 		links = append(links, navLink{Href: "/admin", Label: l.T("nav.admin")})
 	}

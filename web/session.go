@@ -116,7 +116,8 @@ func (s *Pages) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 var errBadForm = resources.Errorf(resources.EFORBIDDEN, "form.expired")
 
 func (s *Pages) setSession(c echo.Context, ses people.Session) {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: ses.Secret, Path: "/", Expires: ses.Expires,
+	// Max-Age, not Expires: the browser's clock need not agree with ours.
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: ses.Secret, Path: "/", MaxAge: int(ses.Expires.Sub(s.now()).Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure})
 }
 
