@@ -27,7 +27,7 @@ type formView struct {
 	Done  string
 }
 
-func (s *Pages) accountRoutes(g *echo.Group) {
+func (s *Pages) accountRoutes(g router) {
 	g.GET("/signin", s.html(s.signinPage))
 	g.POST("/signin", s.html(s.signin))
 	g.POST("/signout", s.html(s.signout))

@@ -29,7 +29,7 @@ type adminView struct {
 	KeyErr     map[string]string
 }
 
-func (s *Pages) adminRoutes(g *echo.Group) {
+func (s *Pages) adminRoutes(g router) {
 	admin := s.requireRole(resources.RoleAdmin)
 	g.GET("/admin", s.html(s.adminPage), admin)
 	g.POST("/admin/people", s.html(s.adminAddPerson), admin)

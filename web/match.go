@@ -102,7 +102,7 @@ type optionView struct {
 	Phones      []phoneLink
 }
 
-func (s *Pages) matchRoutes(g *echo.Group) {
+func (s *Pages) matchRoutes(g router) {
 	may := s.requireRole(resources.RoleAdmin, resources.RoleCaseManager)
 	g.GET("/match", s.html(s.matchPage), may)
 	g.POST("/match", s.html(s.match), may)

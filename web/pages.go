@@ -67,6 +67,7 @@ var pageFiles = map[string][]string{
 	"account":     {"layout.html", "account.html"},
 	"admin":       {"layout.html", "admin.html"},
 	"match":       {"layout.html", "match.html"},
+	"list":        {"layout.html", "list.html"},
 	"print":       {"print.html"},
 }
 
@@ -143,6 +144,8 @@ type Config struct {
 	// BaseURL is where people reach the server ("https://refer.example.org");
 	// cookies are Secure when it is https.
 	BaseURL string
+	// Mail is the SMTP server that sends lists to clients.
+	Mail MailConfig
 	// Closed asks people to sign in before they read the directory
 	// (refer serve --public-read=false).
 	Closed bool
@@ -159,6 +162,8 @@ type Pages struct {
 	accounts *people.Accounts
 	keys     resources.KeyStore
 	matcher  *matcher.Matcher
+	visits   *visits
+	mail     MailConfig
 	secure   bool
 	closed   bool
 	now      func() time.Time
@@ -167,7 +172,7 @@ type Pages struct {
 // New returns the pages over cfg's directory.
 func New(cfg Config) *Pages {
 	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now,
-		accounts: cfg.Accounts, keys: cfg.Keys, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed}
+		accounts: cfg.Accounts, keys: cfg.Keys, mail: cfg.Mail, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -177,13 +182,17 @@ func New(cfg Config) *Pages {
 	if p.now == nil {
 		p.now = time.Now
 	}
+	p.visits = newVisits(p.now)
 	return p
 }
 
 // Routes registers the pages on e (api.Pages). Every page but the static
 // files goes through the CSRF check.
 func (s *Pages) Routes(e *echo.Echo) {
-	g := e.Group("", s.csrf)
+	// Route by route, not an Echo group: a group's middleware would also
+	// run for every path nothing serves (Echo adds a catch-all for it),
+	// the API's among them.
+	g := router{e: e, mw: []echo.MiddlewareFunc{s.csrf}}
 	// The directory's pages: open to all unless the directory is closed.
 	var gate []echo.MiddlewareFunc
 	if s.closed {
@@ -192,6 +201,7 @@ func (s *Pages) Routes(e *echo.Echo) {
 	g.GET("/", s.html(s.searchPage), gate...)
 	g.GET("/services/:id", s.html(s.servicePage), gate...)
 	g.GET("/print", s.html(s.printPage), gate...)
+	s.listRoutes(g.with(gate...))
 	if s.accounts != nil {
 		s.accountRoutes(g)
 		s.adminRoutes(g)
@@ -202,6 +212,25 @@ func (s *Pages) Routes(e *echo.Echo) {
 	for _, f := range files {
 		e.GET("/static/"+f.Name(), s.static(f.Name()))
 	}
+}
+
+// router registers pages with the middleware every page has.
+type router struct {
+	e  *echo.Echo
+	mw []echo.MiddlewareFunc
+}
+
+func (r router) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.e.GET(path, h, slices.Concat(r.mw, m)...)
+}
+
+func (r router) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.e.POST(path, h, slices.Concat(r.mw, m)...)
+}
+
+// with is the router with more middleware after its own.
+func (r router) with(m ...echo.MiddlewareFunc) router {
+	return router{e: r.e, mw: slices.Concat(r.mw, m)}
 }
 
 // pageError is an error page of its own: a status, and the catalog keys
@@ -302,6 +331,7 @@ func nav(c echo.Context, p *resources.Person, l *locale) []navLink {
 	if p != nil && (p.Role == resources.RoleAdmin || p.Role == resources.RoleCaseManager) {
 		links = append(links, navLink{Href: "/match", Label: l.T("nav.match")})
 	}
+	links = append(links, navLink{Href: "/list", Label: l.T("nav.list")})
 	if p != nil && p.Role == resources.RoleAdmin {
 		links = append(links, navLink{Href: "/admin", Label: l.T("nav.admin")})
 	}

@@ -122,7 +122,7 @@ func TestWebSearchBookmarkable(t *testing.T) {
 		"Food Pantries",
 		"BD-1800.2000",
 		`name="ids" value="sal-pantry-downtown"`,
-		`action="/print"`,
+		`action="/list/add"`,
 		`value="33125"`, // the form keeps the query
 		`<option value="food-insecurity" selected>`,
 		`<input type="hidden" name="at" value="2026-11-27T10:00:00-05:00">`,
@@ -259,7 +259,7 @@ func TestWebServiceDetail(t *testing.T) {
 		"Open now · until 4 PM",
 		`Last verified <time datetime="2026-10-01">Oct 1, 2026</time>`,
 		"Last changed", "Food Pantries", "Food insecurity",
-		`<input type="hidden" name="ids" value="s-clinic">`,
+		`<input type="hidden" name="ids" value="sal-clinic">`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the detail page lacks %q", want)
@@ -303,7 +303,7 @@ func TestWebPrintList(t *testing.T) {
 		"No longer listed", "gone-for-good",
 		"/static/refer.css?v=",
 		// The list's own address, to send.
-		"/print?ids=sal-clinic%2Cs-hotline%2Cgone-for-good</span>",
+		"/print?ids=sal-clinic%2Cs-hotline%2Cgone-for-good&amp;lang=en</span>",
 		`href="mailto:?body=The%20services%20we%20talked%20about%3A%20http%3A%2F%2F`,
 	} {
 		if !strings.Contains(body, want) {

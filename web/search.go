@@ -60,6 +60,10 @@ type searchView struct {
 	Prev     string
 	Next     string
 	Results  []webResult
+	// Back is this page's address, where adding to the list returns;
+	// Listed how many services the client's list holds.
+	Back   string
+	Listed int
 	// NeedFacets and LanguageFacets narrow the search.
 	NeedFacets     []facetLink
 	LanguageFacets []facetLink
@@ -97,6 +101,7 @@ type webResult struct {
 	Verified    *dateView
 	Modified    *dateView
 	Virtual     bool
+	OnList      bool // already on the client's list
 }
 
 func (s *Pages) searchPage(c echo.Context) error {
@@ -119,6 +124,12 @@ func (s *Pages) searchPage(c echo.Context) error {
 		return err
 	}
 	s.fillResults(l, v, q, res)
+	v.Back = c.Request().URL.RequestURI()
+	listed := s.visits.items(s.visitID(c, false))
+	v.Listed = len(listed)
+	for i := range v.Results {
+		v.Results[i].OnList = slices.ContainsFunc(listed, func(it listItem) bool { return it.ID == v.Results[i].ListID })
+	}
 	return s.render(c, http.StatusOK, "search", v)
 }
 

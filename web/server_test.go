@@ -37,8 +37,9 @@ type testServer struct {
 var fastHash = people.HashParams{Memory: 1024, Time: 1, Threads: 1}
 
 // startServer starts the server over a store that seed fills; opts change
-// its configuration (the pages take its clock).
-func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opts ...func(*api.Config)) *testServer {
+// its configuration: each a func(*api.Config) or a func(*web.Config) (the
+// pages take the server's clock).
+func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opts ...any) *testServer {
 	tb.Helper()
 	dir := tb.TempDir()
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
@@ -58,10 +59,18 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 	}
 	cfg := api.Config{Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db}
 	for _, o := range opts {
-		o(&cfg)
+		if o, ok := o.(func(*api.Config)); ok {
+			o(&cfg)
+		}
 	}
 	accounts := people.New(people.Config{Store: db, Now: cfg.Now, Hash: fastHash})
-	pages := web.New(web.Config{Logger: cfg.Logger, Store: db, Index: ix, Vocabulary: vocab, Now: cfg.Now, Accounts: accounts, Keys: db, Closed: cfg.RequireKeyToRead})
+	wcfg := web.Config{Logger: cfg.Logger, Store: db, Index: ix, Vocabulary: vocab, Now: cfg.Now, Accounts: accounts, Keys: db, Closed: cfg.RequireKeyToRead}
+	for _, o := range opts {
+		if o, ok := o.(func(*web.Config)); ok {
+			o(&wcfg)
+		}
+	}
+	pages := web.New(wcfg)
 	cfg.Pages = pages
 	srv := api.New(cfg)
 	srv.SetReady(true)

@@ -106,6 +106,7 @@ type serviceView struct {
 
 	Verified *dateView
 	Modified *dateView
+	OnList   bool // already on the client's list
 }
 
 type siteView struct {
@@ -139,6 +140,12 @@ func (s *Pages) servicePage(c echo.Context) error {
 	}
 	v := s.serviceViewOf(s.locale(c), rec, nil, s.now())
 	v.Title = v.Name
+	if len(v.Sites) == 1 {
+		v.ListID = v.Sites[0].ID // the one place: what the list and the printout name
+	}
+	v.OnList = slices.ContainsFunc(s.visits.items(s.visitID(c, false)), func(it listItem) bool {
+		return it.ID == v.ID || slices.ContainsFunc(v.Sites, func(site siteView) bool { return site.ID == it.ID })
+	})
 	return s.render(c, http.StatusOK, "service", v)
 }
 
@@ -355,13 +362,18 @@ func (s *Pages) printPage(c echo.Context) error {
 	if len(ids) > maxPrintItems {
 		return resources.Errorf(resources.EINVALID, "ids has %d values; at most %d are allowed", len(ids), maxPrintItems)
 	}
+	return s.renderPrint(c, ids)
+}
+
+// renderPrint draws the printed list of ids, in the page's language.
+func (s *Pages) renderPrint(c echo.Context, ids []string) error {
 	ctx := c.Request().Context()
 	now := s.now()
 	l := s.locale(c)
 	v := &printView{Date: l.Date(now)}
 	v.Title = l.T("print.title")
 	if len(ids) > 0 {
-		v.Link = c.Scheme() + "://" + c.Request().Host + "/print?" + url.Values{"ids": {strings.Join(ids, ",")}}.Encode()
+		v.Link = c.Scheme() + "://" + c.Request().Host + "/print?" + url.Values{"ids": {strings.Join(ids, ",")}, "lang": {l.Lang}}.Encode()
 		v.MailTo = "mailto:?" + strings.ReplaceAll(url.Values{"subject": {l.T("print.title")}, "body": {l.T("print.mail_body", v.Link)}}.Encode(), "+", "%20")
 	}
 	for _, id := range ids {
