@@ -135,7 +135,7 @@ var admin = require(resources.RoleAdmin)
 var mayMatch = require(resources.RoleAdmin, resources.RoleCaseManager, resources.RoleIntake)
 
 // mayEdit is the middleware of listing writes; handlers then check an
-// org_editor's organization against the records (see authorizeListing).
+// org_editor's organization against the records (listings.Authorize).
 var mayEdit = require(resources.RoleAdmin, resources.RoleOrgEditor)
 
 func forbidden(format string, args ...any) error {
