@@ -75,8 +75,11 @@ func retryAfter(t *people.TooManyAttempts) string { return strconv.Itoa(int(t.Af
 
 // homeOf is where a person starts after signing in.
 func homeOf(p *resources.Person) string {
-	if p.Role == resources.RoleAdmin {
+	switch p.Role {
+	case resources.RoleAdmin:
 		return "/admin"
+	case resources.RoleOrgStaff:
+		return "/org"
 	}
 	return "/"
 }

@@ -68,6 +68,8 @@ var pageFiles = map[string][]string{
 	"admin":       {"layout.html", "admin.html"},
 	"match":       {"layout.html", "match.html"},
 	"list":        {"layout.html", "list.html"},
+	"org":         {"layout.html", "org.html"},
+	"hours":       {"layout.html", "hours.html"},
 	"print":       {"print.html"},
 }
 
@@ -206,6 +208,7 @@ func (s *Pages) Routes(e *echo.Echo) {
 		s.accountRoutes(g)
 		s.adminRoutes(g)
 		s.matchRoutes(g)
+		s.orgRoutes(g)
 	}
 	// One route per file, so every path served is a real one.
 	files, _ := fs.ReadDir(staticFS, ".")
@@ -332,6 +335,9 @@ func nav(c echo.Context, p *resources.Person, l *locale) []navLink {
 		links = append(links, navLink{Href: "/match", Label: l.T("nav.match")})
 	}
 	links = append(links, navLink{Href: "/list", Label: l.T("nav.list")})
+	if p != nil && p.Role == resources.RoleOrgStaff {
+		links = append(links, navLink{Href: "/org", Label: l.T("nav.org")})
+	}
 	if p != nil && p.Role == resources.RoleAdmin {
 		links = append(links, navLink{Href: "/admin", Label: l.T("nav.admin")})
 	}
