@@ -121,7 +121,6 @@ func candidateOf(c *matcher.Candidate, h index.Hit, terms []matcher.Term) {
 		MinAge:              d.MinAge,
 		MaxAge:              d.MaxAge,
 		LastVerified:        d.LastVerified,
-		LastModified:        d.LastModified,
 		Capacity:            d.Capacity,
 	}
 }

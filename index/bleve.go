@@ -40,7 +40,7 @@ var seqKey = []byte("refer_store_seq")
 
 // mappingVersion changes whenever the mapping does, so an index built with
 // an older mapping is rebuilt rather than misread.
-const mappingVersion = "5"
+const mappingVersion = "6"
 
 var mappingKey = []byte("refer_mapping_version")
 

@@ -57,7 +57,10 @@ type Document struct {
 	ZoneName string
 	zone     *time.Location
 
-	LastVerified string // assured_date, or ""
+	// LastVerified is the source's own date of the listing's last check
+	// (VerifiedDate), or "" when the source does not say; never the day of
+	// an import.
+	LastVerified string
 	LastModified time.Time
 
 	// Capacity is what the service's organization last said of its room
@@ -120,7 +123,7 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		MinAge:         svc.MinimumAge,
 		MaxAge:         svc.MaximumAge,
 		Free:           isFree(svc),
-		LastVerified:   dateOnly(svc.AssuredDate),
+		LastVerified:   VerifiedDate(svc),
 		Capacity:       src.Capacity,
 	}
 	if src.Organization != nil {
@@ -295,6 +298,28 @@ func phoneNumbers(phones []resources.Phone) []string {
 		}
 	}
 	return out
+}
+
+// VerifiedDate is the day the source last confirmed a service's listing
+// (YYYY-MM-DD): its assured_date, or else the latest day of an action its
+// metadata records (reviewed, verified, updated). It is "" when the source
+// says neither: last_modified is not used, as the store sets it to the day
+// of the import when the source brings none, and an import is not a check.
+func VerifiedDate(svc *resources.Service) string {
+	if d := dateOnly(svc.AssuredDate); d != "" {
+		if _, ok := resources.ParseDay(d); ok {
+			return d
+		}
+	}
+	best := ""
+	for _, m := range svc.Metadata {
+		if d := dateOnly(strings.TrimSpace(m.LastActionDate)); d > best {
+			if _, ok := resources.ParseDay(d); ok {
+				best = d
+			}
+		}
+	}
+	return best
 }
 
 func dateOnly(s string) string {

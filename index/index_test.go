@@ -458,3 +458,26 @@ func TestRebuildsAnIndexOfAnotherStore(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifiedDate: "last verified" is the source's own date, never the
+// day of an import (which the store writes as last_modified).
+func TestVerifiedDate(t *testing.T) {
+	imported := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		svc  resources.Service
+		want string
+	}{
+		{"assured", resources.Service{Tracked: resources.Tracked{AssuredDate: "2019-03-02", LastModified: &imported}}, "2019-03-02"},
+		{"assured as a date-time", resources.Service{Tracked: resources.Tracked{AssuredDate: "2019-03-02T10:00:00Z"}}, "2019-03-02"},
+		{"reviewed in the metadata, latest wins", resources.Service{Metadata: []resources.Metadata{
+			{LastActionDate: "2018-01-05", LastActionType: "reviewed"}, {LastActionDate: "2019-08-19", LastActionType: "updated"}}}, "2019-08-19"},
+		{"only the import's last_modified", resources.Service{Tracked: resources.Tracked{LastModified: &imported}}, ""},
+		{"an unreadable date", resources.Service{Tracked: resources.Tracked{AssuredDate: "last spring"}}, ""},
+	}
+	for _, tt := range tests {
+		if got := index.VerifiedDate(&tt.svc); got != tt.want {
+			t.Errorf("%s: %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}

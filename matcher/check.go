@@ -108,10 +108,14 @@ func (r Requirements) check(c Client, km float64, say bool) Verdict {
 			meet("serves ", desc)
 		case maybeFits:
 			unsure("serves ", desc)
-		case r.SoftAudiences:
-			unsure("meant for ", desc)
+		case r.SoftAudiences && childrenOnly(r.Audiences) && mayHaveChildren(c):
+			// Codes for children on a service an adult asks about: it may
+			// serve the client's children.
+			unsure("meant for ", desc, ", perhaps the client's children")
 		default:
-			return fail("serves %s", desc)
+			// Codes for older adults do not serve a client of 34, and codes
+			// for children do not serve an adult who has none.
+			return fail("serves %s; %s", desc, clientWords(c))
 		}
 	}
 	if r.Veterans {
@@ -228,6 +232,42 @@ func fitsAudience(a Audience, c Client) tri {
 		}
 	}
 	return res
+}
+
+// childrenOnly: every audience is under 18.
+func childrenOnly(as []Audience) bool {
+	for _, a := range as {
+		if a.MaxAge == nil || *a.MaxAge >= 18 {
+			return false
+		}
+	}
+	return true
+}
+
+// mayHaveChildren: nothing says the client has no children.
+func mayHaveChildren(c Client) bool {
+	if c.HasChildren != nil {
+		return *c.HasChildren
+	}
+	return c.HouseholdSize != 1
+}
+
+// clientWords says what of the client an audience was checked against.
+func clientWords(c Client) string {
+	var parts []string
+	if c.Age != nil {
+		parts = append(parts, "the client is "+years(*c.Age))
+	}
+	if g := normalGender(c.Gender); g != "" {
+		parts = append(parts, "the client is "+g)
+	}
+	if c.HasChildren != nil && !*c.HasChildren || c.HouseholdSize == 1 {
+		parts = append(parts, "the client has no children at home")
+	}
+	if len(parts) == 0 {
+		return "the client is not among them"
+	}
+	return strings.Join(parts, " and ")
 }
 
 func normalGender(g string) string {

@@ -160,6 +160,10 @@ func TestCheck(t *testing.T) {
 		{"parents, lives alone", ParseEligibility("Must have children under 18"), Client{HouseholdSize: 1}, nan, Ineligible},
 		{"parents, household of 3", ParseEligibility("Must have children under 18"), Client{HouseholdSize: 3}, nan, Likely},
 		{"codes meant for children, adult client", ServiceRequirements("", nil, nil, []string{"YB-9500.1500-650"}), Client{Age: age(34)}, nan, Likely},
+		{"codes for children, adult living alone", ServiceRequirements("", nil, nil, []string{"YB-9500.1500-650"}), Client{Age: age(34), HouseholdSize: 1}, nan, Ineligible},
+		{"codes for children, adult with children", ServiceRequirements("", nil, nil, []string{"YB-9500"}), Client{Age: age(34), HasChildren: &yes}, nan, Likely},
+		{"codes for older adults, client of 34", ServiceRequirements("", nil, nil, []string{"YB-8000", "YF-2000"}), Client{Age: age(34)}, nan, Ineligible},
+		{"codes for older adults, client of 72", ServiceRequirements("", nil, nil, []string{"YB-8000"}), Client{Age: age(72)}, nan, Eligible},
 		{"structured ages", ServiceRequirements("", age(60), nil, nil), Client{Age: age(34)}, nan, Ineligible},
 		{"codes union with adults", ServiceRequirements("", nil, nil, []string{"YB-9500.0500", "YB-0500"}), Client{Age: age(34)}, nan, Eligible},
 		{"situation codes do not narrow", ServiceRequirements("", nil, nil, []string{"YL-3300.4500"}), Client{Age: age(34)}, nan, Unknown},
@@ -168,6 +172,9 @@ func TestCheck(t *testing.T) {
 		v := tt.req.Check(tt.client, tt.km)
 		if v.Status != tt.want {
 			t.Errorf("%s: %s (%v %q); want %s", tt.name, v.Status, v.Reasons, v.Because, tt.want)
+		}
+		if tt.want == Ineligible && tt.client.Age != nil && !strings.Contains(v.Because, "the client is "+years(*tt.client.Age)) && len(tt.req.Audiences) > 0 {
+			t.Errorf("%s: %q does not say the client's age", tt.name, v.Because)
 		}
 		if v.Status == Ineligible && v.Because == "" {
 			t.Errorf("%s: ineligible with no reason", tt.name)

@@ -40,8 +40,7 @@ type Candidate struct {
 	// Facts for eligibility.
 	Eligibility    string
 	MinAge, MaxAge *float64
-	LastVerified   string // YYYY-MM-DD
-	LastModified   time.Time
+	LastVerified   string // YYYY-MM-DD, from the source; "" unknown
 	// Capacity is what the organization last said of its room to take
 	// clients (nil: never said).
 	Capacity *resources.Capacity
@@ -585,9 +584,9 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 		p.Coverage = round(float64(covered-1) / float64(len(sc.wanted)-1))
 	}
 	s.score = round(p.total() * capacityFactor(c.Capacity, sc.at))
-	if vn != nil && vn.Safety {
-		s.crisis = isCrisis(c)
-	}
+	// For a safety need the services at its core (domestic-violence
+	// hotlines and shelters; crisis lines) come before all others.
+	s.crisis = vn != nil && vn.Safety && p.Need == GradeCore
 }
 
 // covered lists the needs asked for that a candidate serves, in the order
@@ -688,34 +687,16 @@ func (sc *scoring) reasons(s *scored, covered []string) []string {
 	return reasons
 }
 
-// needFit says how squarely the service serves the need: 1 when one of its
-// terms falls under a program-level code of the need's crosswalk
-// ("NL-6000", "BH-3800"), 0.8 under a whole section ("BD", "BV"), 0.6 when
-// only an Open Eligibility name matched. (Grading by the term's own
-// specificity instead was tried: it lifted phone lines of far-away cities
-// above nearby places in the golden answers and lowered precision@5 in
-// make eval from 0.827 to 0.795.)
+// needFit is the grade of the candidate's term that best serves the need
+// (Need.Grade), and that term.
 func needFit(c *Candidate, n *Need) (Term, float64) {
 	if n == nil {
 		return Term{}, 0
 	}
 	best, fit := Term{}, 0.0
 	for _, t := range c.Terms {
-		code := strings.ToUpper(t.Code)
-		for _, p := range n.AIRS {
-			if !underCode(code, p) {
-				continue
-			}
-			f := 0.8
-			if len(p) > 2 {
-				f = 1
-			}
-			if f > fit || f == fit && t.Code < best.Code {
-				best, fit = t, f
-			}
-		}
-		if fit == 0 && slices.ContainsFunc(n.OpenEligibility, func(s string) bool { return strings.EqualFold(s, t.Name) }) {
-			best, fit = t, 0.6
+		if g := n.Grade(t.Code, t.Name); g > fit || g == fit && g > 0 && t.Code < best.Code {
+			best, fit = t, g
 		}
 	}
 	return best, fit
@@ -735,38 +716,21 @@ func underCode(code, prefix string) bool {
 	return next == '-' || next == '.'
 }
 
-// crisisPrefixes are AIRS codes of crisis lines and emergency services,
-// which come first for safety needs.
-var crisisPrefixes = []string{"RP-1500", "BH-1800.1500-100", "BH-1800.1500-080", "FN-1900", "PH-6500", "JR-8200"}
-
-func isCrisis(c *Candidate) bool {
-	for _, t := range c.Terms {
-		for _, p := range crisisPrefixes {
-			if strings.HasPrefix(strings.ToUpper(t.Code), p) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// freshness is 1 for a listing verified within a year, falling to 0 at
-// three years; last_modified counts for less when nobody verified it.
+// freshness is 1 for a listing its source verified within a year, falling
+// to 0 at three years; unknownFreshness when the source gives no date.
+// last_modified does not count: for an import that brings none it is the
+// day of the import, which says nothing of the listing.
 func freshness(c *Candidate, now time.Time) float64 {
-	age := func(t time.Time) float64 {
+	if t, ok := resources.ParseDay(c.LastVerified); ok && c.LastVerified != "" {
 		years := now.Sub(t).Hours() / (24 * 365)
-		return math.Max(0, math.Min(1, 1-(years-1)/2))
+		return round(math.Max(0, math.Min(1, 1-(years-1)/2)))
 	}
-	if c.LastVerified != "" {
-		if t, ok := resources.ParseDay(c.LastVerified); ok {
-			return round(age(t))
-		}
-	}
-	if !c.LastModified.IsZero() {
-		return round(0.5 * age(c.LastModified))
-	}
-	return 0.2
+	return unknownFreshness
 }
+
+// unknownFreshness is the freshness of a listing with no verified date:
+// that of one checked about two and a half years ago.
+const unknownFreshness = 0.2
 
 // sortScored orders by crisis first (safety needs), then score, then id.
 func sortScored(ss []*scored) {

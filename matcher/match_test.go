@@ -63,8 +63,8 @@ func TestScoreParts(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"pantry need: food's crosswalk names the whole BD section", parts["s1"].Need, 0.8},
-		{"rent need: under FT-4500, a program-level crosswalk code", parts["s2"].Need, 1},
+		{"pantry need: BD-1800 (emergency food) is at food's core", parts["s1"].Need, GradeCore},
+		{"rent need: landlord/tenant help is related to housing instability", parts["s2"].Need, GradeRelated},
 		{"pantry text: the best BM25 score", parts["s1"].Text, 1},
 		{"rent text: half of it", parts["s2"].Text, 0.5},
 		{"pantry distance 0 km", parts["s1"].Distance, 1},
@@ -109,11 +109,12 @@ func TestScoreParts(t *testing.T) {
 
 func TestSafetyFirstDiversityAndTies(t *testing.T) {
 	var cands []Candidate
-	// Five sites of one big agency right here, and a crisis line a little
-	// further away, and two equal sites of other agencies.
+	// Five sites of one big agency of general victim services right here,
+	// a domestic-violence hotline a little further away, and two equal
+	// sites of domestic-violence support groups.
 	for _, id := range []string{"a1", "a2", "a3", "a4", "a5"} {
 		cands = append(cands, Candidate{ID: id, ServiceID: id, OrganizationID: "big", DistanceKm: km(0.5),
-			Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "FN-1500.9100-180"}}})
+			Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "FN-1900.2500"}}})
 	}
 	cands = append(cands,
 		Candidate{ID: "z-twin", ServiceID: "z-twin", OrganizationID: "o2", DistanceKm: km(2), Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "PN-8100.0200-180"}}},
@@ -129,10 +130,59 @@ func TestSafetyFirstDiversityAndTies(t *testing.T) {
 	for _, o := range res.Options {
 		got = append(got, o.ServiceID)
 	}
-	// The crisis line first; two of the big agency; the twins by id.
-	want := []string{"hotline", "a1", "a2", "y-twin", "z-twin"}
+	// The hotline first (the need's core); the support groups (related)
+	// by id before the nearer general victim services (peripheral); two of
+	// the big agency.
+	want := []string{"hotline", "y-twin", "z-twin", "a1", "a2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("options %v; want %v", got, want)
+	}
+}
+
+// TestGrades: each need's core services come first, from the taxonomy's
+// codes and the published crosswalks (the weak needs of issue 12 among them).
+func TestGrades(t *testing.T) {
+	v := mustVocabulary(t)
+	tests := []struct {
+		need, code, name string
+		want             float64
+	}{
+		{"health-care", "LN-1500.1500", "", GradeCore},       // community clinics
+		{"health-care", "LV-2600", "", GradeCore},            // family medicine
+		{"health-care", "LT-3400.0100", "", GradeRelated},    // immunizations
+		{"health-care", "LH-2700.6000", "", GradePeripheral}, // nutrition education
+		{"health-care", "LJ-5000.8000", "", 0},               // safe havens for abandoned newborns
+		{"health-care", "RP-1400", "", 0},                    // mental health is a need of its own
+		{"homelessness", "BH-1800.8500", "", GradeCore},      // homeless shelter
+		{"homelessness", "BH-1800.1500-100", "", GradeRelated},
+		{"homelessness", "BH-8400.3000", "", GradeRelated},
+		{"homelessness", "BH-8400", "", GradePeripheral},
+		{"homelessness", "BH-8400.6000-060", "", 0}, // assisted living
+		{"intimate-partner-violence", "RP-1500.1400-200", "", GradeCore},
+		{"intimate-partner-violence", "BH-1800.1500-100", "", GradeCore},
+		{"intimate-partner-violence", "FN-1900.2500", "", GradePeripheral}, // general crime victim assistance
+		{"intimate-partner-violence", "RP-1500.1400-250", "", 0},           // general crisis lines
+		{"legal-aid", "FT-3200", "", GradeCore},
+		{"legal-aid", "FT-3000.1700", "", GradeRelated},
+		{"legal-aid", "FP-0500.3300", "", GradePeripheral},
+		{"transportation-insecurity", "BT-4500.6500-500", "", GradeCore},
+		{"transportation-insecurity", "BT-8750.1400", "", 0}, // consulates
+		{"homelessness", "", "Emergency Shelter", GradeCore},
+		{"homelessness", "", "Safe Housing", GradeOpenEligibility},
+		{"homelessness", "", "Food Pantry", 0},
+	}
+	for _, tt := range tests {
+		n, _ := v.Need(tt.need)
+		if got := n.Grade(tt.code, tt.name); got != tt.want {
+			t.Errorf("%s %s%s: grade %v; want %v", tt.need, tt.code, tt.name, got, tt.want)
+		}
+	}
+	// The index's needs agree: a code a need does not serve is not its.
+	if got := v.NeedsOfTerm(&resources.TaxonomyTerm{Code: "BT-8750.1400"}); len(got) != 0 {
+		t.Errorf("consulates serve %v", got)
+	}
+	if got := v.NeedsOfTerm(&resources.TaxonomyTerm{Code: "BH-8400.6000-060"}); !slices.Equal(got, []string{"disability-support"}) {
+		t.Errorf("assisted living serves %v", got)
 	}
 }
 

@@ -19,6 +19,65 @@ type Need struct {
 	Safety          bool     `json:"safety,omitempty"`
 	AIRS            []string `json:"airs"`
 	OpenEligibility []string `json:"open_eligibility"`
+	Grades          Grades   `json:"grades"`
+}
+
+// Grades say how squarely the codes of a need's crosswalk serve it: the
+// services at its core (emergency shelter for homelessness, clinics and
+// primary care for health care), related ones, and the rest of the
+// crosswalk, peripheral (health education for health care). Not lists
+// codes under the crosswalk that do not serve the need at all (consulates
+// under transportation). The most specific prefix that a code falls under
+// decides its grade.
+type Grades struct {
+	Core                []string `json:"core"`
+	Related             []string `json:"related"`
+	Not                 []string `json:"not"`
+	CoreOpenEligibility []string `json:"core_open_eligibility"`
+}
+
+// The grades' part of the score: the need part of an option.
+const (
+	GradeCore       = 1.0
+	GradeRelated    = 0.7
+	GradePeripheral = 0.4
+	// GradeOpenEligibility is an Open Eligibility name of the need that is
+	// not among its core names.
+	GradeOpenEligibility = 0.7
+)
+
+// Grade says how squarely a taxonomy term serves the need: GradeCore,
+// GradeRelated or GradePeripheral for an AIRS code under its crosswalk (by
+// the most specific prefix it falls under), the Open Eligibility grades
+// for a name, and 0 for a term that does not serve it.
+func (n *Need) Grade(code, name string) float64 {
+	if code != "" {
+		code = strings.ToUpper(code)
+		best, grade := -1, 0.0
+		try := func(prefixes []string, g float64) {
+			for _, p := range prefixes {
+				if len(p) >= best && underCode(code, p) { // a later tier wins at equal length
+					best, grade = len(p), g
+				}
+			}
+		}
+		try(n.AIRS, GradePeripheral)
+		if best >= 0 {
+			try(n.Grades.Related, GradeRelated)
+			try(n.Grades.Core, GradeCore)
+			try(n.Grades.Not, 0)
+			return grade
+		}
+	}
+	if name != "" {
+		if slices.ContainsFunc(n.Grades.CoreOpenEligibility, func(s string) bool { return strings.EqualFold(s, name) }) {
+			return GradeCore
+		}
+		if slices.ContainsFunc(n.OpenEligibility, func(s string) bool { return strings.EqualFold(s, name) }) {
+			return GradeOpenEligibility
+		}
+	}
+	return 0
 }
 
 // Vocabulary is the needs vocabulary with its crosswalks indexed for lookup.
@@ -29,6 +88,9 @@ type Vocabulary struct {
 	airs map[string][]string
 	// oe maps a lower-cased Open Eligibility term name to needs.
 	oe map[string][]string
+	// not maps an AIRS code prefix to the needs whose crosswalk it falls
+	// under but which it does not serve.
+	not map[string][]string
 }
 
 // LoadVocabulary reads the embedded vocabulary.
@@ -39,7 +101,7 @@ func LoadVocabulary() (*Vocabulary, error) {
 	if err := json.Unmarshal(data.NeedsJSON(), &doc); err != nil {
 		return nil, fmt.Errorf("needs vocabulary: %w", err)
 	}
-	v := &Vocabulary{Needs: doc.Needs, byCode: map[string]*Need{}, airs: map[string][]string{}, oe: map[string][]string{}}
+	v := &Vocabulary{Needs: doc.Needs, byCode: map[string]*Need{}, airs: map[string][]string{}, oe: map[string][]string{}, not: map[string][]string{}}
 	for i := range v.Needs {
 		n := &v.Needs[i]
 		if v.byCode[n.Code] != nil {
@@ -48,6 +110,21 @@ func LoadVocabulary() (*Vocabulary, error) {
 		v.byCode[n.Code] = n
 		for _, p := range n.AIRS {
 			v.airs[p] = append(v.airs[p], n.Code)
+		}
+		for _, p := range n.Grades.Not {
+			v.not[p] = append(v.not[p], n.Code)
+		}
+		for _, g := range [][]string{n.Grades.Core, n.Grades.Related, n.Grades.Not} {
+			for _, p := range g {
+				if !slices.ContainsFunc(n.AIRS, func(a string) bool { return underCode(p, a) }) {
+					return nil, fmt.Errorf("needs vocabulary: %s grades %q, which is not under its crosswalk", n.Code, p)
+				}
+			}
+		}
+		for _, t := range n.Grades.CoreOpenEligibility {
+			if !slices.Contains(n.OpenEligibility, t) {
+				return nil, fmt.Errorf("needs vocabulary: %s grades %q, which is not among its Open Eligibility names", n.Code, t)
+			}
 		}
 		for _, t := range n.OpenEligibility {
 			k := strings.ToLower(t)
@@ -95,12 +172,15 @@ func AIRSPrefixes(code string) []string {
 }
 
 // NeedsOfTerm returns the needs a taxonomy term serves, by its AIRS code
-// (any of its prefixes in the crosswalk) or its Open Eligibility name.
+// (any of its prefixes in the crosswalk, none in the need's grades.not) or
+// its Open Eligibility name.
 func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
-	var out []string
+	var out, not []string
 	for _, p := range AIRSPrefixes(t.Code) {
 		out = append(out, v.airs[p]...)
+		not = append(not, v.not[p]...)
 	}
+	out = slices.DeleteFunc(out, func(n string) bool { return slices.Contains(not, n) })
 	out = append(out, v.oe[strings.ToLower(strings.TrimSpace(t.Name))]...)
 	slices.Sort(out)
 	return slices.Compact(out)

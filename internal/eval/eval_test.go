@@ -289,6 +289,15 @@ func TestEval(t *testing.T) {
 			for _, id := range res.ByNeed[need] {
 				rg = append(rg, j.grade(id, need, a, c, client))
 			}
+			byID := map[string]matcher.Option{}
+			for _, o := range res.Options {
+				byID[cmpOr(o.ServiceAtLocationID, o.ServiceID)] = o
+			}
+			debugCase(t, c.Name, need, res.ByNeed[need], func(id string) int { return j.grade(id, need, a, c, client) },
+				func(id string) []string { return j.sites[id].codes }, func(id string) string {
+					o := byID[id]
+					return fmt.Sprintf("%.3f %v %s", o.Score, o.ScoreParts, o.Name)
+				})
 			label, _ := vocab.Need(need)
 			bres, err := ix.Search(ctx, index.Query{Text: label.Label, Near: &client, RadiusKm: matcher.DefaultRadiusKm, IncludeVirtual: true, PerPage: 10})
 			if err != nil {
@@ -323,6 +332,13 @@ func TestEval(t *testing.T) {
 	if r.ndcg < b.ndcg+0.15 || r.p5 < b.p5+0.15 {
 		t.Errorf("refer does not clearly beat the keyword baseline: %s", summary)
 	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func trunc(s string, n int) string {
