@@ -128,3 +128,20 @@ func candidateOf(c *matcher.Candidate, h index.Hit, terms []matcher.Term) {
 func (f finder) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {
 	return f.ix.TextScores(ctx, text, &near, radiusKm)
 }
+
+// TextHits is the index's search by words near a place, best first.
+func (f finder) TextHits(ctx context.Context, text string, near orb.Point, radiusKm float64, n int) ([]matcher.TextHit, error) {
+	res, err := f.ix.Search(ctx, index.Query{Text: text, Near: &near, RadiusKm: radiusKm, IncludeVirtual: true, PerPage: n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matcher.TextHit, len(res.Hits))
+	for i, h := range res.Hits {
+		terms := make([]matcher.Term, len(h.Doc.Terms))
+		for j, t := range h.Doc.Terms {
+			terms[j] = matcher.Term{Code: t.Code, Name: t.Name}
+		}
+		out[i] = matcher.TextHit{Name: h.Doc.Name, Needs: h.Doc.Needs, Terms: terms, Score: h.Score}
+	}
+	return out, nil
+}

@@ -249,8 +249,17 @@ func TestServiceAtLocationsReplaced(t *testing.T) {
 	}
 	var body searchBody
 	ts.get(t, "/api/v1/search?q=groceries", &body)
-	if len(body.Results) != 1 || body.Results[0].ServiceAtLocationID != "" || body.Results[0].ServiceID != "s-pantry" {
-		t.Errorf("search after removing every place: %+v", body.Results)
+	pantry := 0
+	for _, r := range body.Results { // "groceries" names food: the food helpline is found too
+		if r.ServiceID == "s-pantry" {
+			pantry++
+			if r.ServiceAtLocationID != "" {
+				t.Errorf("search after removing every place: %+v", r)
+			}
+		}
+	}
+	if pantry != 1 {
+		t.Errorf("search after removing every place: the pantry %d times in %+v", pantry, body.Results)
 	}
 }
 

@@ -3,6 +3,8 @@ package index
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"encoding/binary"
 	"github.com/paulmach/orb"
@@ -10,8 +12,12 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -28,6 +34,12 @@ const (
 	// fieldWords holds names, keywords and description unstemmed, for
 	// fuzzy matching of misspellings ("electrik"), which stems defeat.
 	fieldWords = "words"
+	// fieldSpanish holds names, keywords and description with Spanish
+	// analysis, so Spanish words meet their inflections ("comidas").
+	fieldSpanish = "es"
+	// fieldNeeds holds the document's need codes, so words that name a
+	// need ("comida", "dentist") find the services that serve it.
+	fieldNeeds = "needs"
 	// fieldCells holds grid cells of the document's place, so a text query
 	// can be limited to a neighbourhood by term lookups (Bleve's geo
 	// queries cost tens of ms at 100k documents; tech.md, speed.md).
@@ -40,7 +52,15 @@ var seqKey = []byte("refer_store_seq")
 
 // mappingVersion changes whenever the mapping does, so an index built with
 // an older mapping is rebuilt rather than misread.
-const mappingVersion = "6"
+const mappingVersion = "7"
+
+// The analyzers of the text fields: Snowball stemmers and stop words
+// (bleve's lang/en and lang/es, from the Snowball project), so "dentists"
+// meets "dentist" and "comidas" meets "comida".
+const (
+	analyzerEN = "refer_en"
+	analyzerES = "refer_es"
+)
 
 var mappingKey = []byte("refer_mapping_version")
 
@@ -53,11 +73,19 @@ var mappingKey = []byte("refer_mapping_version")
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
-	m.DefaultAnalyzer = en.AnalyzerName
+	for name, filters := range map[string][]string{
+		analyzerEN: {lowercase.Name, en.PossessiveName, en.StopName, en.SnowballStemmerName},
+		analyzerES: {lowercase.Name, es.StopName, es.SnowballStemmerName, es.NormalizeName},
+	} {
+		if err := m.AddCustomAnalyzer(name, map[string]any{"type": custom.Name, "tokenizer": unicode.Name, "token_filters": filters}); err != nil {
+			panic(err) // the names above are bleve's own
+		}
+	}
+	m.DefaultAnalyzer = analyzerEN
 	doc := bleve.NewDocumentStaticMapping()
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = analyzerEN
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
@@ -70,6 +98,15 @@ func newMapping() mapping.IndexMapping {
 	words := text()
 	words.Analyzer = standard.Name
 	doc.AddFieldMappingsAt(fieldWords, words)
+	spanish := text()
+	spanish.Analyzer = analyzerES
+	doc.AddFieldMappingsAt(fieldSpanish, spanish)
+	needs := bleve.NewKeywordFieldMapping()
+	needs.Store = false
+	needs.IncludeInAll = false
+	needs.IncludeTermVectors = false
+	needs.DocValues = false
+	doc.AddFieldMappingsAt(fieldNeeds, needs)
 	kw := bleve.NewKeywordFieldMapping()
 	kw.Store = true // read back when a replay meets a deleted site
 	kw.IncludeInAll = false
@@ -99,6 +136,8 @@ func bleveDoc(d *Document) map[string]any {
 		fieldOrganization: d.OrganizationName,
 		fieldServiceID:    d.ServiceID,
 		fieldWords:        d.Name + " " + d.Keywords + " " + d.Description,
+		fieldSpanish:      d.Name + " " + d.Keywords + " " + d.Description,
+		fieldNeeds:        d.Needs,
 		fieldCells:        docCells(d),
 	}
 	return m
@@ -208,33 +247,100 @@ func setSeq(batch *bleve.Batch, store string, seq uint64) {
 // maxFuzziness is the most edits Bleve's fuzzy query takes.
 const maxFuzziness = 2
 
-// textQuery matches the user's words as words, never as query syntax:
-// every word must appear in some field (names weigh most).
-func textQuery(q string) query.Query {
-	fields := []struct {
-		name  string
-		boost float64
-	}{{fieldName, 3}, {fieldKeywords, 2}, {fieldOrganization, 1.5}, {fieldDescription, 1}, {fieldEligibility, 0.5}}
+// Weights of a text query's parts.
+var textFields = []struct {
+	name  string
+	boost float64
+}{{fieldName, 3}, {fieldKeywords, 2}, {fieldOrganization, 1.5}, {fieldDescription, 1}, {fieldEligibility, 0.5}}
+
+const (
+	// spanishBoost weighs a word met by its Spanish stem; English text
+	// meets most words by their English stems too, and counts for more.
+	spanishBoost = 0.8
+	// fuzzyBoost weighs a close misspelling ("electrik").
+	fuzzyBoost = 0.3
+	// needBoost weighs a service serving a need the words name: about a
+	// word in a service's keywords, so that a service named by the words
+	// comes before one that only serves the need.
+	needBoost = 2
+	// synonymBoost weighs a need's search word that the user did not type.
+	synonymBoost = 0.5
+)
+
+// wordQuery matches one of the user's words in any text field: by its
+// English or Spanish stem, or, for a word of five letters or more, a close
+// misspelling.
+func wordQuery(w queryWord) query.Query {
+	var alts []query.Query
+	for _, f := range textFields {
+		t := bleve.NewTermQuery(w.stem)
+		t.SetField(f.name)
+		t.SetBoost(f.boost)
+		alts = append(alts, t)
+	}
+	if w.esStem != "" {
+		t := bleve.NewTermQuery(w.esStem)
+		t.SetField(fieldSpanish)
+		t.SetBoost(spanishBoost)
+		alts = append(alts, t)
+	}
+	if n := len([]rune(w.word)); n >= 5 {
+		fz := bleve.NewFuzzyQuery(w.word)
+		fz.SetField(fieldWords)
+		// Long words may be two letters off, and never more: Bleve refuses
+		// a fuzziness above maxFuzziness (a 16-letter word was a 500).
+		fz.SetFuzziness(min(1+n/8, maxFuzziness))
+		fz.SetPrefix(1) // but not the first: "dental" is not "mental" or "rental"
+		fz.SetBoost(fuzzyBoost)
+		alts = append(alts, fz)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// textQuery matches the user's words as words, never as query syntax.
+// Every word is preferred, none required: a service that has more of them
+// scores higher (BM25 adds up), and one with only some still matches, so
+// "shelter tonight" finds shelters. needs are the needs the words name
+// (the needs' lexicon, as synonyms: "comida" names food, "dentist" dental
+// care): services that serve one match too, and synonyms (those needs'
+// search words: "dental" for "dentist") count as words, weighed less.
+func textQuery(q string, needs, synonyms []string) query.Query {
 	var each []query.Query
-	for _, w := range analyzeWords(q) {
+	words := analyzeWords(q)
+	for _, w := range words {
+		each = append(each, wordQuery(w))
+	}
+	for _, w := range analyzeWords(strings.Join(synonyms, " ")) {
+		if slices.ContainsFunc(words, func(u queryWord) bool { return u.stem == w.stem }) {
+			continue
+		}
 		var alts []query.Query
-		for _, f := range fields {
+		for _, f := range textFields {
 			t := bleve.NewTermQuery(w.stem)
 			t.SetField(f.name)
-			t.SetBoost(f.boost)
+			t.SetBoost(f.boost * synonymBoost)
 			alts = append(alts, t)
 		}
-		// A close misspelling still finds the word ("electrik"), weighed
-		// less; long words may be two letters off, and never more: Bleve
-		// refuses a fuzziness above maxFuzziness (a 16-letter word was a 500).
-		if n := len([]rune(w.word)); n >= 5 {
-			fz := bleve.NewFuzzyQuery(w.word)
-			fz.SetField(fieldWords)
-			fz.SetFuzziness(min(1+n/8, maxFuzziness))
-			fz.SetBoost(0.3)
-			alts = append(alts, fz)
-		}
 		each = append(each, bleve.NewDisjunctionQuery(alts...))
+	}
+	for _, n := range needs {
+		t := bleve.NewTermQuery(n)
+		t.SetField(fieldNeeds)
+		t.SetBoost(needBoost)
+		each = append(each, t)
+	}
+	if len(each) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDisjunctionQuery(each...)
+}
+
+// allWordsQuery matches documents that have every one of the words (the
+// HSDS API's search filter, which narrows a list).
+func allWordsQuery(q string) query.Query {
+	var each []query.Query
+	for _, w := range analyzeWords(q) {
+		each = append(each, wordQuery(w))
 	}
 	if len(each) == 0 {
 		return bleve.NewMatchNoneQuery()
@@ -242,33 +348,46 @@ func textQuery(q string) query.Query {
 	return bleve.NewConjunctionQuery(each...)
 }
 
-var enAnalyzer = func() analysis.Analyzer {
-	a := newMapping().AnalyzerNamed(en.AnalyzerName)
+var enAnalyzer = analyzerOf(analyzerEN)
+var esAnalyzer = analyzerOf(analyzerES)
+
+func analyzerOf(name string) analysis.Analyzer {
+	a := newMapping().AnalyzerNamed(name)
 	if a == nil {
-		panic("index: no English analyzer")
+		panic("index: no analyzer " + name)
 	}
 	return a
-}()
+}
 
 var standardAnalyzer = newMapping().AnalyzerNamed(standard.Name)
 
-type queryWord struct{ word, stem string }
+type queryWord struct{ word, stem, esStem string }
 
 // analyzeWords turns the user's words into the index's terms: each word
-// lower-cased (for fuzzy matching) and stemmed (for exact matching), stop
-// words dropped, duplicates dropped, in order. The text is never parsed as
-// query syntax: "+", "-", ":" and quotes are just characters.
+// lower-cased (for fuzzy matching) and stemmed in English and Spanish (for
+// exact matching), words that are stop words in both languages dropped,
+// duplicates dropped, in order. The text is never parsed as query syntax:
+// "+", "-", ":" and quotes are just characters.
 func analyzeWords(q string) []queryWord {
 	var out []queryWord
 	seen := map[string]bool{}
 	for _, tok := range standardAnalyzer.Analyze([]byte(q)) {
 		word := string(tok.Term)
-		stems := enAnalyzer.Analyze(tok.Term)
-		if len(stems) == 0 || seen[word] {
-			continue // a stop word
+		if seen[word] {
+			continue
+		}
+		w := queryWord{word: word}
+		if stems := enAnalyzer.Analyze(tok.Term); len(stems) > 0 {
+			w.stem = string(stems[0].Term)
+		}
+		if stems := esAnalyzer.Analyze(tok.Term); len(stems) > 0 {
+			w.esStem = string(stems[0].Term)
+		}
+		if w.stem == "" || w.esStem == "" {
+			continue // a stop word in English or in Spanish ("the", "de", "para")
 		}
 		seen[word] = true
-		out = append(out, queryWord{word, string(stems[0].Term)})
+		out = append(out, w)
 	}
 	return out
 }

@@ -1,11 +1,13 @@
 package index_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,7 +44,7 @@ func openMiami(tb testing.TB) *index.Index {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -127,5 +129,75 @@ func compareGolden(t *testing.T, name string, got any) {
 	}
 	if string(want) != string(b) {
 		t.Errorf("%s differs from %s:\n got: %s\nwant: %s", name, path, b, want)
+	}
+}
+
+// TestMiamiSearchWords runs the searches issue 12 found failing, as a new
+// user types them, over the real Miami directory: words are stemmed,
+// preferred rather than required, widened by the needs they name, and the
+// best match weighs distance.
+func TestMiamiSearchWords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the whole Miami directory")
+	}
+	ix := openMiami(t)
+	ctx := context.Background()
+	littleHavana := orb.Point{-80.2196, 25.7654} // 33135
+	homestead := orb.Point{-80.4776, 25.4687}
+	search := func(q index.Query) *index.Results {
+		t.Helper()
+		if q.PerPage == 0 {
+			q.PerPage = 10
+		}
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	// The first five hits all serve the need the words name.
+	for _, tt := range []struct {
+		text, need string
+		near       orb.Point
+	}{
+		{"shelter tonight", "homelessness", littleHavana},
+		{"help paying electric bill", "utility-insecurity", littleHavana},
+		{"comida", "food-insecurity", littleHavana},
+		{"necesito comida para mis hijos", "food-insecurity", homestead},
+		{"dentist", "dental-care", homestead},
+	} {
+		res := search(index.Query{Text: tt.text, Near: &tt.near, RadiusKm: 25})
+		if len(res.Hits) < 5 {
+			t.Errorf("%q: %d hits", tt.text, len(res.Hits))
+			continue
+		}
+		for i, h := range res.Hits[:5] {
+			if !slices.Contains(h.Doc.Needs, tt.need) {
+				t.Errorf("%q: hit %d %q serves %v, not %s", tt.text, i+1, h.Doc.Name, h.Doc.Needs, tt.need)
+			}
+		}
+	}
+	// "dentist" finds what "dental" finds (it found 2 where "dental" found 334).
+	dentist, dental := search(index.Query{Text: "dentist"}), search(index.Query{Text: "dental"})
+	if dentist.Total < dental.Total*8/10 {
+		t.Errorf("dentist finds %d, dental %d", dentist.Total, dental.Total)
+	}
+	// Best match weighs distance: the first five for "food pantry" near
+	// Homestead are nearer, on average, than the five best-worded ones.
+	res := search(index.Query{Text: "food pantry", Near: &homestead, RadiusKm: 40, PerPage: 1000})
+	meanKm := func(hs []index.Hit) float64 {
+		sum, n := 0.0, 0
+		for _, h := range hs {
+			if h.DistanceKm != nil {
+				sum += *h.DistanceKm
+				n++
+			}
+		}
+		return sum / float64(max(n, 1))
+	}
+	byWords := slices.Clone(res.Hits)
+	slices.SortStableFunc(byWords, func(a, b index.Hit) int { return cmp.Compare(b.Score, a.Score) })
+	if best, worded := meanKm(res.Hits[:5]), meanKm(byWords[:5]); best >= worded {
+		t.Errorf("food pantry near Homestead: the best matches are %.1f km away on average, the best-worded %.1f km", best, worded)
 	}
 }

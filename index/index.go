@@ -23,7 +23,9 @@ type Index struct {
 	store   resources.Store
 	storeID string // the store's identity, recorded with the index
 	needsOf NeedsOf
-	log     *slog.Logger
+	// needsOfWords reads the needs a search's words name (nil: none).
+	needsOfWords func(text string) (needs, synonyms []string)
+	log          *slog.Logger
 
 	syncMu sync.Mutex // one Sync or Rebuild at a time
 
@@ -48,7 +50,12 @@ type Config struct {
 	Dir     string
 	Store   resources.Store
 	NeedsOf NeedsOf
-	Logger  *slog.Logger
+	// NeedsOfWords says which needs a search's words name, and the words
+	// directories use for them (the matcher's lexicon, passed in as
+	// NeedsOf is), so that services serving them match the words: "comida"
+	// finds food pantries, "dentist" dental clinics. Nil: none.
+	NeedsOfWords func(text string) (needs, synonyms []string)
+	Logger       *slog.Logger
 	// MaxServiceText caps the text of one service that the index takes
 	// (name, description, eligibility, keywords, organization name);
 	// zero means DefaultMaxServiceText. A service past it is left out of
@@ -82,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, log: log,
+	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, needsOfWords: cfg.NeedsOfWords, log: log,
 		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), skipped: map[string]string{}}
 	storeSeq, err := cfg.Store.LastSeq(ctx)
 	if err != nil {

@@ -403,9 +403,11 @@ func distanceTo(p orb.Point, d *Document) *float64 {
 	return &km
 }
 
-// sortHits orders hits. Relevance is the words' score when there are words,
-// else nearness when there is a place, else the name; every order ends with
-// the document id, so the same query always gives the same order.
+// sortHits orders hits. Relevance ("best match") is, when there are
+// words, how well they fit (the BM25 score over the best one's) weighed
+// with nearness as matching weighs it; else nearness when there is a place,
+// else the name. Every order ends with the document id, so the same query
+// always gives the same order.
 func sortHits(hits []Hit, by string, haveScores bool) {
 	switch {
 	case by == SortName:
@@ -413,13 +415,43 @@ func sortHits(hits []Hit, by string, haveScores bool) {
 	case by == SortDistance || !haveScores:
 		slices.SortFunc(hits, byDistance)
 	default:
+		top := 0.0
+		for _, h := range hits {
+			top = max(top, h.Score)
+		}
+		rel := make(map[*Document]float64, len(hits))
+		for _, h := range hits {
+			rel[h.Doc] = relevance(h, top)
+		}
 		slices.SortFunc(hits, func(a, b Hit) int {
-			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			if c := cmp.Compare(rel[b.Doc], rel[a.Doc]); c != 0 {
 				return c
 			}
 			return byDistance(a, b)
 		})
 	}
+}
+
+// relevanceNearness is the share of nearness in a best-match order.
+const relevanceNearness = 0.35
+
+// relevance is a hit's best-match key: its words' fit, and its nearness
+// as the matcher scores it (falling by e every 10 km; a service with no
+// place, reached by phone or online, as one 12 km away), in thousandths so
+// that near-equal ones fall back on distance.
+func relevance(h Hit, top float64) float64 {
+	fit := 0.0
+	if top > 0 {
+		fit = h.Score / top
+	}
+	near := 0.3
+	switch {
+	case h.DistanceKm != nil:
+		near = math.Exp(-*h.DistanceKm / 10)
+	case h.Served:
+		near = 0.6
+	}
+	return math.Round(((1-relevanceNearness)*fit+relevanceNearness*near)*1000) / 1000
 }
 
 // cmp.Or evaluates every argument, so the fallbacks are written out: most
@@ -484,7 +516,11 @@ func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, r
 // textScores returns the documents that match the words, with their BM25
 // scores. The caller holds ix.mu.
 func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
-	q := textQuery(text)
+	var needs, synonyms []string
+	if ix.needsOfWords != nil {
+		needs, synonyms = ix.needsOfWords(text)
+	}
+	q := textQuery(text, needs, synonyms)
 	if near != nil {
 		// Only documents in grid cells around the place, or with no place
 		// (virtual, or served by an area: their cell is "none"), so the cap

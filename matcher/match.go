@@ -67,6 +67,17 @@ type Finder interface {
 	// TextScores scores candidates near a place by the client's own words
 	// (BM25); candidates missing from the map did not match.
 	TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error)
+	// TextHits returns the n listings near a place that the words fit
+	// best, best first.
+	TextHits(ctx context.Context, text string, near orb.Point, radiusKm float64, n int) ([]TextHit, error)
+}
+
+// TextHit is a listing that a client's words found in the directory.
+type TextHit struct {
+	Name  string
+	Needs []string
+	Terms []Term
+	Score float64 // BM25
 }
 
 // CandidateFinder is a Finder that can also put candidates in memory the
@@ -238,16 +249,16 @@ type Matcher struct {
 
 // Match answers a request. The same request always gives the same answer.
 func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
-	needs, notes, err := m.resolveNeeds(req)
+	limit := cmp.Or(req.Limit, DefaultLimit)
+	radius := cmp.Or(req.MaxDistanceKm, DefaultRadiusKm)
+	needs, notes, err := m.resolveNeeds(ctx, req, radius)
 	if err != nil {
 		return nil, err
 	}
 	if len(needs) == 0 {
 		return nil, &resources.Error{Code: resources.EINVALID, Message: "no need could be read from the request",
-			Fields: map[string]string{"needs": "none of the needs given is a known code, and no words matched a need; GET /api/v1/needs lists the codes"}}
+			Fields: map[string]string{"needs": "none of the needs given is a known code, and neither the needs' words nor the directory's listings near the client matched the words; GET /api/v1/needs lists the codes"}}
 	}
-	limit := cmp.Or(req.Limit, DefaultLimit)
-	radius := cmp.Or(req.MaxDistanceKm, DefaultRadiusKm)
 	at := req.At
 	if at.IsZero() {
 		at = time.Now()
@@ -436,8 +447,10 @@ func (m *Matcher) find(ctx context.Context, q FindQuery, b *scratch) (cands []*C
 }
 
 // resolveNeeds turns codes, words and screening answers into needs, each
-// once, in the order given.
-func (m *Matcher) resolveNeeds(req Request) ([]FoundNeed, []string, error) {
+// once, in the order given. Words the needs' lexicon does not know are
+// looked for in the directory's own listings near the client, and the
+// needs those listings serve are taken (source "directory").
+func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float64) ([]FoundNeed, []string, error) {
 	var out []FoundNeed
 	var notes []string
 	seen := map[string]bool{}
@@ -460,11 +473,21 @@ func (m *Matcher) resolveNeeds(req Request) ([]FoundNeed, []string, error) {
 			add(n.Code, "code", "")
 		case strings.TrimSpace(n.Text) != "":
 			matches := m.Vocab.NeedsFromText(n.Text)
-			if len(matches) == 0 {
-				notes = append(notes, fmt.Sprintf("No need was recognised in %q; add a need code.", n.Text))
-			}
 			for _, tm := range matches {
 				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "))
+			}
+			if len(matches) > 0 {
+				break
+			}
+			inferred, err := m.needsFromDirectory(ctx, n.Text, req.Place, radiusKm)
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(inferred) == 0 {
+				notes = append(notes, fmt.Sprintf("No need was recognised in %q, and no listing near the client fits those words; add a need code.", n.Text))
+			}
+			for _, in := range inferred {
+				add(in.Code, "directory", in.Why)
 			}
 		default:
 			bad.Add(fmt.Sprintf("needs[%d]", i), "give a code or text")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,19 @@ func (f fakeFinder) Find(_ context.Context, q FindQuery) (map[string][]Candidate
 
 func (f fakeFinder) TextScores(context.Context, string, orb.Point, float64) (map[string]float64, error) {
 	return map[string]float64{"pantry": 4, "rent": 2}, nil
+}
+
+// TextHits: listings that the words "turned me down" fit.
+func (f fakeFinder) TextHits(_ context.Context, text string, _ orb.Point, _ float64, n int) ([]TextHit, error) {
+	if !strings.Contains(text, "turned me down") {
+		return nil, nil
+	}
+	hits := []TextHit{
+		{Name: "Benefits appeals clinic", Needs: []string{"legal-aid"}, Terms: []Term{{Code: "FT-1000.2500"}}, Score: 9},
+		{Name: "Legal aid society", Needs: []string{"legal-aid", "housing-instability"}, Terms: []Term{{Code: "FT-3200"}, {Code: "FT-4500"}}, Score: 6},
+		{Name: "A pantry whose description says appeal", Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD-1800.2000"}}, Score: 2},
+	}
+	return hits[:min(n, len(hits))], nil
 }
 
 func km(v float64) *float64 { return &v }
@@ -201,7 +215,23 @@ func TestUnmetAndUnknownNeeds(t *testing.T) {
 	}
 	_, err = m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "hello there"}}})
 	if resources.ErrorCode(err) != resources.EINVALID {
-		t.Errorf("words with no need: %v", err)
+		t.Errorf("words with no need, and no listing they fit: %v", err)
+	}
+}
+
+// TestNeedsFromDirectory: words the lexicon does not know are read from
+// the listings they fit; needs[].source says so.
+func TestNeedsFromDirectory(t *testing.T) {
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{}}
+	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "they turned me down, what now"}}, At: matchAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// legal-aid: 9/9*0.7 + 6/9*1 = 1.37; housing-instability 6/9*0.7 = 0.47
+	// and food 2/9: under the share of the best.
+	if len(res.Needs) != 1 || res.Needs[0].Code != "legal-aid" || res.Needs[0].Source != "directory" ||
+		!strings.Contains(res.Needs[0].Why, "Benefits appeals clinic") {
+		t.Errorf("needs %+v", res.Needs)
 	}
 }
 

@@ -20,6 +20,10 @@ type Need struct {
 	AIRS            []string `json:"airs"`
 	OpenEligibility []string `json:"open_eligibility"`
 	Grades          Grades   `json:"grades"`
+	// SearchWords are the words directories use for the need's services
+	// ("dental" for dental care), which a search whose words name the need
+	// looks for too.
+	SearchWords []string `json:"search_words"`
 }
 
 // Grades say how squarely the codes of a need's crosswalk serve it: the
@@ -184,4 +188,17 @@ func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	out = append(out, v.oe[strings.ToLower(strings.TrimSpace(t.Name))]...)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// NeedsOfWords returns the codes of the needs that words name, best first
+// (NeedsFromText), and those needs' search words: what a search's words
+// mean beyond their letters ("comida": food-insecurity, and "food").
+func (v *Vocabulary) NeedsOfWords(text string) (needs, synonyms []string) {
+	for _, m := range v.NeedsFromText(text) {
+		needs = append(needs, m.Code)
+		if n, ok := v.byCode[m.Code]; ok {
+			synonyms = append(synonyms, n.SearchWords...)
+		}
+	}
+	return needs, synonyms
 }

@@ -129,7 +129,7 @@ func TestKilledMidWriteCatchesUp(t *testing.T) {
 	}
 	defer db.Close()
 	vocab, _ := matcher.LoadVocabulary()
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords})
 	if err != nil {
 		t.Fatal(err)
 	}

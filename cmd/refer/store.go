@@ -31,10 +31,11 @@ func openStore(dataDir string) (*bolt.DB, error) {
 // each taxonomy term serves.
 func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab *matcher.Vocabulary, log *slog.Logger) (*index.Index, error) {
 	ix, err := index.Open(ctx, index.Config{
-		Dir:     filepath.Join(dataDir, "index"),
-		Store:   store,
-		NeedsOf: vocab.NeedsOfTerm,
-		Logger:  log,
+		Dir:          filepath.Join(dataDir, "index"),
+		Store:        store,
+		NeedsOf:      vocab.NeedsOfTerm,
+		NeedsOfWords: vocab.NeedsOfWords,
+		Logger:       log,
 	})
 	if err == nil {
 		// Each was logged as it was met; this says how many in one line.

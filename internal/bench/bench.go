@@ -117,3 +117,8 @@ func (bf *BruteForce) find(need string, q matcher.FindQuery) []matcher.Candidate
 func (bf *BruteForce) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {
 	return bf.text.TextScores(ctx, text, near, radiusKm)
 }
+
+// TextHits is the index's, as TextScores is.
+func (bf *BruteForce) TextHits(ctx context.Context, text string, near orb.Point, radiusKm float64, n int) ([]matcher.TextHit, error) {
+	return bf.text.TextHits(ctx, text, near, radiusKm, n)
+}

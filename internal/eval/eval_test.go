@@ -216,10 +216,6 @@ func toClient(m map[string]any) matcher.Client {
 var evalAt = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 
 func TestEval(t *testing.T) {
-	if testing.Short() {
-		t.Skip("imports and indexes the whole Miami directory")
-	}
-	src := fixture.SharedData(t, "miami-211-hsds-1.1", "datapackage-1566177582")
 	raw, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -229,29 +225,8 @@ func TestEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	d, err := hsds.Read(src, hsds.Options{Centroid: data.Centroid})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hsds.Load(ctx, db, d); err != nil {
-		t.Fatal(err)
-	}
-	vocab, err := matcher.LoadVocabulary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	m := &matcher.Matcher{Vocab: vocab, Finder: api.NewFinder(ix)}
+	mi := openMiami(t)
+	d, vocab, plain, m := mi.d, mi.vocab, mi.plain, mi.m
 	j := newJudge(d)
 
 	type score struct{ ndcg, p5 float64 }
@@ -299,7 +274,7 @@ func TestEval(t *testing.T) {
 					return fmt.Sprintf("%.3f %v %s", o.Score, o.ScoreParts, o.Name)
 				})
 			label, _ := vocab.Need(need)
-			bres, err := ix.Search(ctx, index.Query{Text: label.Label, Near: &client, RadiusKm: matcher.DefaultRadiusKm, IncludeVirtual: true, PerPage: 10})
+			bres, err := plain.Search(ctx, index.Query{Text: label.Label, Near: &client, RadiusKm: matcher.DefaultRadiusKm, IncludeVirtual: true, PerPage: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -332,6 +307,54 @@ func TestEval(t *testing.T) {
 	if r.ndcg < b.ndcg+0.15 || r.p5 < b.p5+0.15 {
 		t.Errorf("refer does not clearly beat the keyword baseline: %s", summary)
 	}
+}
+
+// miami is the Miami 211 directory imported into a real store and indexed.
+type miami struct {
+	d     *hsds.Directory
+	vocab *matcher.Vocabulary
+	ix    *index.Index
+	plain *index.Index // words only: the keyword baseline's
+	m     *matcher.Matcher
+}
+
+func openMiami(t *testing.T) *miami {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("imports and indexes the whole Miami directory")
+	}
+	src := fixture.SharedData(t, "miami-211-hsds-1.1", "datapackage-1566177582")
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	d, err := hsds.Read(src, hsds.Options{Centroid: data.Centroid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hsds.Load(ctx, db, d); err != nil {
+		t.Fatal(err)
+	}
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	// The keyword baseline searches an index of plain words: no needs'
+	// words or synonyms.
+	plain, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "plain"), Store: db, NeedsOf: vocab.NeedsOfTerm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close() })
+	return &miami{d: d, vocab: vocab, ix: ix, plain: plain, m: &matcher.Matcher{Vocab: vocab, Finder: api.NewFinder(ix)}}
 }
 
 func cmpOr(a, b string) string {
