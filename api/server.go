@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/referrals"
@@ -127,7 +128,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary,
 		keys: cfg.Keys, audit: cfg.Audit, referrals: cfg.Referrals, log: log, now: now,
 		openAPIDoc: withPages(openAPIDocument, cfg.Pages)}
-	s.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder{cfg.Index}}
+	s.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder.New(cfg.Index)}
 	// Made here, not in Serve, so that Shutdown never races Serve.
 	s.server = &http.Server{
 		Handler:           e,

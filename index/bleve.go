@@ -37,9 +37,7 @@ const (
 	// fieldSpanish holds names, keywords and description with Spanish
 	// analysis, so Spanish words meet their inflections ("comidas").
 	fieldSpanish = "es"
-	// fieldNeeds holds the document's need codes, so words that name a
-	// need ("comida", "dentist") find the services that serve it.
-	fieldNeeds = "needs"
+
 	// fieldCells holds grid cells of the document's place, so a text query
 	// can be limited to a neighbourhood by term lookups (Bleve's geo
 	// queries cost tens of ms at 100k documents; tech.md, speed.md).
@@ -101,12 +99,6 @@ func newMapping() mapping.IndexMapping {
 	spanish := text()
 	spanish.Analyzer = analyzerES
 	doc.AddFieldMappingsAt(fieldSpanish, spanish)
-	needs := bleve.NewKeywordFieldMapping()
-	needs.Store = false
-	needs.IncludeInAll = false
-	needs.IncludeTermVectors = false
-	needs.DocValues = false
-	doc.AddFieldMappingsAt(fieldNeeds, needs)
 	kw := bleve.NewKeywordFieldMapping()
 	kw.Store = true // read back when a replay meets a deleted site
 	kw.IncludeInAll = false
@@ -137,7 +129,6 @@ func bleveDoc(d *Document) map[string]any {
 		fieldServiceID:    d.ServiceID,
 		fieldWords:        d.Name + " " + d.Keywords + " " + d.Description,
 		fieldSpanish:      d.Name + " " + d.Keywords + " " + d.Description,
-		fieldNeeds:        d.Needs,
 		fieldCells:        docCells(d),
 	}
 	return m
@@ -259,10 +250,6 @@ const (
 	spanishBoost = 0.8
 	// fuzzyBoost weighs a close misspelling ("electrik").
 	fuzzyBoost = 0.3
-	// needBoost weighs a service serving a need the words name: about a
-	// word in a service's keywords, so that a service named by the words
-	// comes before one that only serves the need.
-	needBoost = 2
 	// synonymBoost weighs a need's search word that the user did not type.
 	synonymBoost = 0.5
 )
@@ -297,16 +284,24 @@ func wordQuery(w queryWord) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-// textQuery matches the user's words as words, never as query syntax.
-// Every word is preferred, none required: a service that has more of them
-// scores higher (BM25 adds up), and one with only some still matches, so
-// "shelter tonight" finds shelters. needs are the needs the words name
-// (the needs' lexicon, as synonyms: "comida" names food, "dentist" dental
-// care): services that serve one match too, and synonyms (those needs'
-// search words: "dental" for "dentist") count as words, weighed less.
-func textQuery(q string, needs, synonyms []string) query.Query {
+// allWordsQuery matches documents that have every one of the words, as
+// words, never as query syntax.
+func allWordsQuery(words []queryWord) query.Query {
 	var each []query.Query
-	words := analyzeWords(q)
+	for _, w := range words {
+		each = append(each, wordQuery(w))
+	}
+	if len(each) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewConjunctionQuery(each...)
+}
+
+// anyWordsQuery matches documents that have any of the words (BM25 adds
+// up: the more, the better), or of the synonyms (the needs' search words
+// the user did not type: "dental" for "dentist"), weighed less.
+func anyWordsQuery(words []queryWord, synonyms []string) query.Query {
+	var each []query.Query
 	for _, w := range words {
 		each = append(each, wordQuery(w))
 	}
@@ -323,29 +318,10 @@ func textQuery(q string, needs, synonyms []string) query.Query {
 		}
 		each = append(each, bleve.NewDisjunctionQuery(alts...))
 	}
-	for _, n := range needs {
-		t := bleve.NewTermQuery(n)
-		t.SetField(fieldNeeds)
-		t.SetBoost(needBoost)
-		each = append(each, t)
-	}
 	if len(each) == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
 	return bleve.NewDisjunctionQuery(each...)
-}
-
-// allWordsQuery matches documents that have every one of the words (the
-// HSDS API's search filter, which narrows a list).
-func allWordsQuery(q string) query.Query {
-	var each []query.Query
-	for _, w := range analyzeWords(q) {
-		each = append(each, wordQuery(w))
-	}
-	if len(each) == 0 {
-		return bleve.NewMatchNoneQuery()
-	}
-	return bleve.NewConjunctionQuery(each...)
 }
 
 var enAnalyzer = analyzerOf(analyzerEN)

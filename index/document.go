@@ -6,50 +6,32 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/listing"
 	"github.com/refer-project/refer/resources"
 )
 
 // Document is what the index knows of one place where a service is
 // offered: enough to filter, rank and show a search result without going
-// back to the store.
+// back to the store. Its Listing is what matching ranks by; a match's
+// candidates point at it.
 type Document struct {
-	// ID is the service_at_location id, or "service:" + the service id for
-	// a service with no location.
-	ID                  string
-	ServiceID           string
-	ServiceAtLocationID string
-	LocationID          string
-	OrganizationID      string
-	OrganizationName    string
+	listing.Listing
+	LocationID string
 
-	Name        string
 	Description string
-	Eligibility string
 	// Keywords are other words that describe the service: alternate names,
 	// taxonomy term names, the location's name.
 	Keywords string
 
 	Status string
-	Needs  []string
 	// Taxonomy holds every code of every term and all the code's prefixes
 	// ("BD", "BD-1800", "BD-1800.2000"), and the terms' ids, upper-cased
 	// codes as given, so a prefix filter is a set lookup.
-	Taxonomy []string
-	Terms    []Term
-	// Languages are lower-cased names and codes ("spanish", "es").
-	Languages    []string
+	Taxonomy     []string
 	LanguageName []string // as the source wrote them, for display
 
-	MinAge, MaxAge *float64
-	Free           bool
-	Virtual        bool
-
-	Point       orb.Point
-	HasPoint    bool
 	Approximate bool // the point is a ZIP centroid
 	Areas       []orb.Geometry
-	Address     string
-	Phones      []string
 
 	// Hours are the schedules that apply here, compiled.
 	Hours resources.Hours
@@ -57,10 +39,6 @@ type Document struct {
 	ZoneName string
 	zone     *time.Location
 
-	// LastVerified is the source's own date of the listing's last check
-	// (VerifiedDate), or "" when the source does not say; never the day of
-	// an import.
-	LastVerified string
 	LastModified time.Time
 
 	// Capacity is what the service's organization last said of its room
@@ -74,11 +52,7 @@ type Document struct {
 }
 
 // Term is a taxonomy term as results show it.
-type Term struct {
-	ID   string `json:"-"`
-	Code string `json:"code,omitempty"`
-	Name string `json:"name"`
-}
+type Term = listing.Term
 
 // NoLocationPrefix starts the id of the document of a service with no
 // location.
@@ -114,17 +88,19 @@ var DefaultZone = time.UTC
 func Build(src Source, needsOf NeedsOf) []Document {
 	svc := src.Service
 	base := Document{
-		ServiceID:      svc.ID,
-		OrganizationID: svc.OrganizationID,
-		Name:           svc.Name,
-		Description:    svc.Description,
-		Eligibility:    svc.EligibilityDescription,
-		Status:         svc.Status,
-		MinAge:         svc.MinimumAge,
-		MaxAge:         svc.MaximumAge,
-		Free:           isFree(svc),
-		LastVerified:   VerifiedDate(svc),
-		Capacity:       src.Capacity,
+		Listing: listing.Listing{
+			ServiceID:      svc.ID,
+			OrganizationID: svc.OrganizationID,
+			Name:           svc.Name,
+			Eligibility:    svc.EligibilityDescription,
+			MinAge:         svc.MinimumAge,
+			MaxAge:         svc.MaximumAge,
+			Free:           isFree(svc),
+			LastVerified:   VerifiedDate(svc),
+		},
+		Description: svc.Description,
+		Status:      svc.Status,
+		Capacity:    src.Capacity,
 	}
 	if src.Organization != nil {
 		base.OrganizationName = src.Organization.Name

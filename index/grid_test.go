@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"fmt"
+	"github.com/refer-project/refer/listing"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -28,7 +29,7 @@ func TestGridNearestIsExhaustive(t *testing.T) {
 			c := centres[i%len(centres)]
 			p = orb.Point{c.Lon() + rng.NormFloat64()*0.15, c.Lat() + rng.NormFloat64()*0.1}
 		}
-		d := &Document{ID: fmt.Sprintf("d%04d", i), Point: p, HasPoint: true}
+		d := &Document{Listing: listing.Listing{ID: fmt.Sprintf("d%04d", i), Point: p, HasPoint: true}}
 		docs = append(docs, d)
 		g.add(d)
 	}
@@ -76,8 +77,8 @@ func ids(ns []nearDoc) []string {
 
 func TestGridInBound(t *testing.T) {
 	g := newPointGrid()
-	in := &Document{ID: "in", Point: orb.Point{-80.19, 25.77}}
-	out := &Document{ID: "out", Point: orb.Point{-80.5, 25.77}}
+	in := &Document{Listing: listing.Listing{ID: "in", Point: orb.Point{-80.19, 25.77}}}
+	out := &Document{Listing: listing.Listing{ID: "out", Point: orb.Point{-80.5, 25.77}}}
 	g.add(in)
 	g.add(out)
 	b := orb.Bound{Min: orb.Point{-80.3, 25.7}, Max: orb.Point{-80.1, 25.8}}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/refer-project/refer/resources"
@@ -513,14 +514,63 @@ func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, r
 	return ix.textScores(ctx, text, near, radiusKm)
 }
 
-// textScores returns the documents that match the words, with their BM25
+// textScores returns the documents that match the words, with their
 // scores. The caller holds ix.mu.
+//
+// Every word is preferred, none required: the documents with all the words
+// come first; when fewer than fewWordHits have them all ("shelter
+// tonight"), those with any word count too, the more the better (BM25 adds
+// up), and the needs' search words ("dental" for "dentist") with them. The
+// documents that serve a need the words name ("comida": food) score as
+// well, from the catalog rather than Bleve (a need's documents are
+// thousands at 100k, which Bleve would score one by one): needShare of the
+// best word score, added to their own.
 func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
+	words := analyzeWords(text)
 	var needs, synonyms []string
 	if ix.needsOfWords != nil {
 		needs, synonyms = ix.needsOfWords(text)
 	}
-	q := textQuery(text, needs, synonyms)
+	out, err := ix.bleveScores(ctx, allWordsQuery(words), near, radiusKm)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) < fewWordHits && (len(words) > 1 || len(synonyms) > 0) {
+		if out, err = ix.bleveScores(ctx, anyWordsQuery(words, synonyms), near, radiusKm); err != nil {
+			return nil, err
+		}
+	}
+	if mask, ok := ix.cat.maskOf(needs); ok {
+		top := 0.0
+		for _, v := range out {
+			top = max(top, v)
+		}
+		bonus := 1.0
+		if top > 0 {
+			bonus = math.Round(needShare*top*1000) / 1000
+		}
+		ix.eachNeedDoc(mask, needs, near, radiusKm, func(d *Document) {
+			out[d.ID] += bonus
+		})
+	}
+	return out, nil
+}
+
+// Words' scoring.
+const (
+	// fewWordHits: fewer documents with every word than this, and those
+	// with any of them count too.
+	fewWordHits = 10
+	// needShare is what serving a need the words name scores, as a share
+	// of the best word score: the words' need is what they mean, so a
+	// service serving it is as good as the best-worded one that does not,
+	// and one that also has the words comes before both.
+	needShare = 1.0
+)
+
+// bleveScores runs a words query, near a place if one is given, and
+// returns the documents' BM25 scores.
+func (ix *Index) bleveScores(ctx context.Context, q query.Query, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	if near != nil {
 		// Only documents in grid cells around the place, or with no place
 		// (virtual, or served by an area: their cell is "none"), so the cap
@@ -541,4 +591,43 @@ func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, r
 		out[h.ID] = math.Round(h.Score*1000) / 1000
 	}
 	return out, nil
+}
+
+// eachNeedDoc calls fn with the active documents that serve one of the
+// needs (mask): near a place, those in its radius, served by their area,
+// or with no place; else all of them.
+func (ix *Index) eachNeedDoc(mask uint64, needs []string, near *orb.Point, radiusKm float64, fn func(*Document)) {
+	if near == nil {
+		for _, d := range ix.cat.docs {
+			if d.active && d.needMask&mask != 0 {
+				fn(d)
+			}
+		}
+		return
+	}
+	seen := map[*Document]bool{}
+	once := func(d *Document) {
+		if !seen[d] && d.active {
+			seen[d] = true
+			fn(d)
+		}
+	}
+	for _, d := range ix.cat.areas.servedDocs(*near, mask) {
+		once(d)
+	}
+	bound := geo.NewBoundAroundPoint(*near, radiusKm*1000)
+	var inBound []*Document
+	for _, n := range needs {
+		if g := ix.cat.needPoints[n]; g != nil {
+			inBound = g.inBound(inBound, bound)
+		}
+		for _, d := range ix.cat.needVirtual[n] {
+			once(d)
+		}
+	}
+	for _, d := range inBound {
+		if geo.DistanceHaversine(*near, d.Point) <= radiusKm*1000 {
+			once(d)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/refer-project/refer/listing"
 	"strings"
 	"testing"
 )
@@ -34,11 +35,14 @@ func TestSharerShares(t *testing.T) {
 	s := newSharer()
 	mk := func() *Document {
 		return &Document{
-			ID: "sal-1", ServiceAtLocationID: strings.Clone("sal-1"), ServiceID: "svc-1",
-			OrganizationID: strings.Clone("org-1"), Status: strings.Clone("active"),
-			Needs:    []string{strings.Clone("food-insecurity")},
+			Listing: listing.Listing{
+				ID: "sal-1", ServiceAtLocationID: strings.Clone("sal-1"), ServiceID: "svc-1",
+				OrganizationID: strings.Clone("org-1"),
+				Needs:          []string{strings.Clone("food-insecurity")},
+				Terms:          []Term{{ID: "t1", Code: "BD-1800", Name: strings.Clone("Food Pantries")}},
+			},
+			Status:   strings.Clone("active"),
 			Taxonomy: []string{"BD", strings.Clone("BD-1800")},
-			Terms:    []Term{{ID: "t1", Code: "BD-1800", Name: strings.Clone("Food Pantries")}},
 		}
 	}
 	a, b := mk(), mk()
@@ -63,7 +67,7 @@ func TestSharerShares(t *testing.T) {
 func TestVirtualInMatchOrder(t *testing.T) {
 	c := newCatalog()
 	doc := func(id, name string) *Document {
-		return &Document{ID: id, ServiceID: id, Name: name, Needs: []string{"food-insecurity"}, Virtual: true, Status: "active"}
+		return &Document{Listing: listing.Listing{ID: id, ServiceID: id, Name: name, Needs: []string{"food-insecurity"}, Virtual: true}, Status: "active"}
 	}
 	for _, d := range []*Document{doc("5", "b hotline"), doc("2", "A hotline"), doc("9", "a hotline"), doc("1", "C line"), doc("3", "a Hotline")} {
 		c.add(d)

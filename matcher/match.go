@@ -11,43 +11,26 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/listing"
 	"github.com/refer-project/refer/resources"
 )
 
 // Candidate is one place where a service is offered, as the index finds
-// it: what ranking and explaining need, nothing more.
+// it for one request: the index's listing (shared, never changed) and what
+// depends on the client's place and the moment.
 type Candidate struct {
-	ID                  string // the service_at_location id, or the service's for one with no location
-	ServiceID           string
-	ServiceAtLocationID string
-	Name                string
-	OrganizationID      string
-	OrganizationName    string
-	Address             string
-	Phones              []string
-	Needs               []string
-	Terms               []Term
-	DistanceKm          *float64
-	// Point is the site's place ([lon, lat]) when it has one.
-	Point    orb.Point
-	HasPoint bool
+	*listing.Listing
+	DistanceKm *float64
 	// Served: the service area holds the client's place.
-	Served    bool
-	Virtual   bool
-	Open      resources.OpenState
-	Languages []string // lower-cased names and codes
-	Free      bool
-	// Facts for eligibility.
-	Eligibility    string
-	MinAge, MaxAge *float64
-	LastVerified   string // YYYY-MM-DD, from the source; "" unknown
+	Served bool
+	Open   resources.OpenState
 	// Capacity is what the organization last said of its room to take
 	// clients (nil: never said).
 	Capacity *resources.Capacity
 }
 
 // Term is a taxonomy term on a candidate.
-type Term struct{ Code, Name string }
+type Term = listing.Term
 
 // FindQuery asks for the candidates for the needs of one request.
 type FindQuery struct {
@@ -74,9 +57,7 @@ type Finder interface {
 
 // TextHit is a listing that a client's words found in the directory.
 type TextHit struct {
-	Name  string
-	Needs []string
-	Terms []Term
+	*listing.Listing
 	Score float64 // BM25
 }
 
@@ -99,8 +80,6 @@ type Found struct {
 	// need's end at Ends[i].
 	Of   []int32
 	Ends []int
-	// Terms is room for the candidates' terms.
-	Terms []Term
 }
 
 // Request is an intake workflow's assessment.
@@ -405,7 +384,7 @@ func (b *scratch) release() {
 	}
 	clear(b.ids)
 	clear(b.byCand) // for the next match, which counts on nil
-	b.found.Cands, b.found.Of, b.found.Ends, b.found.Terms = b.found.Cands[:0], b.found.Of[:0], b.found.Ends[:0], b.found.Terms[:0]
+	b.found.Cands, b.found.Of, b.found.Ends = b.found.Cands[:0], b.found.Of[:0], b.found.Ends[:0]
 	b.cands, b.of, b.ends, b.byCand = b.cands[:0], b.of[:0], b.ends[:0], b.byCand[:0]
 	b.all, b.perNeed, b.ranked = b.all[:0], b.perNeed[:0], b.ranked[:0]
 	scratches.Put(b)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/refer-project/refer/listing"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -33,9 +34,9 @@ func (f fakeFinder) TextHits(_ context.Context, text string, _ orb.Point, _ floa
 		return nil, nil
 	}
 	hits := []TextHit{
-		{Name: "Benefits appeals clinic", Needs: []string{"legal-aid"}, Terms: []Term{{Code: "FT-1000.2500"}}, Score: 9},
-		{Name: "Legal aid society", Needs: []string{"legal-aid", "housing-instability"}, Terms: []Term{{Code: "FT-3200"}, {Code: "FT-4500"}}, Score: 6},
-		{Name: "A pantry whose description says appeal", Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD-1800.2000"}}, Score: 2},
+		{&listing.Listing{Name: "Benefits appeals clinic", Needs: []string{"legal-aid"}, Terms: []Term{{Code: "FT-1000.2500"}}}, 9},
+		{&listing.Listing{Name: "Legal aid society", Needs: []string{"legal-aid", "housing-instability"}, Terms: []Term{{Code: "FT-3200"}, {Code: "FT-4500"}}}, 6},
+		{&listing.Listing{Name: "A pantry whose description says appeal", Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD-1800.2000"}}}, 2},
 	}
 	return hits[:min(n, len(hits))], nil
 }
@@ -45,17 +46,17 @@ func km(v float64) *float64 { return &v }
 var matchAt = time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
 
 func TestScoreParts(t *testing.T) {
-	pantry := Candidate{ID: "pantry", ServiceID: "s1", ServiceAtLocationID: "pantry", Name: "Pantry",
+	pantry := Candidate{Listing: &listing.Listing{ID: "pantry", ServiceID: "s1", ServiceAtLocationID: "pantry", Name: "Pantry",
 		OrganizationID: "o1", Needs: []string{"food-insecurity", "housing-instability"},
-		Terms: []Term{{Code: "BD-1800.2000", Name: "Food Pantries"}}, DistanceKm: km(0),
-		Open: resources.OpenState{Known: true, Open: true, Until: "17:00"}, Languages: []string{"spanish", "es"},
-		Free: true, LastVerified: "2026-06-01"}
-	rent := Candidate{ID: "rent", ServiceID: "s2", ServiceAtLocationID: "rent", Name: "Rent help",
+		Terms: []Term{{Code: "BD-1800.2000", Name: "Food Pantries"}}, Languages: []string{"spanish", "es"},
+		Free: true, LastVerified: "2026-06-01"},
+		DistanceKm: km(0), Open: resources.OpenState{Known: true, Open: true, Until: "17:00"}}
+	rent := Candidate{Listing: &listing.Listing{ID: "rent", ServiceID: "s2", ServiceAtLocationID: "rent", Name: "Rent help",
 		OrganizationID: "o2", Needs: []string{"housing-instability"},
-		Terms: []Term{{Code: "FT-4500", Name: "Landlord/Tenant Assistance"}}, DistanceKm: km(10),
-		Open: resources.OpenState{Known: true}, Languages: []string{"english"}, Eligibility: "Adults 18 and over"}
-	hotline := Candidate{ID: "s3", ServiceID: "s3", Name: "Hotline", OrganizationID: "o3", Virtual: true,
-		Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD", Name: "Food"}}}
+		Terms: []Term{{Code: "FT-4500", Name: "Landlord/Tenant Assistance"}}, Languages: []string{"english"}, Eligibility: "Adults 18 and over"},
+		DistanceKm: km(10), Open: resources.OpenState{Known: true}}
+	hotline := Candidate{Listing: &listing.Listing{ID: "s3", ServiceID: "s3", Name: "Hotline", OrganizationID: "o3", Virtual: true,
+		Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD", Name: "Food"}}}}
 	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{
 		"food-insecurity":     {pantry, hotline},
 		"housing-instability": {pantry, rent},
@@ -127,13 +128,13 @@ func TestSafetyFirstDiversityAndTies(t *testing.T) {
 	// a domestic-violence hotline a little further away, and two equal
 	// sites of domestic-violence support groups.
 	for _, id := range []string{"a1", "a2", "a3", "a4", "a5"} {
-		cands = append(cands, Candidate{ID: id, ServiceID: id, OrganizationID: "big", DistanceKm: km(0.5),
-			Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "FN-1900.2500"}}})
+		cands = append(cands, Candidate{Listing: &listing.Listing{ID: id, ServiceID: id, OrganizationID: "big",
+			Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "FN-1900.2500"}}}, DistanceKm: km(0.5)})
 	}
 	cands = append(cands,
-		Candidate{ID: "z-twin", ServiceID: "z-twin", OrganizationID: "o2", DistanceKm: km(2), Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "PN-8100.0200-180"}}},
-		Candidate{ID: "y-twin", ServiceID: "y-twin", OrganizationID: "o3", DistanceKm: km(2), Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "PN-8100.0200-180"}}},
-		Candidate{ID: "hotline", ServiceID: "hotline", OrganizationID: "o4", DistanceKm: km(8), Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "RP-1500.1400-200"}}},
+		Candidate{Listing: &listing.Listing{ID: "z-twin", ServiceID: "z-twin", OrganizationID: "o2", Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "PN-8100.0200-180"}}}, DistanceKm: km(2)},
+		Candidate{Listing: &listing.Listing{ID: "y-twin", ServiceID: "y-twin", OrganizationID: "o3", Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "PN-8100.0200-180"}}}, DistanceKm: km(2)},
+		Candidate{Listing: &listing.Listing{ID: "hotline", ServiceID: "hotline", OrganizationID: "o4", Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "RP-1500.1400-200"}}}, DistanceKm: km(8)},
 	)
 	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"intimate-partner-violence": cands}}
 	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Code: "intimate-partner-violence"}}, At: matchAt, Limit: 5})
@@ -239,8 +240,9 @@ func BenchmarkScore(b *testing.B) {
 	v := mustVocabulary(b)
 	var cands []Candidate
 	for i := 0; i < 100; i++ {
-		cands = append(cands, Candidate{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), OrganizationID: "o", DistanceKm: km(float64(i) / 10),
-			Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD-1800.2000"}}, Eligibility: "Adults 18 and over", LastVerified: "2026-01-01"})
+		cands = append(cands, Candidate{Listing: &listing.Listing{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), OrganizationID: "o",
+			Needs: []string{"food-insecurity"}, Terms: []Term{{Code: "BD-1800.2000"}}, Eligibility: "Adults 18 and over", LastVerified: "2026-01-01"},
+			DistanceKm: km(float64(i) / 10)})
 	}
 	m := &Matcher{Vocab: v, Finder: fakeFinder{"food-insecurity": cands}}
 	age := 30.0

@@ -20,6 +20,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/people"
@@ -179,7 +180,7 @@ func New(cfg Config) *Pages {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Index != nil {
-		p.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: api.NewFinder(cfg.Index)}
+		p.matcher = &matcher.Matcher{Vocab: cfg.Vocabulary, Finder: finder.New(cfg.Index)}
 	}
 	if p.now == nil {
 		p.now = time.Now

@@ -8,8 +8,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
-	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
 )
@@ -59,9 +59,9 @@ func NewBruteForce(ix *index.Index, at time.Time) (*BruteForce, error) {
 	}
 	all := make([]matcher.Candidate, len(res.Hits))
 	for i, h := range res.Hits {
-		all[i] = api.CandidateOf(h)
+		all[i] = finder.CandidateOf(h)
 	}
-	return &BruteForce{all: all, text: api.NewFinder(ix)}, nil
+	return &BruteForce{all: all, text: finder.New(ix)}, nil
 }
 
 // Find scans everything for each need.

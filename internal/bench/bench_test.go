@@ -25,6 +25,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/gen"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
@@ -176,7 +177,7 @@ func BenchmarkMatch(b *testing.B) {
 	for _, n := range sizes() {
 		b.Run(fmt.Sprintf("three-needs/%dk", n/1000), func(b *testing.B) {
 			ix, vocab := directory(b, n)
-			m := &matcher.Matcher{Vocab: vocab, Finder: api.NewFinder(ix)}
+			m := &matcher.Matcher{Vocab: vocab, Finder: finder.New(ix)}
 			latency(b, func(i int) {
 				if _, err := m.Match(context.Background(), threeNeeds(i)); err != nil {
 					b.Fatal(err)

@@ -17,8 +17,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
-	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/matcher"
@@ -354,7 +354,7 @@ func openMiami(t *testing.T) *miami {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { plain.Close() })
-	return &miami{d: d, vocab: vocab, ix: ix, plain: plain, m: &matcher.Matcher{Vocab: vocab, Finder: api.NewFinder(ix)}}
+	return &miami{d: d, vocab: vocab, ix: ix, plain: plain, m: &matcher.Matcher{Vocab: vocab, Finder: finder.New(ix)}}
 }
 
 func cmpOr(a, b string) string {

@@ -27,7 +27,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/internal/bench"
 	"github.com/refer-project/refer/matcher"
@@ -250,7 +250,7 @@ func inProcess(data string) (indexed, brute latency) {
 	for _, m := range []struct {
 		f   matcher.Finder
 		out *latency
-	}{{api.NewFinder(ix), &indexed}, {bf, &brute}} {
+	}{{finder.New(ix), &indexed}, {bf, &brute}} {
 		mm := &matcher.Matcher{Vocab: vocab, Finder: m.f}
 		match := func(i int) {
 			_, err := mm.Match(ctx, bench.ThreeNeeds(places[i%len(places)], at))
