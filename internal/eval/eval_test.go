@@ -231,6 +231,7 @@ func TestEval(t *testing.T) {
 
 	type score struct{ ndcg, p5 float64 }
 	var refer, base []score
+	perNeed := map[string][][2]score{}
 	t.Logf("%-48s %-28s %8s %8s %8s %8s", "case", "need", "refer", "base", "refer", "base")
 	t.Logf("%-48s %-28s %8s %8s %8s %8s", "", "", "NDCG@10", "NDCG@10", "P@5", "P@5")
 	for _, c := range cf.Cases {
@@ -289,6 +290,7 @@ func TestEval(t *testing.T) {
 			r := score{ndcg(rg, ideal, 10), precision(rg, 5)}
 			b := score{ndcg(bg, ideal, 10), precision(bg, 5)}
 			refer, base = append(refer, r), append(base, b)
+			perNeed[need] = append(perNeed[need], [2]score{r, b})
 			t.Logf("%-48s %-28s %8.3f %8.3f %8.2f %8.2f", trunc(c.Name, 48), need, r.ndcg, b.ndcg, r.p5, b.p5)
 		}
 	}
@@ -299,6 +301,21 @@ func TestEval(t *testing.T) {
 			s.p5 += x.p5
 		}
 		return score{s.ndcg / float64(len(ss)), s.p5 / float64(len(ss))}
+	}
+	t.Logf("per need (mean over its cases):")
+	t.Logf("%-34s %5s %8s %8s %8s %8s", "need", "cases", "refer", "base", "refer", "base")
+	var needCodes []string
+	for n := range perNeed {
+		needCodes = append(needCodes, n)
+	}
+	sort.Strings(needCodes)
+	for _, n := range needCodes {
+		var rs, bs []score
+		for _, x := range perNeed[n] {
+			rs, bs = append(rs, x[0]), append(bs, x[1])
+		}
+		r, b := mean(rs), mean(bs)
+		t.Logf("%-34s %5d %8.3f %8.3f %8.2f %8.2f", n, len(rs), r.ndcg, b.ndcg, r.p5, b.p5)
 	}
 	r, b := mean(refer), mean(base)
 	summary := fmt.Sprintf("over %d case needs: refer NDCG@10 %.3f, P@5 %.3f; keyword baseline NDCG@10 %.3f, P@5 %.3f", len(refer), r.ndcg, r.p5, b.ndcg, b.p5)
