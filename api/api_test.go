@@ -50,7 +50,7 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ix, err := index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords})
+	ix, err := index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func toRequest(in *matchRequest) (matcher.Request, error) {
 		f.Add("client.annual_income", "is %g; it must be zero or more", *cl.AnnualIncome)
 	}
 	req.Client = matcher.Client{Age: cl.Age, Gender: cl.Gender, Veteran: cl.Veteran, Insurance: cl.Insurance,
-		AnnualIncome: cl.AnnualIncome, HasChildren: cl.HasChildren, Languages: cl.Languages}
+		AnnualIncome: cl.AnnualIncome, HasChildren: cl.HasChildren, Languages: cl.Languages, Postcode: cl.Postcode}
 	if cl.HouseholdSize != nil {
 		req.Client.HouseholdSize = *cl.HouseholdSize
 	}

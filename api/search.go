@@ -96,6 +96,7 @@ func SearchQuery(vocab *matcher.Vocabulary, values url.Values) (index.Query, err
 	if age, ok := p.float("age", 0, 150); ok {
 		q.Age = &age
 	}
+	q.Gender = p.oneOf("gender", "", "female", "male")
 	q.Near = place(p)
 	q.RadiusKm = DefaultRadiusKm
 	if r, ok := p.float("radius_km", 0, maxRadiusKm); ok {

@@ -62,6 +62,65 @@ func Centroid(zip string) (lat, lon float64, ok bool) {
 	return c.lat, c.lon, ok
 }
 
+//go:embed zcta/counties.csv
+var countiesCSV []byte
+
+var (
+	countiesOnce sync.Once
+	zipCounties  map[string][]string
+	zipState     map[string]string
+	countyNames  map[string]bool // state + "/" + CountyKey
+)
+
+func loadCounties() {
+	zipCounties = make(map[string][]string, 34000)
+	zipState = make(map[string]string, 34000)
+	countyNames = make(map[string]bool, 3300)
+	sc := bufio.NewScanner(bytes.NewReader(countiesCSV))
+	sc.Scan() // header
+	for sc.Scan() {
+		parts := strings.Split(sc.Text(), ",")
+		if len(parts) != 3 {
+			panic("data: bad row in zcta/counties.csv: " + sc.Text())
+		}
+		name := CountyKey(parts[2])
+		zipCounties[parts[0]] = append(zipCounties[parts[0]], name)
+		zipState[parts[0]] = parts[1]
+		countyNames[parts[1]+"/"+name] = true
+	}
+}
+
+// CountyKey is the form county names are compared in: lower case, without
+// "county", "parish" or "borough", words joined by "-" ("Miami-Dade
+// County" → "miami-dade", "San Mateo" → "san-mateo").
+func CountyKey(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	for _, suffix := range []string{" county", " parish", " borough", " municipio", " city and borough", " census area"} {
+		n = strings.TrimSuffix(n, suffix)
+	}
+	return strings.Join(strings.Fields(n), "-")
+}
+
+// Counties returns the counties a US ZIP code area touches (CountyKey
+// form) and its state (USPS code); nil and "" for a ZIP the table does not
+// have.
+func Counties(zip string) (counties []string, state string) {
+	zip = strings.TrimSpace(zip)
+	if len(zip) > 5 && (zip[5] == '-' || zip[5] == ' ') {
+		zip = zip[:5]
+	}
+	countiesOnce.Do(loadCounties)
+	return zipCounties[zip], zipState[zip]
+}
+
+// IsCounty reports whether a name (CountyKey form) is a county of the state
+// (USPS code): "miami-dade" is one of FL's; "miami" is a county in Ohio,
+// not in Florida.
+func IsCounty(state, key string) bool {
+	countiesOnce.Do(loadCounties)
+	return countyNames[state+"/"+key]
+}
+
 //go:embed needs/needs.json
 var needsJSON []byte
 

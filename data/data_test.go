@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,29 @@ func TestNearestZIP(t *testing.T) {
 	}
 	if got := NearestZIP(0, -30, 50); got != "" {
 		t.Errorf("in the Atlantic: %q", got)
+	}
+}
+
+func TestCounties(t *testing.T) {
+	if got, st := Counties("33135"); len(got) != 1 || got[0] != "miami-dade" || st != "FL" {
+		t.Errorf("33135: %v %s", got, st)
+	}
+	if got, st := Counties("94063-1234"); len(got) == 0 || got[0] != "san-mateo" || st != "CA" {
+		t.Errorf("94063: %v %s", got, st)
+	}
+	if got, _ := Counties("00000"); got != nil {
+		t.Errorf("00000: %v", got)
+	}
+	for _, c := range []string{"FL/broward", "FL/monroe", "CA/san-mateo", "FL/miami-dade", "OH/miami"} {
+		st, name, _ := strings.Cut(c, "/")
+		if !IsCounty(st, name) {
+			t.Errorf("%s is a county", c)
+		}
+	}
+	if IsCounty("FL", "miami") || IsCounty("FL", "the-city") {
+		t.Error("Miami is a city in Florida, not a county")
+	}
+	if got := CountyKey("Miami-Dade County"); got != "miami-dade" {
+		t.Errorf("CountyKey: %q", got)
 	}
 }

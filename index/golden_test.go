@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +45,7 @@ func openMiami(tb testing.TB) *index.Index {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -200,4 +201,41 @@ func TestMiamiSearchWords(t *testing.T) {
 	if best, worded := meanKm(res.Hits[:5]), meanKm(byWords[:5]); best >= worded {
 		t.Errorf("food pantry near Homestead: the best matches are %.1f km away on average, the best-worded %.1f km", best, worded)
 	}
+}
+
+// TestMiamiSearchAge: age=34 in a search leaves out what matching would
+// rule out for a client of 34: senior centres whose ages are only in their
+// text or codes, and children's services.
+func TestMiamiSearchAge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the whole Miami directory")
+	}
+	ix := openMiami(t)
+	littleHavana := orb.Point{-80.2196, 25.7654}
+	age := 34.0
+	all, err := ix.Search(context.Background(), index.Query{Needs: []string{"food-insecurity"}, Near: &littleHavana, RadiusKm: 10, PerPage: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adult, err := ix.Search(context.Background(), index.Query{Needs: []string{"food-insecurity"}, Near: &littleHavana, RadiusKm: 10, Age: &age, PerPage: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, h := range adult.Hits {
+		kept[h.Doc.ID] = true
+		if !matcher.Admits(&h.Doc.Listing, &age, "") {
+			t.Errorf("%q kept for a client of 34", h.Doc.Name)
+		}
+	}
+	seniors := 0
+	for _, h := range all.Hits {
+		if !kept[h.Doc.ID] && slices.ContainsFunc(h.Doc.Terms, func(tm index.Term) bool { return strings.HasPrefix(tm.Code, "YB-8000") }) {
+			seniors++
+		}
+	}
+	if seniors == 0 || adult.Total >= all.Total {
+		t.Errorf("age=34 left out %d of %d, %d of them for older adults", all.Total-adult.Total, all.Total, seniors)
+	}
+	t.Logf("age=34 left out %d of %d food services within 10 km (%d for older adults)", all.Total-adult.Total, all.Total, seniors)
 }

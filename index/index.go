@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/refer-project/refer/listing"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -25,6 +26,7 @@ type Index struct {
 	needsOf NeedsOf
 	// needsOfWords reads the needs a search's words name (nil: none).
 	needsOfWords func(text string) (needs, synonyms []string)
+	admits       Admits
 	log          *slog.Logger
 
 	syncMu sync.Mutex // one Sync or Rebuild at a time
@@ -55,7 +57,10 @@ type Config struct {
 	// NeedsOf is), so that services serving them match the words: "comida"
 	// finds food pantries, "dentist" dental clinics. Nil: none.
 	NeedsOfWords func(text string) (needs, synonyms []string)
-	Logger       *slog.Logger
+	// Admits is the matcher's eligibility rule for a search's age and
+	// gender; nil: only the structured minimum and maximum ages count.
+	Admits Admits
+	Logger *slog.Logger
 	// MaxServiceText caps the text of one service that the index takes
 	// (name, description, eligibility, keywords, organization name);
 	// zero means DefaultMaxServiceText. A service past it is left out of
@@ -69,6 +74,12 @@ type Config struct {
 // what would stop an index build (a 300 MB description ran it out of
 // memory).
 const DefaultMaxServiceText = 1 << 20
+
+// Admits says whether a listing may serve a person of that age (nil:
+// unknown) and gender ("": unknown): the rule that matching uses, read from
+// the eligibility text, the ages and the target-population codes, so that
+// age=34 leaves out a senior centre whose ages are only in its text.
+type Admits func(l *listing.Listing, age *float64, gender string) bool
 
 // batchDocs is the number of documents per Bleve batch in a rebuild:
 // maintainers advise against small batches and against huge ones (memory
@@ -89,7 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, needsOfWords: cfg.NeedsOfWords, log: log,
+	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, needsOfWords: cfg.NeedsOfWords, admits: cfg.Admits, log: log,
 		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), skipped: map[string]string{}}
 	storeSeq, err := cfg.Store.LastSeq(ctx)
 	if err != nil {

@@ -37,6 +37,7 @@ type Query struct {
 	IncludeVirtual bool
 	Language       string
 	Age            *float64
+	Gender         string // "female", "male" or "" (any)
 	Free           bool
 	OpenNow        bool
 	At             time.Time
@@ -53,6 +54,7 @@ type Hit struct {
 	Served bool
 	Open   resources.OpenState
 	Score  float64
+	rank   float64 // the best-match key (relevance), while sorting
 }
 
 // Results is a page of hits with the total and facet counts over all
@@ -101,10 +103,11 @@ type filter struct {
 	language string
 	at       time.Time
 	none     bool // nothing can match (a need no document serves)
+	admits   Admits
 }
 
 func (ix *Index) newFilter(ctx context.Context, q Query) (*filter, error) {
-	f := &filter{q: q, at: q.At, language: strings.ToLower(strings.TrimSpace(q.Language))}
+	f := &filter{q: q, at: q.At, language: strings.ToLower(strings.TrimSpace(q.Language)), admits: ix.admits}
 	if f.at.IsZero() {
 		f.at = time.Now()
 	}
@@ -147,7 +150,12 @@ func (f *filter) keep(d *Document) (float64, bool) {
 	if f.language != "" && !slices.Contains(d.Languages, f.language) {
 		return 0, false
 	}
-	if a := f.q.Age; a != nil && (d.MinAge != nil && *a < *d.MinAge || d.MaxAge != nil && *a > *d.MaxAge) {
+	switch a := f.q.Age; {
+	case f.admits != nil && (a != nil || f.q.Gender != ""):
+		if !f.admits(&d.Listing, a, f.q.Gender) {
+			return 0, false
+		}
+	case a != nil && (d.MinAge != nil && *a < *d.MinAge || d.MaxAge != nil && *a > *d.MaxAge):
 		return 0, false
 	}
 	if f.q.Free && !d.Free {
@@ -420,12 +428,11 @@ func sortHits(hits []Hit, by string, haveScores bool) {
 		for _, h := range hits {
 			top = max(top, h.Score)
 		}
-		rel := make(map[*Document]float64, len(hits))
-		for _, h := range hits {
-			rel[h.Doc] = relevance(h, top)
+		for i := range hits {
+			hits[i].rank = relevance(hits[i], top)
 		}
 		slices.SortFunc(hits, func(a, b Hit) int {
-			if c := cmp.Compare(rel[b.Doc], rel[a.Doc]); c != 0 {
+			if c := cmp.Compare(b.rank, a.rank); c != 0 {
 				return c
 			}
 			return byDistance(a, b)

@@ -3,7 +3,10 @@ package matcher
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+
+	"github.com/refer-project/refer/data"
 )
 
 // Client is what an assessment says of the person seeking help. Every field
@@ -18,6 +21,9 @@ type Client struct {
 	HasChildren   *bool
 	// Languages the client speaks, by name or code ("Spanish", "es").
 	Languages []string
+	// Postcode is the client's US ZIP code, for residency: the counties
+	// it touches (Census 2020) against the counties a service serves.
+	Postcode string
 }
 
 // Eligibility of a client for a service.
@@ -99,86 +105,101 @@ func (r Requirements) check(c Client, km float64, say bool) Verdict {
 				maybeFits = true
 			}
 		}
-		desc := ""
+		desc, who := "", ""
 		if say {
-			desc = describeAudiences(r.Audiences)
+			desc, who = describeAudiences(r.Audiences), clientWords(c)
 		}
 		switch {
 		case fits:
-			meet("serves ", desc)
+			meet("Serves ", desc, "; ", who)
 		case maybeFits:
-			unsure("serves ", desc)
+			unsure("Serves ", desc, "; ", who)
 		case r.SoftAudiences && childrenOnly(r.Audiences) && mayHaveChildren(c):
 			// Codes for children on a service an adult asks about: it may
 			// serve the client's children.
-			unsure("meant for ", desc, ", perhaps the client's children")
+			unsure("Meant for ", desc, "; it may serve the client's children")
 		default:
 			// Codes for older adults do not serve a client of 34, and codes
 			// for children do not serve an adult who has none.
-			return fail("serves %s; %s", desc, clientWords(c))
+			return fail("Serves %s; %s", desc, who)
 		}
 	}
 	if r.Veterans {
 		switch {
 		case c.Veteran == nil:
-			unsure("for veterans")
+			unsure("For veterans; whether the client is one is not known")
 		case *c.Veteran:
-			meet("for veterans")
+			meet("For veterans; the client is a veteran")
 		case r.VeteranFamilies:
-			unsure("for veterans and their families")
+			unsure("For veterans and their families; the client is not a veteran, but may be family of one")
 		default:
-			return fail("for veterans only")
+			return fail("For veterans only; the client is not a veteran")
 		}
 	}
 	if r.ParentsOnly {
 		switch {
 		case c.HasChildren == nil && c.HouseholdSize <= 1 && c.HouseholdSize != 0:
-			return fail("for parents and families with children; the client lives alone")
+			return fail("For parents and families with children; the client lives alone")
 		case c.HasChildren == nil:
-			unsure("for families with children")
+			unsure("For families with children; whether the client has children is not known")
 		case *c.HasChildren:
-			meet("for families with children")
+			meet("For families with children; the client has children")
 		default:
-			return fail("for families with children")
+			return fail("For families with children; the client has none")
 		}
 	}
 	if r.MaxIncomeFPL > 0 {
 		if c.AnnualIncome == nil {
 			nUnchecked++
 			if say {
-				unchecked = append(unchecked, fmt.Sprintf("income at or below %g%% of the poverty guideline", r.MaxIncomeFPL))
+				unchecked = append(unchecked, fmt.Sprintf("For households at or below %g%% of the poverty guideline; the client's income is not known", r.MaxIncomeFPL))
 			}
 		} else if p := PercentFPL(*c.AnnualIncome, c.HouseholdSize); p > r.MaxIncomeFPL {
-			return fail("income limit %g%% of the poverty guideline; the household is at %.0f%%", r.MaxIncomeFPL, p)
+			return fail("For households at or below %g%% of the poverty guideline; the client's household is at %.0f%%", r.MaxIncomeFPL, p)
 		} else {
 			nMet++
 			if say {
-				met = append(met, fmt.Sprintf("income under the limit (%.0f%% of %g%% allowed)", p, r.MaxIncomeFPL))
+				met = append(met, fmt.Sprintf("For households at or below %g%% of the poverty guideline; the client's household is at %.0f%%", r.MaxIncomeFPL, p))
 			}
 		}
 	} else if r.LowIncome {
-		unsure("for people with low income")
+		unsure("For people with low income; the client's income is not known")
 	}
 	if len(r.Insurance) > 0 {
 		ins := strings.ToLower(strings.TrimSpace(c.Insurance))
 		if ins != "" && (slicesContains(r.Insurance, ins) || ins == "none" && slicesContains(r.Insurance, "uninsured")) {
-			meet("takes ", ins)
+			meet("Takes ", ins, "; the client has ", ins)
 		} else {
 			// Not said, or a mismatch: listings name insurance they take as
 			// often as insurance they require, so it is not a firm no.
 			nUnchecked++
 			if say {
-				unchecked = append(unchecked, "insurance: "+strings.Join(r.Insurance, " or "))
+				unchecked = append(unchecked, "Asks about insurance ("+strings.Join(r.Insurance, " or ")+"); check the client's")
 			}
 		}
 	}
 	if len(r.Places) > 0 {
-		if !math.IsNaN(km) && km > distanceForResidency {
-			return fail("serves residents of %s; the client is %.0f km away", strings.Join(r.Places, ", "), km)
-		}
-		nUnchecked++
+		places := ""
 		if say {
-			unchecked = append(unchecked, "residents of "+strings.Join(r.Places, ", "))
+			places = placeWords(r.Places)
+		}
+		switch res, in := residence(r.Places, c.Postcode); res {
+		case yes:
+			meet("Serves residents of ", places, "; the client's ZIP code is in ", in)
+		case no:
+			return fail("Serves residents of %s; the client's ZIP code is in %s", places, in)
+		default:
+			if !math.IsNaN(km) && km > distanceForResidency {
+				return fail("Serves residents of %s; the client is %.0f km away", places, km)
+			}
+			nUnchecked++
+			if say {
+				if in != "" {
+					unchecked = append(unchecked, "Serves residents of "+places+"; the client's ZIP code touches "+in+": check where the client lives")
+				} else {
+					unchecked = append(unchecked, "Serves residents of "+places+"; check where the client lives")
+				}
+			}
 		}
 	}
 	switch {
@@ -189,7 +210,7 @@ func (r Requirements) check(c Client, km float64, say bool) Verdict {
 	case r.OpenToAll:
 		v := Verdict{Status: Eligible}
 		if say {
-			v.Reasons = []string{"open to all"}
+			v.Reasons = []string{"Open to all"}
 		}
 		return v
 	}
@@ -252,22 +273,85 @@ func mayHaveChildren(c Client) bool {
 	return c.HouseholdSize != 1
 }
 
-// clientWords says what of the client an audience was checked against.
+// clientWords says what of the client an audience was checked against:
+// "the client is 34", "the client is a woman of 34", "the client's age is
+// not known".
 func clientWords(c Client) string {
-	var parts []string
-	if c.Age != nil {
-		parts = append(parts, "the client is "+years(*c.Age))
-	}
-	if g := normalGender(c.Gender); g != "" {
-		parts = append(parts, "the client is "+g)
+	g := normalGender(c.Gender)
+	var s string
+	switch {
+	case c.Age != nil && g != "":
+		noun := map[string]string{"female": "a woman", "male": "a man"}[g]
+		if *c.Age < 18 {
+			noun = map[string]string{"female": "a girl", "male": "a boy"}[g]
+		}
+		s = "the client is " + noun + " of " + years(*c.Age)
+	case c.Age != nil:
+		s = "the client is " + years(*c.Age)
+	case g != "":
+		s = "the client is " + map[string]string{"female": "a woman or girl", "male": "a man or boy"}[g] + "; the client's age is not known"
+	default:
+		s = "the client's age is not known"
 	}
 	if c.HasChildren != nil && !*c.HasChildren || c.HouseholdSize == 1 {
-		parts = append(parts, "the client has no children at home")
+		s += ", with no children at home"
 	}
-	if len(parts) == 0 {
-		return "the client is not among them"
+	return s
+}
+
+// residence checks the client's county, from the ZIP code, against the
+// places a service serves that are counties of the client's state: yes
+// when the ZIP lies in one of them, no when it lies in none and every
+// place is such a county, maybe otherwise (a city named, a ZIP across
+// counties, a ZIP not known). in names the ZIP's counties.
+func residence(places []string, postcode string) (res tri, in string) {
+	counties, state := data.Counties(postcode)
+	if len(counties) == 0 {
+		return maybe, ""
 	}
-	return strings.Join(parts, " and ")
+	in = placeWords(counties)
+	allCounties, served := true, false
+	for _, p := range places {
+		if !data.IsCounty(state, p) {
+			allCounties = false
+			continue
+		}
+		if slices.Contains(counties, p) {
+			served = true
+		}
+	}
+	switch {
+	case served && len(counties) == 1:
+		return yes, in
+	case served, !allCounties:
+		return maybe, in
+	}
+	return no, in
+}
+
+// placeWords names places as a case manager would say them: "Miami-Dade
+// County", "Broward and Monroe counties".
+func placeWords(places []string) string {
+	names := make([]string, len(places))
+	for i, p := range places {
+		words := strings.Split(p, "-")
+		for j, w := range words {
+			if w != "" {
+				words[j] = strings.ToUpper(w[:1]) + w[1:]
+			}
+		}
+		names[i] = strings.Join(words, " ")
+		if strings.Contains(p, "-") && len(words) == 2 && (words[0] == "Miami" || words[1] == "Dade") {
+			names[i] = strings.Join(words, "-") // Miami-Dade is written with a hyphen
+		}
+	}
+	switch len(names) {
+	case 1:
+		return names[0] + " County"
+	case 2:
+		return names[0] + " and " + names[1] + " counties"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " counties"
 }
 
 func normalGender(g string) string {

@@ -52,22 +52,28 @@ type Audience struct {
 }
 
 func (a Audience) String() string {
-	var who string
-	switch a.Gender {
-	case "female":
+	who := "people"
+	switch {
+	case a.Gender == "female" && a.MinAge != nil && *a.MinAge >= 18:
+		who = "women"
+	case a.Gender == "female" && a.MaxAge != nil && *a.MaxAge < 18:
+		who = "girls"
+	case a.Gender == "female":
 		who = "women and girls"
-	case "male":
+	case a.Gender == "male" && a.MinAge != nil && *a.MinAge >= 18:
+		who = "men"
+	case a.Gender == "male" && a.MaxAge != nil && *a.MaxAge < 18:
+		who = "boys"
+	case a.Gender == "male":
 		who = "men and boys"
-	default:
-		who = "people"
 	}
 	switch {
 	case a.MinAge != nil && a.MaxAge != nil:
-		return fmt.Sprintf("%s aged %s to %s", who, years(*a.MinAge), years(*a.MaxAge))
+		return fmt.Sprintf("%s %s to %s", who, years(*a.MinAge), years(*a.MaxAge))
 	case a.MinAge != nil:
-		return fmt.Sprintf("%s aged %s and over", who, years(*a.MinAge))
+		return fmt.Sprintf("%s %s and older", who, years(*a.MinAge))
 	case a.MaxAge != nil:
-		return fmt.Sprintf("%s aged %s and under", who, years(*a.MaxAge))
+		return fmt.Sprintf("%s %s and younger", who, years(*a.MaxAge))
 	}
 	return who
 }
@@ -91,6 +97,7 @@ var (
 	reFPL           = regexp.MustCompile(`(\d{2,3})\s*%\s*(?:of\s+)?(?:the\s+)?(?:federal\s+poverty|fpl|poverty)`)
 	reChildrenUnder = regexp.MustCompile(`\b(?:have|with|has|custody of|caring for|raising)\b[^.;]{0,40}?\b(?:child|children|kids|minors?|dependents?)\b(?:\s+(?:under|younger than|below)\s+(?:the\s+age\s+of\s+)?(\d{1,2}))?`)
 	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|$))`)
+	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+counties\b`)
 	reXResidents    = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[- ][a-z][a-z'-]+)?)\s+(?:county\s+|city\s+)?residents\b`)
 )
 
@@ -314,6 +321,9 @@ func sameAudience(a, b Audience) bool {
 // placeStop are words that end up in "residents of …" without naming a place.
 var placeStop = map[string]bool{"the": true, "our": true, "this": true, "all": true, "any": true, "its": true, "their": true, "these": true, "service": true, "program": true, "district": true, "area": true, "community": true}
 
+// leadWords come before a place's name without being part of it.
+var leadWords = map[string]bool{"of": true, "in": true, "residents": true, "resident": true, "from": true, "within": true, "live": true, "reside": true}
+
 func readPlaces(t string) []string {
 	var out []string
 	add := func(p string) {
@@ -333,6 +343,17 @@ func readPlaces(t string) []string {
 	}
 	for _, m := range reXResidents.FindAllStringSubmatch(t, -1) {
 		add(m[1])
+	}
+	// "Miami-Dade and Monroe Counties": both are counties.
+	for _, m := range reTwoCounties.FindAllStringSubmatch(t, -1) {
+		// "of miami-dade", "san mateo": a leading function word is not part
+		// of the name.
+		first := strings.Fields(m[1])
+		if len(first) == 2 && (placeStop[first[0]] || leadWords[first[0]]) {
+			first = first[1:]
+		}
+		add(strings.Join(first, " "))
+		add(m[2])
 	}
 	return out
 }

@@ -157,6 +157,11 @@ func TestCheck(t *testing.T) {
 		{"income over the limit", ParseEligibility("150% of the federal poverty level"), Client{AnnualIncome: age(60000), HouseholdSize: 2}, nan, Ineligible},
 		{"residents, near", ParseEligibility("Miami-Dade County residents"), Client{}, 10, Likely},
 		{"residents, far", ParseEligibility("Miami-Dade County residents"), Client{}, 400, Ineligible},
+		{"residents, ZIP in the county", ParseEligibility("Must reside in Miami-Dade County"), Client{Postcode: "33135"}, nan, Eligible},
+		{"residents, ZIP in another county", ParseEligibility("Broward County residents only"), Client{Postcode: "33135"}, 10, Ineligible},
+		{"residents of two counties, ZIP in one", ParseEligibility("Residents of Miami-Dade and Monroe Counties"), Client{Postcode: "33040"}, nan, Eligible},
+		{"a city, not a county: the ZIP cannot say", ParseEligibility("Residents of the City of Miami"), Client{Postcode: "33135"}, 5, Likely},
+		{"residents, ZIP unknown", ParseEligibility("Miami-Dade County residents"), Client{Postcode: "99999"}, 10, Likely},
 		{"parents, lives alone", ParseEligibility("Must have children under 18"), Client{HouseholdSize: 1}, nan, Ineligible},
 		{"parents, household of 3", ParseEligibility("Must have children under 18"), Client{HouseholdSize: 3}, nan, Likely},
 		{"codes meant for children, adult client", ServiceRequirements("", nil, nil, []string{"YB-9500.1500-650"}), Client{Age: age(34)}, nan, Likely},
@@ -173,11 +178,39 @@ func TestCheck(t *testing.T) {
 		if v.Status != tt.want {
 			t.Errorf("%s: %s (%v %q); want %s", tt.name, v.Status, v.Reasons, v.Because, tt.want)
 		}
-		if tt.want == Ineligible && tt.client.Age != nil && !strings.Contains(v.Because, "the client is "+years(*tt.client.Age)) && len(tt.req.Audiences) > 0 {
+		if tt.want == Ineligible && tt.client.Age != nil && !strings.Contains(v.Because, " "+years(*tt.client.Age)) && len(tt.req.Audiences) > 0 {
 			t.Errorf("%s: %q does not say the client's age", tt.name, v.Because)
 		}
 		if v.Status == Ineligible && v.Because == "" {
 			t.Errorf("%s: ineligible with no reason", tt.name)
+		}
+	}
+}
+
+// TestReasonsReadAloud: every reason is a plain sentence a case manager
+// can read out, with what the service asks and what the client is.
+func TestReasonsReadAloud(t *testing.T) {
+	age := func(v float64) *float64 { return &v }
+	tests := []struct {
+		req    Requirements
+		client Client
+		want   string
+	}{
+		{ParseEligibility("Seniors 60+"), Client{Age: age(34)}, "Serves people 60 and older; the client is 34"},
+		{ParseEligibility("Youth ages 14-21"), Client{Age: age(16), Gender: "female"}, "Serves people 14 to 21; the client is a girl of 16"},
+		{ParseEligibility("Women 18 and over"), Client{}, "Serves women 18 and older; the client's age is not known"},
+		{ParseEligibility("Must reside in Miami-Dade County"), Client{Postcode: "33135"}, "Serves residents of Miami-Dade County; the client's ZIP code is in Miami-Dade County"},
+		{ParseEligibility("Broward County residents"), Client{Postcode: "33135"}, "Serves residents of Broward County; the client's ZIP code is in Miami-Dade County"},
+		{ParseEligibility("Veterans only"), Client{Veteran: new(bool)}, "For veterans only; the client is not a veteran"},
+	}
+	for _, tt := range tests {
+		v := tt.req.Check(tt.client, math.NaN())
+		got := v.Because
+		if got == "" && len(v.Reasons) > 0 {
+			got = v.Reasons[0]
+		}
+		if got != tt.want {
+			t.Errorf("%+v: %q; want %q", tt.client, got, tt.want)
 		}
 	}
 }

@@ -654,9 +654,9 @@ func (sc *scoring) reasons(s *scored, covered []string) []string {
 	}
 	switch v := sc.verdict(c); v.Status {
 	case Eligible:
-		reasons = append(reasons, "Eligible: "+strings.Join(v.Reasons, "; "))
+		reasons = append(reasons, "Eligible. "+strings.Join(v.Reasons, ". ")+".")
 	case Likely:
-		reasons = append(reasons, "Check eligibility: "+strings.Join(v.Reasons, "; "))
+		reasons = append(reasons, "Check eligibility. "+strings.Join(v.Reasons, ". ")+".")
 	}
 	if s.spoken != "" {
 		reasons = append(reasons, titleCase(s.spoken)+" spoken")

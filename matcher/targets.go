@@ -1,9 +1,12 @@
 package matcher
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/refer-project/refer/listing"
 )
 
 // parsed caches ParseEligibility by text: matching reads the same listings'
@@ -137,4 +140,15 @@ func onlyVeteranCodes(codes []string) bool {
 		}
 	}
 	return true
+}
+
+// Admits says whether a listing may serve a person of an age (nil:
+// unknown) and gender ("": unknown) by the rule matching uses (the
+// eligibility text, the structured ages, the target-population codes): the
+// index's search filter by age and gender.
+func Admits(l *listing.Listing, age *float64, gender string) bool {
+	var buf [16]string
+	r := ServiceRequirements(l.Eligibility, l.MinAge, l.MaxAge, appendTermCodes(buf[:0], l.Terms))
+	only := Requirements{Audiences: r.Audiences, SoftAudiences: r.SoftAudiences}
+	return only.status(Client{Age: age, Gender: gender}, math.NaN()) != Ineligible
 }

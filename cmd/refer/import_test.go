@@ -34,7 +34,7 @@ func TestImportLeavesIndexCurrent(t *testing.T) {
 		vocab, _ := matcher.LoadVocabulary()
 		var logged bytes.Buffer
 		ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords,
-			Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+			Admits: matcher.Admits, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,6 +35,7 @@ func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab
 		Store:        store,
 		NeedsOf:      vocab.NeedsOfTerm,
 		NeedsOfWords: vocab.NeedsOfWords,
+		Admits:       matcher.Admits,
 		Logger:       log,
 	})
 	if err == nil {

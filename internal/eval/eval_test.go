@@ -240,7 +240,9 @@ func TestEval(t *testing.T) {
 			t.Fatalf("%s: unknown ZIP %s", c.Name, c.Postcode)
 		}
 		client := orb.Point{lon, lat}
-		req := matcher.Request{Client: toClient(c.Client), Place: client, IncludeVirtual: true, Limit: 10, At: evalAt}
+		cl := toClient(c.Client)
+		cl.Postcode = c.Postcode
+		req := matcher.Request{Client: cl, Place: client, IncludeVirtual: true, Limit: 10, At: evalAt}
 		for _, n := range c.Needs {
 			req.Needs = append(req.Needs, matcher.NeedInput{Code: n})
 		}
@@ -359,7 +361,7 @@ func openMiami(t *testing.T) *miami {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		t.Fatal(err)
 	}
