@@ -99,6 +99,10 @@ func indexStore(ctx context.Context, dataDir string, store resources.Store, stde
 func printReport(w io.Writer, rep hsds.Report) {
 	fmt.Fprintf(w, "created %d, updated %d, skipped %d (unchanged), rejected %d, warnings %d\n",
 		rep.Created, rep.Updated, rep.Unchanged, len(rep.Rejected), len(rep.Warnings))
+	if c := rep.Cleaned; c != (hsds.Cleaned{}) {
+		fmt.Fprintf(w, "cleaned: %d language names and codes put in one form, %d mojibake texts repaired, %d phone numbers formatted\n",
+			c.Languages, c.Mojibake, c.Phones)
+	}
 	printLines(w, "rejected", rep.Rejected)
 	printLines(w, "warnings", rep.Warnings)
 }

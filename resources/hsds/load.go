@@ -18,6 +18,8 @@ type Report struct {
 	Unchanged int
 	Rejected  []string
 	Warnings  []string
+	// Cleaned counts the text repairs made before storing (Clean).
+	Cleaned Cleaned
 }
 
 // Imported reports whether at least one record is in the store as the files
@@ -34,9 +36,9 @@ const batchSize = 8000
 // Load writes a directory's records into the store, parents before children
 // and in batches, so that each record's references exist when it is checked.
 // Loading the same directory twice leaves the store as it was (all records
-// unchanged). The error is for a store that cannot be written at all.
+// unchanged). Text is cleaned first (Clean), whichever reader read it. The error is for a store that cannot be written at all.
 func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) {
-	var rep Report
+	rep := Report{Cleaned: Clean(d)}
 	for _, p := range d.Problems {
 		if p.Rejected {
 			rep.Rejected = append(rep.Rejected, p.String())
