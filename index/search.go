@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // Sort orders.
@@ -104,10 +105,14 @@ type filter struct {
 	at       time.Time
 	none     bool // nothing can match (a need no document serves)
 	admits   Admits
+	// languageCode is the language's ISO 639 code ("Creole": ht), which
+	// import gives every language it knows.
+	languageCode string
 }
 
 func (ix *Index) newFilter(ctx context.Context, q Query) (*filter, error) {
 	f := &filter{q: q, at: q.At, language: strings.ToLower(strings.TrimSpace(q.Language)), admits: ix.admits}
+	f.languageCode = hsds.LanguageCode(f.language)
 	if f.at.IsZero() {
 		f.at = time.Now()
 	}
@@ -147,7 +152,7 @@ func (f *filter) keep(d *Document) (float64, bool) {
 	if len(f.taxonomy) > 0 && !anyIn(f.taxonomy, d.Taxonomy) {
 		return 0, false
 	}
-	if f.language != "" && !slices.Contains(d.Languages, f.language) {
+	if f.language != "" && !slices.Contains(d.Languages, f.language) && (f.languageCode == "" || !slices.Contains(d.Languages, f.languageCode)) {
 		return 0, false
 	}
 	switch a := f.q.Age; {

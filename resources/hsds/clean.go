@@ -272,6 +272,13 @@ func NormalizeLanguage(l *resources.Language) bool {
 	return true
 }
 
+// LanguageCode is the ISO 639 code of a language name in English or
+// Spanish, or of a code ("Creole" → ht, "español" → es, "spa" → es); ""
+// when unknown.
+func LanguageCode(name string) string {
+	return languageNames[strings.ToLower(strings.TrimSpace(name))]
+}
+
 // SpanishLanguageName is a language's name in Spanish ("Spanish" →
 // "español"), for search by either; "" when unknown.
 func SpanishLanguageName(code string) string {
