@@ -64,7 +64,12 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
+// unprocessable makes an invalid-input error a 422 (a well-formed body
+// that asks what the rules refuse); any other error is returned as it is.
 func unprocessable(err error) error {
+	if resources.ErrorCode(err) != resources.EINVALID {
+		return err
+	}
 	return &statusError{status: http.StatusUnprocessableEntity, err: err}
 }
 

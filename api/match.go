@@ -191,12 +191,9 @@ func (s *Server) match(c echo.Context) error {
 	req.Explain = c.QueryParam("explain") == "true"
 	res, err := s.matcher.Match(c.Request().Context(), req)
 	if err != nil {
-		if resources.ErrorCode(err) == resources.EINVALID {
-			// The request was well formed but names what refer cannot use
-			// (an unknown screening item or answer): 422, as the contract says.
-			return unprocessable(err)
-		}
-		return err
+		// A well-formed request that names what refer cannot use (an
+		// unknown screening item or answer) is 422, as the contract says.
+		return unprocessable(err)
 	}
 	if s.cfg.Unmet != nil && len(res.UnmetNeeds) > 0 {
 		postcode := in.Client.Postcode

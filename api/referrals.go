@@ -45,10 +45,7 @@ func (s *Server) createReferral(c echo.Context) error {
 	}
 	v, replayed, err := s.referrals.Create(c.Request().Context(), actor(c), in, c.Request().Header.Get(IdempotencyKeyHeader))
 	if err != nil {
-		if resources.ErrorCode(err) == resources.EINVALID {
-			return unprocessable(err)
-		}
-		return err
+		return unprocessable(err)
 	}
 	if replayed {
 		c.Response().Header().Set("Idempotent-Replayed", "true")
@@ -77,10 +74,7 @@ func (s *Server) setReferralStatus(c echo.Context) error {
 	}
 	v, err := s.referrals.SetStatus(c.Request().Context(), actor(c), c.Param("id"), resources.ReferralStatus(strings.TrimSpace(in.Status)), in.Reason)
 	if err != nil {
-		if resources.ErrorCode(err) == resources.EINVALID {
-			return unprocessable(err)
-		}
-		return err
+		return unprocessable(err)
 	}
 	return c.JSON(http.StatusOK, v)
 }
@@ -194,10 +188,7 @@ func (s *Server) subscribe(c echo.Context) error {
 	}
 	v, err := s.referrals.Subscribe(c.Request().Context(), actor(c), in.URL, in.Events, s.cfg.AllowPrivateWebhooks)
 	if err != nil {
-		if resources.ErrorCode(err) == resources.EINVALID {
-			return unprocessable(err)
-		}
-		return err
+		return unprocessable(err)
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/subscriptions/"+v.ID)
 	return c.JSON(http.StatusCreated, v)

@@ -17,29 +17,17 @@ const DefaultRetention = 90 * 24 * time.Hour
 func (rs *Referrals) Purge(ctx context.Context, retention time.Duration) (int, error) {
 	now := rs.now()
 	cutoff := now.Add(-retention)
-	var ids []string
-	err := rs.store.ScanReferrals(ctx, nil, time.Time{}, func(r *resources.Referral) bool {
-		if closed := r.Closed(); r.Sealed != nil && !closed.IsZero() && closed.Before(cutoff) {
-			ids = append(ids, r.ID)
-		}
-		return true
+	expired := func(r *resources.Referral) bool {
+		closed := r.Closed()
+		return r.Sealed != nil && !closed.IsZero() && closed.Before(cutoff)
+	}
+	n, err := rs.rewriteEach(ctx, expired, func(r *resources.Referral) error {
+		at := now.UTC().Truncate(time.Second)
+		r.Sealed, r.Purged = nil, &at
+		return nil
 	})
 	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range ids {
-		_, err := rs.store.UpdateReferral(ctx, id, func(r *resources.Referral) (*resources.OutboxEvent, error) {
-			if closed := r.Closed(); r.Sealed != nil && !closed.IsZero() && closed.Before(cutoff) {
-				at := now.UTC().Truncate(time.Second)
-				r.Sealed, r.Purged = nil, &at
-				n++
-			}
-			return nil, nil
-		})
-		if err != nil {
-			return n, err
-		}
+		return n, err
 	}
 	if _, err := rs.store.DeleteIdempotencyBefore(ctx, now.Add(-IdempotencyWindow)); err != nil {
 		return n, err
@@ -57,32 +45,17 @@ func (rs *Referrals) Reseal(ctx context.Context) (int, error) {
 		return 0, resources.Errorf(resources.EUNAVAILABLE, "there is no secret key to seal with (set REFER_SECRET_KEY)")
 	}
 	current := rs.sealer.Current()
-	var ids []string
-	err := rs.store.ScanReferrals(ctx, nil, time.Time{}, func(r *resources.Referral) bool {
-		if r.Sealed != nil && r.Sealed.KeyID != current {
-			ids = append(ids, r.ID)
+	n, err := rs.rewriteEach(ctx, func(r *resources.Referral) bool {
+		return r.Sealed != nil && r.Sealed.KeyID != current
+	}, func(r *resources.Referral) error {
+		p, err := rs.unseal(r)
+		if err != nil {
+			return err
 		}
-		return true
+		return rs.seal(r, p)
 	})
 	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range ids {
-		_, err := rs.store.UpdateReferral(ctx, id, func(r *resources.Referral) (*resources.OutboxEvent, error) {
-			if r.Sealed == nil || r.Sealed.KeyID == current {
-				return nil, nil
-			}
-			p, err := rs.unseal(r)
-			if err != nil {
-				return nil, err
-			}
-			n++
-			return nil, rs.seal(r, p)
-		})
-		if err != nil {
-			return n, err
-		}
+		return n, err
 	}
 	subs, err := rs.store.ListSubscriptions(ctx)
 	if err != nil {
@@ -103,6 +76,40 @@ func (rs *Referrals) Reseal(ctx context.Context) (int, error) {
 			return n, err
 		}
 		n++
+	}
+	return n, nil
+}
+
+// rewriteEach changes every referral that wants says should change, each in
+// a transaction of its own (a scan finds them; the transaction asks wants
+// again, since the referral may have changed since), and returns how many
+// it changed.
+func (rs *Referrals) rewriteEach(ctx context.Context, wants func(*resources.Referral) bool, change func(*resources.Referral) error) (int, error) {
+	var ids []string
+	err := rs.store.ScanReferrals(ctx, nil, time.Time{}, func(r *resources.Referral) bool {
+		if wants(r) {
+			ids = append(ids, r.ID)
+		}
+		return true
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		_, err := rs.store.UpdateReferral(ctx, id, func(r *resources.Referral) (*resources.OutboxEvent, error) {
+			if !wants(r) {
+				return nil, nil
+			}
+			if err := change(r); err != nil {
+				return nil, err
+			}
+			n++
+			return nil, nil
+		})
+		if err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

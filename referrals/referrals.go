@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -132,7 +134,9 @@ func (rs *Referrals) Create(ctx context.Context, a resources.Actor, in Input, id
 	if a.KeyID == "" && a.UserID == "" {
 		return nil, false, resources.Errorf(resources.EUNAUTHORIZED, "a referral needs a sender: an API key or a signed-in person")
 	}
-	if len(idemKey) > maxIdemKey || hasControl(idemKey) {
+	// A key is a token, not text: no control character at all (HasControl
+	// lets line breaks through, as notes have them).
+	if len(idemKey) > maxIdemKey || strings.IndexFunc(idemKey, unicode.IsControl) >= 0 {
 		return nil, false, &resources.Error{Code: resources.EINVALID, Message: "the Idempotency-Key header is invalid",
 			Fields: map[string]string{"Idempotency-Key": fmt.Sprintf("must be at most %d printable characters", maxIdemKey)}}
 	}
@@ -254,7 +258,7 @@ func (rs *Referrals) validate(in Input, now time.Time) error {
 		"client.phone": in.Client.Phone, "client.email": in.Client.Email} {
 		if utf8.RuneCountInString(v) > maxClientText {
 			f.Add(name, "is longer than %d characters", maxClientText)
-		} else if hasControl(v) {
+		} else if resources.HasControl(v) {
 			f.Add(name, "holds control characters")
 		}
 	}
@@ -285,7 +289,7 @@ func (rs *Referrals) validate(in Input, now time.Time) error {
 	}
 	if n := utf8.RuneCountInString(in.Notes); n > maxNotes {
 		f.Add("notes", "has %d characters; at most %d", n, maxNotes)
-	} else if hasControl(in.Notes) {
+	} else if resources.HasControl(in.Notes) {
 		f.Add("notes", "holds control characters")
 	}
 	return f.Err("the referral")
@@ -314,7 +318,7 @@ func (rs *Referrals) SetStatus(ctx context.Context, a resources.Actor, id string
 		f.Add("reason", "is required when a referral becomes %s", to)
 	case n > maxReason:
 		f.Add("reason", "has %d characters; at most %d", n, maxReason)
-	case hasControl(reason):
+	case resources.HasControl(reason):
 		f.Add("reason", "holds control characters")
 	}
 	if err := f.Err("the status change"); err != nil {
@@ -388,7 +392,7 @@ const (
 // List returns the referrals someone may see that pass the filter, newest
 // first.
 func (rs *Referrals) List(ctx context.Context, a resources.Actor, f Filter) (*Page, error) {
-	if f.Status != "" && !validStatus(f.Status) {
+	if f.Status != "" && !slices.Contains(resources.ReferralStatuses, f.Status) {
 		return nil, invalidField("status", "%q is not a referral status", clip(string(f.Status), 40))
 	}
 	page, per := max(f.Page, 1), f.PerPage
@@ -423,15 +427,6 @@ func (rs *Referrals) List(ctx context.Context, a resources.Actor, f Filter) (*Pa
 		out.Results = append(out.Results, v)
 	}
 	return out, nil
-}
-
-func validStatus(s resources.ReferralStatus) bool {
-	for _, x := range resources.ReferralStatuses {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // open returns a stored referral's view with its client data opened.
@@ -506,15 +501,6 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
-			return true
-		}
-	}
-	return false
 }
 
 // phoneLike accepts what people write as phone numbers: digits with

@@ -535,3 +535,25 @@ func TestCapacity(t *testing.T) {
 		t.Errorf("audit of the capacity: %v %+v", err, trail)
 	}
 }
+
+func TestIdempotencyKeyChecked(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, key := range []string{strings.Repeat("k", 256), "line\nbreak", "bell\x07"} {
+		if _, _, err := e.rs.Create(ctx, manager, input(), key); resources.ErrorFields(err)["Idempotency-Key"] == "" {
+			t.Errorf("Idempotency-Key %q: %v", key, err)
+		}
+	}
+	// Records past their day are deleted, not only ignored.
+	if _, _, err := e.rs.Create(ctx, manager, input(), "old"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(23 * time.Hour)
+	if n, _ := e.db.DeleteIdempotencyBefore(ctx, e.clock.Now().Add(-referrals.IdempotencyWindow)); n != 0 {
+		t.Errorf("deleted %d records within their day", n)
+	}
+	e.clock.Add(2 * time.Hour)
+	if n, _ := e.db.DeleteIdempotencyBefore(ctx, e.clock.Now().Add(-referrals.IdempotencyWindow)); n != 1 {
+		t.Errorf("deleted %d records past their day, want 1", n)
+	}
+}

@@ -2,6 +2,7 @@ package referrals
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -293,18 +294,11 @@ func (d *Dispatcher) Start() {
 		}
 	}
 	d.client = &http.Client{
-		Timeout:   cmpDuration(d.Timeout, 10*time.Second),
+		Timeout:   cmp.Or(d.Timeout, 10*time.Second),
 		Transport: &http.Transport{DialContext: dialer.DialContext, Proxy: nil, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second},
 		// A redirect could lead anywhere; the receiver must answer itself.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-}
-
-func cmpDuration(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 // Run delivers until ctx ends. Deliveries in flight when it ends (or when
@@ -439,7 +433,7 @@ func (d *Dispatcher) attempt(ctx context.Context, dl resources.Delivery) {
 	} else {
 		dl.LastError = shortError(err)
 	}
-	if dl.Attempts >= max(d.MaxAttempts, 1) && d.MaxAttempts > 0 || d.MaxAttempts == 0 && dl.Attempts >= 15 {
+	if dl.Attempts >= cmp.Or(d.MaxAttempts, 15) {
 		dl.State = resources.DeliveryFailed
 	} else {
 		dl.NextAttempt = now.Add(d.backoff(dl.Attempts)).UTC()
@@ -449,7 +443,7 @@ func (d *Dispatcher) attempt(ctx context.Context, dl resources.Delivery) {
 
 // backoff is the wait after the n-th failed attempt.
 func (d *Dispatcher) backoff(n int) time.Duration {
-	b, top := cmpDuration(d.Backoff, 10*time.Second), cmpDuration(d.MaxBackoff, 6*time.Hour)
+	b, top := cmp.Or(d.Backoff, 10*time.Second), cmp.Or(d.MaxBackoff, 6*time.Hour)
 	for i := 1; i < n && b < top; i++ {
 		b *= 2
 	}

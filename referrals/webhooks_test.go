@@ -236,3 +236,66 @@ func TestHangingReceiverHoldsUpOnlyItself(t *testing.T) {
 		t.Fatal("the prompt receiver waited for the hanging one")
 	}
 }
+
+// TestDeliveriesGiveUp: a receiver that always fails is tried MaxAttempts
+// times and then given up (failed, no more attempts); a deleted
+// subscription's pending deliveries are given up too and never made.
+func TestDeliveriesGiveUp(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	calls := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls[r.URL.Path]++
+		mu.Unlock()
+		http.Error(w, "no", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	failing, err := e.rs.Subscribe(ctx, admin, srv.URL+"/failing", []string{resources.EventReferralCreated}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted, err := e.rs.Subscribe(ctx, pantry, srv.URL+"/deleted", []string{resources.EventReferralCreated}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.rs.Subscribe(ctx, pantry, "http://user:pw@127.0.0.1:9/x", resources.ReferralEvents, true); resources.ErrorFields(err)["url"] == "" {
+		t.Errorf("a URL with credentials: %v", err)
+	}
+	if _, _, err := e.rs.Create(ctx, manager, input(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rs.Unsubscribe(ctx, pantry, deleted.ID); err != nil {
+		t.Fatal(err)
+	}
+	d := &referrals.Dispatcher{Store: e.db, Sealer: mustSealer(t, e.key), AllowPrivate: true, Backoff: time.Millisecond, MaxAttempts: 3}
+	d.Start()
+	go d.Run(ctx)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		log, _ := e.rs.Deliveries(ctx, admin, failing.ID, 1)
+		if len(log) == 1 && log[0].State == resources.DeliveryFailed {
+			if log[0].Attempts != 3 || log[0].LastCode != 500 {
+				t.Errorf("given up after %d attempts, last %d", log[0].Attempts, log[0].LastCode)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not given up: %+v", log)
+		}
+		d.Wake()
+		time.Sleep(10 * time.Millisecond)
+	}
+	d.Wake()
+	time.Sleep(100 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if calls["/failing"] != 3 || calls["/deleted"] != 0 {
+		t.Errorf("calls %v: want 3 to the failing receiver and none to the deleted subscription", calls)
+	}
+	if _, err := e.rs.Deliveries(ctx, pantry, deleted.ID, 10); resources.ErrorCode(err) != resources.ENOTFOUND {
+		t.Errorf("a deleted subscription's log: %v", err)
+	}
+}

@@ -109,15 +109,16 @@ func NewCapacity(status string, expectedWaitDays *int, note string, by string, n
 	if n := utf8.RuneCountInString(c.Note); n > 500 {
 		f.Add("note", "has %d characters; at most 500", n)
 	}
-	if hasControl(c.Note) {
+	if HasControl(c.Note) {
 		f.Add("note", "holds control characters")
 	}
 	return c, f.Err("the capacity")
 }
 
-// hasControl reports whether s holds a control character other than a
-// line break or a tab.
-func hasControl(s string) bool {
+// HasControl reports whether text people typed holds a control character
+// other than a line break or a tab: such text is refused, not stored, since
+// it would be shown on terminals and pages.
+func HasControl(s string) bool {
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
 			return true

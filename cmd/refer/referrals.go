@@ -13,7 +13,6 @@ import (
 
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/referrals"
-	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 )
 
@@ -176,5 +175,3 @@ func runReferrals(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	return nil
 }
-
-var _ resources.ReferralStore = (*bolt.DB)(nil)
