@@ -106,6 +106,10 @@ type View struct {
 	// Purged is when the client data was removed, after the referral was
 	// closed for the retention time.
 	Purged *time.Time `json:"purged,omitempty"`
+	// Next lists the statuses the one who asked may move the referral to
+	// now (Allowed for their side), for pages that offer only what will
+	// work; not part of the API's answer.
+	Next []resources.ReferralStatus `json:"-"`
 }
 
 // SenderView names who sent a referral.
@@ -305,7 +309,12 @@ func (rs *Referrals) Get(ctx context.Context, a resources.Actor, id string) (*Vi
 	if err != nil {
 		return nil, err
 	}
-	return rs.open(r)
+	v, err := rs.open(r)
+	if err != nil {
+		return nil, err
+	}
+	v.Next = Allowed(SideOf(a, r), r.Status)
+	return v, nil
 }
 
 // SetStatus moves a referral to a new status, as the rules allow (May),
@@ -360,7 +369,9 @@ func (rs *Referrals) SetStatus(ctx context.Context, a resources.Actor, id string
 		return nil, err
 	}
 	rs.notify()
-	return rs.view(r, private), nil
+	v := rs.view(r, private)
+	v.Next = Allowed(SideOf(a, r), r.Status)
+	return v, nil
 }
 
 // Filter selects referrals for List.
@@ -424,6 +435,7 @@ func (rs *Referrals) List(ctx context.Context, a resources.Actor, f Filter) (*Pa
 		if err != nil {
 			return nil, err
 		}
+		v.Next = Allowed(SideOf(a, r), r.Status)
 		out.Results = append(out.Results, v)
 	}
 	return out, nil

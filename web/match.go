@@ -89,6 +89,7 @@ type optionView struct {
 	Rank        int
 	ServiceID   string
 	ListID      string
+	Need        string // the first need it answers, for a referral
 	Name        string
 	Org         string
 	Distance    string
@@ -290,6 +291,9 @@ func (s *Pages) fillMatch(l *locale, v *matchView, req matcher.Request, res *mat
 		}
 		for _, n := range o.Needs {
 			ov.Needs = append(ov.Needs, s.needLabel(l, n))
+		}
+		if len(o.Needs) > 0 {
+			ov.Need = o.Needs[0]
 		}
 		for _, p := range o.Phones {
 			ov.Phones = append(ov.Phones, newPhoneLink(p, nil))

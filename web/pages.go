@@ -24,6 +24,7 @@ import (
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/people"
+	"github.com/refer-project/refer/referrals"
 	"github.com/refer-project/refer/resources"
 )
 
@@ -71,6 +72,10 @@ var pageFiles = map[string][]string{
 	"list":        {"layout.html", "list.html"},
 	"org":         {"layout.html", "org.html"},
 	"hours":       {"layout.html", "hours.html"},
+	"refer":       {"layout.html", "referral_new.html"},
+	"referrals":   {"layout.html", "referral_parts.html", "referrals.html"},
+	"inbox":       {"layout.html", "referral_parts.html", "referral_inbox.html"},
+	"referral":    {"layout.html", "referral.html"},
 	"print":       {"print.html"},
 }
 
@@ -154,6 +159,9 @@ type Config struct {
 	Closed bool
 	// Now is the pages' clock; nil means time.Now.
 	Now func() time.Time
+	// Referrals makes and follows referrals; without it the pages offer
+	// none.
+	Referrals *referrals.Referrals
 }
 
 // Pages are the web pages, served by api.Server (api.Config.Pages).
@@ -170,12 +178,14 @@ type Pages struct {
 	secure   bool
 	closed   bool
 	now      func() time.Time
+	refs     *referrals.Referrals
 }
 
 // New returns the pages over cfg's directory.
 func New(cfg Config) *Pages {
 	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now,
-		accounts: cfg.Accounts, keys: cfg.Keys, mail: cfg.Mail, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed}
+		accounts: cfg.Accounts, keys: cfg.Keys, mail: cfg.Mail, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed,
+		refs: cfg.Referrals}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -210,6 +220,7 @@ func (s *Pages) Routes(e *echo.Echo) {
 		s.adminRoutes(g)
 		s.matchRoutes(g)
 		s.orgRoutes(g)
+		s.referralRoutes(g)
 	}
 	// One route per file, so every path served is a real one.
 	files, _ := fs.ReadDir(staticFS, ".")
@@ -318,6 +329,8 @@ type chrome struct {
 	CSRF   string
 	Langs  []langLink
 	Nav    []navLink
+	// CanRefer says the person may refer a client (the pages show "Refer").
+	CanRefer bool
 }
 
 func (c *chrome) frame() *chrome { return c }
@@ -329,8 +342,8 @@ type navLink struct {
 	Current     bool
 }
 
-// nav is the menu of what the person may do.
-func nav(c echo.Context, p *resources.Person, l *locale) []navLink {
+// nav is the menu of what the person may do; refs says referrals are on.
+func nav(c echo.Context, p *resources.Person, l *locale, refs bool) []navLink {
 	links := []navLink{{Href: "/", Label: l.T("nav.search")}}
 	if p != nil && (p.Role == resources.RoleAdmin || p.Role == resources.RoleCaseManager) {
 		links = append(links, navLink{Href: "/match", Label: l.T("nav.match")})
@@ -338,6 +351,9 @@ func nav(c echo.Context, p *resources.Person, l *locale) []navLink {
 	links = append(links, navLink{Href: "/list", Label: l.T("nav.list")})
 	if p != nil && p.Role == resources.RoleOrgStaff {
 		links = append(links, navLink{Href: "/org", Label: l.T("nav.org")})
+	}
+	if refs {
+		links = append(links, referralNav(p, l)...)
 	}
 	if p != nil && p.Role == resources.RoleAdmin {
 		links = append(links, navLink{Href: "/admin", Label: l.T("nav.admin")})
@@ -371,7 +387,8 @@ func (s *Pages) render(c echo.Context, status int, page string, data framed) err
 	f.Person = signedIn(c)
 	f.CSRF, _ = c.Get(csrfKey).(string)
 	f.Langs = otherLanguages(c, l)
-	f.Nav = nav(c, f.Person, l)
+	f.Nav = nav(c, f.Person, l, s.refs != nil)
+	f.CanRefer = s.mayRefer(f.Person)
 	var buf bytes.Buffer
 	if err := webPages[l.Lang][page].Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/people"
+	"github.com/refer-project/refer/referrals"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/web"
@@ -30,6 +32,8 @@ type testServer struct {
 	Pages *web.Pages
 	// Accounts are the people who sign in.
 	Accounts *people.Accounts
+	// Refs are the referrals the pages make and follow.
+	Refs *referrals.Referrals
 }
 
 // fastHash keeps sign-ins quick under the race detector; the costs are in
@@ -64,7 +68,15 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 		}
 	}
 	accounts := people.New(people.Config{Store: db, Now: cfg.Now, Hash: fastHash})
-	wcfg := web.Config{Logger: cfg.Logger, Store: db, Index: ix, Vocabulary: vocab, Now: cfg.Now, Accounts: accounts, Keys: db, Closed: cfg.RequireKeyToRead}
+	sealer, err := referrals.NewSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	refs := referrals.New(referrals.Config{Directory: db, Store: db, Sealer: sealer, Now: cfg.Now,
+		KnownNeed: func(code string) bool { _, ok := vocab.Need(code); return ok }})
+	cfg.Referrals = refs
+	wcfg := web.Config{Logger: cfg.Logger, Store: db, Index: ix, Vocabulary: vocab, Now: cfg.Now, Accounts: accounts, Keys: db,
+		Closed: cfg.RequireKeyToRead, Referrals: refs}
 	for _, o := range opts {
 		if o, ok := o.(func(*web.Config)); ok {
 			o(&wcfg)
@@ -86,7 +98,7 @@ func startServer(tb testing.TB, seed func(tb testing.TB, s resources.Store), opt
 		ix.Close()
 		db.Close()
 	})
-	return &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Pages: pages, Accounts: accounts}
+	return &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Pages: pages, Accounts: accounts, Refs: refs}
 }
 
 // do sends a request with a string body (none if ""), with header pairs

@@ -99,7 +99,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
 	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
 	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now,
-		Accounts: accounts, Keys: store, BaseURL: baseURL(), Closed: cfg.RequireKeyToRead,
+		Accounts: accounts, Keys: store, BaseURL: baseURL(), Closed: cfg.RequireKeyToRead, Referrals: refs.rs,
 		// The SMTP server that sends lists to clients (env REFER_SMTP_ADDR,
 		// host:port, and REFER_SMTP_FROM); none, and lists are only printed.
 		Mail: web.MailConfig{Addr: os.Getenv("REFER_SMTP_ADDR"), From: envOr("REFER_SMTP_FROM", "refer@localhost")}})
