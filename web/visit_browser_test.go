@@ -47,8 +47,10 @@ func (b *browser) signOut(t *testing.T) {
 // TestVisitInBrowser drives whole visits, as the issue tells them: an admin
 // adds a case manager while the server runs; the case manager signs in,
 // fills the AHC HRSN questions in Spanish, puts three options on the
-// client's list and prints it in Spanish; the organization's staff sign in,
-// change their hours, and the change is in the directory at once. Every
+// client's list, prints it in Spanish and refers the client to one; the
+// organization's staff sign in, find the referral in their inbox and
+// accept it, change their hours, and the change is in the directory at
+// once. Every
 // page passes axe-core's WCAG 2.1 AA rules at phone and desktop widths.
 func TestVisitInBrowser(t *testing.T) {
 	needChromium(t)
@@ -123,6 +125,41 @@ func TestVisitInBrowser(t *testing.T) {
 	}
 	b.look(t, "print-es")
 	b.do(t, "back", chromedp.Navigate(ts.URL+"/list"), chromedp.WaitVisible(chromedp.CSS(".client-list")))
+
+	// She refers the client to the first service on the list, with the
+	// client's spoken consent, still in Spanish.
+	b.do(t, "the refer form",
+		chromedp.Click(chromedp.CSS(`.client-list > li:first-child a.refer`)),
+		chromedp.WaitVisible(chromedp.ID("r-reference")),
+	)
+	if consent := read(t, b, "consent text", chromedp.Text(chromedp.ID("consent-text"))); !strings.Contains(consent, "Compartiremos su nombre") {
+		t.Errorf("the consent text in Spanish: %q", consent)
+	}
+	b.look(t, "refer-form-es")
+	b.do(t, "refer",
+		chromedp.SetValue(chromedp.ID("r-need"), "food-insecurity"),
+		chromedp.SendKeys(chromedp.ID("r-reference"), "HC-2207"),
+		chromedp.SendKeys(chromedp.ID("r-name"), "Marta Pérez"),
+		chromedp.SendKeys(chromedp.ID("r-phone"), "(305) 555-0177"),
+		chromedp.Click(chromedp.ID("r-consent")),
+		chromedp.Click(chromedp.ID("r-method-verbal")),
+		chromedp.SendKeys(chromedp.ID("r-notes"), "Llamar por la tarde"),
+		chromedp.Click(chromedp.CSS("form.refer-form button.primary")),
+		chromedp.WaitVisible(chromedp.ID("referral-status")),
+	)
+	if st := read(t, b, "status", chromedp.Text(chromedp.ID("referral-status"))); !strings.Contains(st, "Enviada") {
+		t.Errorf("the new referral's status in Spanish: %q", st)
+	}
+	referral := read(t, b, "the referral's address", chromedp.Location())
+	b.look(t, "referral-sent-es")
+	b.do(t, "sent referrals",
+		chromedp.Click(chromedp.CSS(`nav.menu a[href="/referrals"]`)),
+		chromedp.WaitVisible(chromedp.CSS("table.referrals")),
+	)
+	if n := len(read(t, b, "sent rows", chromedp.Nodes(chromedp.CSSAll("table.referrals tbody tr")))); n != 1 {
+		t.Errorf("the sent referrals list %d, want 1", n)
+	}
+	b.look(t, "referrals-sent-es")
 	b.signOut(t)
 
 	// The organization's staff change their hours; the directory shows them.
@@ -134,7 +171,40 @@ func TestVisitInBrowser(t *testing.T) {
 	b.signIn(t, "ana@example.org")
 	b.do(t, "English again", chromedp.Click(chromedp.CSS(`a[hreflang="en"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)))
 	b.look(t, "org")
+
+	// They find the referral in their inbox and accept it; its page shows
+	// who sent it, who accepted it and when.
+	b.do(t, "the inbox",
+		chromedp.Click(chromedp.CSS(`nav.menu a[href="/referrals/inbox"]`)),
+		chromedp.WaitVisible(chromedp.CSS("ol.inbox")),
+	)
+	if n := len(read(t, b, "inbox items", chromedp.Nodes(chromedp.CSSAll("ol.inbox > li")))); n != 1 {
+		t.Errorf("the inbox holds %d, want 1", n)
+	}
+	if who := read(t, b, "the client", chromedp.Text(chromedp.CSS("ol.inbox h2"))); who != "Marta Pérez" {
+		t.Errorf("the inbox names %q", who)
+	}
+	b.look(t, "inbox")
+	b.do(t, "accept",
+		chromedp.Click(chromedp.CSS(`ol.inbox form:has(input[name="status"][value="accepted"]) button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if st := read(t, b, "status", chromedp.Text(chromedp.CSS("ol.inbox .status"))); st != "Accepted" {
+		t.Errorf("after accepting, the inbox says %q", st)
+	}
+	b.look(t, "inbox-accepted")
+	b.do(t, "the referral", chromedp.Navigate(referral), chromedp.WaitVisible(chromedp.CSS("table.history")))
+	history := read(t, b, "history", chromedp.Text(chromedp.CSS("table.history tbody")))
+	if !strings.Contains(history, "Accepted") || !strings.Contains(history, "ana@example.org") || !strings.Contains(history, "Bea Case") {
+		t.Errorf("the referral's history: %q", history)
+	}
+	if body := read(t, b, "client", chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "Llamar por la tarde") || !strings.Contains(body, "(305) 555-0177") {
+		t.Errorf("the organization does not see the client's details: %q", body)
+	}
+	b.look(t, "referral")
 	b.do(t, "the hours form",
+		chromedp.Navigate(ts.URL+"/org"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href^="/org/services/s-pantry/hours"]`)),
 		chromedp.Click(chromedp.CSS(`a[href^="/org/services/s-pantry/hours"]`)),
 		chromedp.WaitVisible(chromedp.ID("opens-MO")),
 	)
