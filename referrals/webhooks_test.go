@@ -143,7 +143,13 @@ func TestDispatcherDeliversAndRetries(t *testing.T) {
 			}
 		}
 	}
+	// The receiver has answered; the dispatcher records the answer just
+	// after, so wait (a little) for the log to say so.
 	log, err := e.rs.Deliveries(ctx, pantry, sub.ID, 10)
+	for err == nil && time.Now().Before(deadline) && !(len(log) == 2 && log[0].State == resources.DeliveryDelivered && log[1].State == resources.DeliveryDelivered) {
+		time.Sleep(10 * time.Millisecond)
+		log, err = e.rs.Deliveries(ctx, pantry, sub.ID, 10)
+	}
 	if err != nil || len(log) != 2 || log[0].State != resources.DeliveryDelivered || log[1].State != resources.DeliveryDelivered ||
 		log[0].Attempts+log[1].Attempts != 4 || log[1].LastCode != 200 {
 		t.Errorf("delivery log: %v %+v", err, log)
