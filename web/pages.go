@@ -60,18 +60,20 @@ var staticFS = func() fs.FS {
 // pageFiles are the templates of each page, drawn in the layout unless
 // the page is the printed list.
 var pageFiles = map[string][]string{
-	"search":      {"layout.html", "search.html"},
-	"service":     {"layout.html", "service.html"},
-	"error":       {"layout.html", "error.html"},
-	"signin":      {"layout.html", "signin.html"},
-	"setpassword": {"layout.html", "setpassword.html"},
-	"account":     {"layout.html", "account.html"},
-	"admin":       {"layout.html", "admin.html"},
-	"match":       {"layout.html", "match.html"},
-	"list":        {"layout.html", "list.html"},
-	"org":         {"layout.html", "org.html"},
-	"hours":       {"layout.html", "hours.html"},
-	"print":       {"print.html"},
+	"search":              {"layout.html", "search.html"},
+	"service":             {"layout.html", "service.html"},
+	"error":               {"layout.html", "error.html"},
+	"signin":              {"layout.html", "signin.html"},
+	"setpassword":         {"layout.html", "setpassword.html"},
+	"account":             {"layout.html", "account.html"},
+	"admin":               {"layout.html", "admin.html"},
+	"match":               {"layout.html", "match.html"},
+	"list":                {"layout.html", "list.html"},
+	"org":                 {"layout.html", "org.html"},
+	"hours":               {"layout.html", "hours.html"},
+	"orgedit_service":     {"layout.html", "orgedit_service.html"},
+	"orgedit_unconfirmed": {"layout.html", "orgedit_unconfirmed.html"},
+	"print":               {"print.html"},
 }
 
 // webPages are the parsed templates, one set per language and page: each
