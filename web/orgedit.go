@@ -39,6 +39,8 @@ var orgeditFieldKnown = map[string]bool{"name": true, "status": true, "minimum_a
 
 func (s *Pages) orgEditRoutes(g router) {
 	may := s.requireRole(resources.RoleAdmin, resources.RoleOrgStaff)
+	g.GET("/org/edit", s.html(s.orgEditPage), may)
+	g.POST("/org/edit", s.html(s.saveOrg), may)
 	g.GET("/org/services/:id/edit", s.html(s.serviceEditPage), may)
 	g.POST("/org/services/:id/edit", s.html(s.saveService), may)
 	g.GET("/admin/unconfirmed", s.html(s.unconfirmedPage), s.requireRole(resources.RoleAdmin))
@@ -168,4 +170,92 @@ func (s *Pages) unconfirmedPage(c echo.Context) error {
 			Verified: newDateView(l, svc.AssuredDate, now)})
 	}
 	return s.render(c, http.StatusOK, "orgedit_unconfirmed", v)
+}
+
+// The organization's own details, replaced through listings.Replace as
+// the API's PUT does: the same rules, the version the form was read at.
+
+type orgForm struct {
+	chrome
+	OrgID   string
+	Version uint64
+	Org     string // an admin's ?org=
+	Values  map[string]string
+	Errs    map[string]string
+	Errors  []string
+}
+
+// orgFields are the organization form's fields, in the order shown.
+var orgFields = []string{"name", "description", "email", "website"}
+
+// ownOrg reads the organization a person may change: listings.Authorize says.
+func (s *Pages) ownOrg(c echo.Context) (*resources.Organization, error) {
+	ctx := c.Request().Context()
+	id, err := orgOf(c)
+	if err != nil {
+		return nil, err
+	}
+	org, err := resources.Get[*resources.Organization](ctx, s.store, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.Transact(ctx, func(tx resources.Tx) error {
+		return listings.Authorize(tx, signedIn(c).Actor(), org, nil)
+	})
+	return org, err
+}
+
+func (s *Pages) orgFormOf(c echo.Context, org *resources.Organization) *orgForm {
+	v := &orgForm{OrgID: org.ID, Version: org.Version, Org: c.QueryParam("org"), Errs: map[string]string{},
+		Values: map[string]string{"name": org.Name, "description": org.Description, "email": org.Email, "website": org.Website}}
+	v.Title = s.locale(c).T("orgedit.org.title", org.Name)
+	return v
+}
+
+func (s *Pages) orgEditPage(c echo.Context) error {
+	org, err := s.ownOrg(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "orgedit_org", s.orgFormOf(c, org))
+}
+
+func (s *Pages) saveOrg(c echo.Context) error {
+	l := s.locale(c)
+	org, err := s.ownOrg(c)
+	if err != nil {
+		return err
+	}
+	v := s.orgFormOf(c, org)
+	for _, f := range orgFields {
+		v.Values[f] = strings.TrimSpace(c.FormValue(f))
+	}
+	changed := *org
+	changed.Name, changed.Description, changed.Email, changed.Website = v.Values["name"], v.Values["description"], v.Values["email"], v.Values["website"]
+	_, err = listings.Replace(c.Request().Context(), s.store, resources.KindOrganization, org.ID, &changed, nil, version(c))
+	var re *resources.Error
+	switch {
+	case err == nil:
+		s.synced(c.Request().Context())
+		return c.Redirect(http.StatusSeeOther, "/org?done=saved"+adminOrg(c))
+	case errors.As(err, &re) && re.Code == resources.EINVALID && len(re.Fields) > 0:
+		for field := range re.Fields {
+			key := "orgedit.err.other"
+			if field == "name" {
+				key = "orgedit.err.org_name"
+			}
+			v.Errs[field] = l.T(key)
+		}
+	default:
+		return s.changeError(err)
+	}
+	for _, f := range orgFields {
+		if e, ok := v.Errs[f]; ok {
+			v.Errors = append(v.Errors, l.T("orgedit.org.field."+f)+": "+e)
+		}
+	}
+	if len(v.Errors) == 0 {
+		v.Errors = append(v.Errors, l.T("orgedit.err.other"))
+	}
+	return s.render(c, http.StatusBadRequest, "orgedit_org", v)
 }

@@ -147,3 +147,52 @@ func TestAdminUnconfirmed(t *testing.T) {
 		t.Errorf("staff on the admin list: %d", resp.StatusCode)
 	}
 }
+
+// TestOrgStaffEditOrganization: staff change their organization's details
+// through the API's own replace rule; a stale form is refused; no name is
+// the form again with its message; ?org= does not reach another
+// organization for staff, as it does for an admin.
+func TestOrgStaffEditOrganization(t *testing.T) {
+	ts := startServer(t, seedOrgs, webClock)
+	staff := ts.signIn(t, "ana@example.org", resources.RoleOrgStaff, "org")
+	resp, form := staff.get(t, "/org/edit")
+	if resp.StatusCode != 200 || !strings.Contains(form, `value="Community Action Agency"`) {
+		t.Fatalf("/org/edit: %d", resp.StatusCode)
+	}
+	sent := formValues(t, form)
+	sent.Set("name", "Community Action Agency of Miami")
+	sent.Set("email", "help@caa.example.org")
+	sent.Set("website", "https://caa.example.org")
+	if resp, _ := staff.post(t, "/org/edit", "/org/edit", sent); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	org, _ := resources.Get[*resources.Organization](context.Background(), ts.Store, "org")
+	if org.Name != "Community Action Agency of Miami" || org.Email != "help@caa.example.org" || org.Website != "https://caa.example.org" {
+		t.Errorf("stored: %+v", org)
+	}
+	entries, _ := ts.Store.Audit(context.Background(), resources.AuditQuery{RecordID: "org"})
+	if len(entries) == 0 || entries[0].Actor.UserID == "" || entries[0].Actor.OrganizationID != "org" {
+		t.Errorf("audit: %+v", entries)
+	}
+	if resp, page := staff.post(t, "/org/edit", "/org/edit", sent); resp.StatusCode != http.StatusConflict || !strings.Contains(page, "Someone else changed this listing") {
+		t.Errorf("stale form: %d", resp.StatusCode)
+	}
+	_, form = staff.get(t, "/org/edit")
+	bad := formValues(t, form)
+	bad.Set("name", "")
+	if resp, page := staff.post(t, "/org/edit", "/org/edit", bad); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Give the organization a name.") {
+		t.Errorf("no name: %d", resp.StatusCode)
+	}
+	// Staff's ?org= is ignored: the form is their own organization's.
+	if _, page := staff.get(t, "/org/edit?org=other"); strings.Contains(page, "Other Org") {
+		t.Error("staff reached another organization's form")
+	}
+	staff.post(t, "/org/edit?org=other", "/org/edit?org=other", url.Values{"version": {"1"}, "name": {"Taken"}})
+	if other, _ := resources.Get[*resources.Organization](context.Background(), ts.Store, "other"); other.Name != "Other Org" {
+		t.Errorf("another organization renamed: %q", other.Name)
+	}
+	admin := ts.signIn(t, "admin@example.org", resources.RoleAdmin, "")
+	if resp, page := admin.get(t, "/org/edit?org=other"); resp.StatusCode != 200 || !strings.Contains(page, `value="Other Org"`) {
+		t.Errorf("admin on another organization's form: %d", resp.StatusCode)
+	}
+}

@@ -71,6 +71,7 @@ var pageFiles = map[string][]string{
 	"list":                {"layout.html", "list.html"},
 	"org":                 {"layout.html", "org.html"},
 	"hours":               {"layout.html", "hours.html"},
+	"orgedit_org":         {"layout.html", "orgedit_org.html"},
 	"orgedit_service":     {"layout.html", "orgedit_service.html"},
 	"orgedit_unconfirmed": {"layout.html", "orgedit_unconfirmed.html"},
 	"print":               {"print.html"},
