@@ -123,6 +123,9 @@ func TestAdminUnconfirmed(t *testing.T) {
 		fixture.Put(tb, s, &resources.Service{ID: "s-older", OrganizationID: "other", Name: "Older Service", Status: "active", Tracked: resources.Tracked{AssuredDate: "2025-01-10"}})
 	}, webClock)
 	admin := ts.signIn(t, "admin@example.org", resources.RoleAdmin, "")
+	if _, page := admin.get(t, "/admin"); !strings.Contains(page, `href="/admin/unconfirmed"`) {
+		t.Error("the admin page does not link to the unconfirmed listings")
+	}
 	resp, page := admin.get(t, "/admin/unconfirmed")
 	if resp.StatusCode != 200 {
 		t.Fatalf("/admin/unconfirmed: %d", resp.StatusCode)
