@@ -6,9 +6,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/refer-project/refer/listings"
 	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/hsds"
 )
 
 // Organization staff change a service's details (name, description,
@@ -31,7 +33,7 @@ type serviceForm struct {
 }
 
 // serviceFields are the form's text fields, in the order they are shown.
-var serviceFields = []string{"name", "description", "status", "eligibility_description", "minimum_age", "maximum_age", "application_process", "fees_description"}
+var serviceFields = []string{"name", "description", "status", "languages", "eligibility_description", "minimum_age", "maximum_age", "application_process", "fees_description"}
 
 // orgeditFieldKnown are the fields the record's rules may refuse that have a
 // message of their own in the catalogs.
@@ -57,7 +59,7 @@ func (s *Pages) serviceFormOf(c echo.Context, svc *resources.Service) *serviceFo
 	v := &serviceForm{ServiceID: svc.ID, Version: svc.Version, Org: c.QueryParam("org"), Ages: []string{"minimum_age", "maximum_age"},
 		Statuses: []string{resources.StatusActive, resources.StatusTemporarilyClosed, resources.StatusInactive, resources.StatusDefunct},
 		Errs:     map[string]string{},
-		Values: map[string]string{"name": svc.Name, "description": svc.Description, "status": svc.Status,
+		Values: map[string]string{"name": svc.Name, "description": svc.Description, "status": svc.Status, "languages": strings.Join(languageNames(svc.Languages), ", "),
 			"eligibility_description": svc.EligibilityDescription, "minimum_age": ageText(svc.MinimumAge), "maximum_age": ageText(svc.MaximumAge),
 			"application_process": svc.ApplicationProcess, "fees_description": svc.FeesDescription}}
 	v.Title = s.locale(c).T("orgedit.service.title", svc.Name)
@@ -102,11 +104,19 @@ func (s *Pages) saveService(c echo.Context) error {
 	if !ok2 {
 		v.Errs["maximum_age"] = l.T("orgedit.err.age_number")
 	}
+	langs, unknown := parseLanguages(v.Values["languages"], svc.Languages)
+	if unknown != "" {
+		v.Errs["languages"] = l.T("orgedit.err.language", unknown)
+	}
 	if len(v.Errs) == 0 {
 		_, err = listings.Change(c.Request().Context(), s.store, svc.ID, version(c), func(svc *resources.Service) error {
 			svc.Name, svc.Description, svc.Status = v.Values["name"], v.Values["description"], v.Values["status"]
 			svc.EligibilityDescription, svc.ApplicationProcess, svc.FeesDescription = v.Values["eligibility_description"], v.Values["application_process"], v.Values["fees_description"]
 			svc.MinimumAge, svc.MaximumAge = minAge, maxAge
+			for i := range langs {
+				langs[i].ServiceID = svc.ID
+			}
+			svc.Languages = langs
 			return nil
 		})
 		var re *resources.Error
@@ -258,4 +268,35 @@ func (s *Pages) saveOrg(c echo.Context) error {
 		v.Errors = append(v.Errors, l.T("orgedit.err.other"))
 	}
 	return s.render(c, http.StatusBadRequest, "orgedit_org", v)
+}
+
+// parseLanguages reads the form's comma-separated languages by the
+// import's rule (hsds.NormalizeLanguage: English or Spanish names, ISO
+// codes), keeping the ids of those the service had; unknown is the first
+// name it does not know.
+func parseLanguages(text string, had []resources.Language) (out []resources.Language, unknown string) {
+	seen := map[string]bool{}
+	for name := range strings.SplitSeq(text, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		lang := resources.Language{Name: name}
+		hsds.NormalizeLanguage(&lang)
+		if lang.Code == "" {
+			return nil, name
+		}
+		if seen[lang.Code] {
+			continue
+		}
+		seen[lang.Code] = true
+		lang.ID = uuid.NewString()
+		for _, h := range had {
+			if h.Code == lang.Code {
+				lang.ID = h.ID
+			}
+		}
+		out = append(out, lang)
+	}
+	return out, ""
 }

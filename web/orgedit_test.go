@@ -55,12 +55,14 @@ func TestOrgStaffEditService(t *testing.T) {
 	sent.Set("eligibility_description", "Residents of Miami-Dade")
 	sent.Set("minimum_age", "18")
 	sent.Set("fees_description", "Free")
+	sent.Set("languages", "English, español, Creole")
 	resp, _ = staff.post(t, "/org/services/s-pantry/edit", "/org/services/s-pantry/edit", sent)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
 	svc, _ := resources.Get[*resources.Service](context.Background(), ts.Store, "s-pantry")
-	if svc.Name != "Downtown Zucchini Pantry" || svc.EligibilityDescription != "Residents of Miami-Dade" || svc.MinimumAge == nil || *svc.MinimumAge != 18 || svc.FeesDescription != "Free" || svc.MaximumAge != nil {
+	if svc.Name != "Downtown Zucchini Pantry" || svc.EligibilityDescription != "Residents of Miami-Dade" || svc.MinimumAge == nil || *svc.MinimumAge != 18 || svc.FeesDescription != "Free" || svc.MaximumAge != nil ||
+		len(svc.Languages) != 3 || svc.Languages[1].Code != "es" || svc.Languages[1].Name != "Spanish" || svc.Languages[2].Name != "Haitian Creole" {
 		t.Errorf("stored: %+v", svc)
 	}
 	// In search at once.
@@ -84,6 +86,9 @@ func TestOrgStaffEditService(t *testing.T) {
 	}
 	// Validation: the record's own rules, the field's message, values kept.
 	_, form = staff.get(t, "/org/services/s-pantry/edit")
+	if !strings.Contains(form, `value="English, Spanish, Haitian Creole"`) {
+		t.Error("the form does not show the languages as stored")
+	}
 	bad := formValues(t, form)
 	bad.Set("name", " ")
 	bad.Set("minimum_age", "40")
@@ -92,6 +97,11 @@ func TestOrgStaffEditService(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Give the service a name.") ||
 		!strings.Contains(page, "not above the maximum age") || !strings.Contains(page, `value="40"`) {
 		t.Errorf("invalid ages and no name: %d", resp.StatusCode)
+	}
+	bad = formValues(t, form)
+	bad.Set("languages", "English, Klingonese")
+	if resp, page := staff.post(t, "/org/services/s-pantry/edit", "/org/services/s-pantry/edit", bad); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Klingonese is not a language the directory knows") {
+		t.Errorf("an unknown language: %d", resp.StatusCode)
 	}
 	bad = formValues(t, form)
 	bad.Set("maximum_age", "twenty")
