@@ -16,7 +16,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -441,4 +443,38 @@ func withFieldPrefix(err error, prefix string) error {
 		named[prefix+k] = v
 	}
 	return &resources.Error{Code: resources.ErrorCode(err), Message: resources.ErrorMessage(err), Fields: named}
+}
+
+// Unconfirmed lists every service NeedsReview flags at now, the longest
+// unconfirmed first: what admins are shown to chase.
+func Unconfirmed(ctx context.Context, store resources.Store, now time.Time) ([]*resources.Service, error) {
+	rs, err := store.List(ctx, resources.KindService, resources.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var out []*resources.Service
+	for _, r := range rs {
+		if svc := r.(*resources.Service); NeedsReview(svc, now) {
+			out = append(out, svc)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *resources.Service) int {
+		if c := confirmedAt(a).Compare(confirmedAt(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// confirmedAt is when a service was last confirmed (or, never confirmed,
+// last changed); the zero time when neither is known.
+func confirmedAt(svc *resources.Service) time.Time {
+	if d, ok := resources.ParseDay(svc.AssuredDate); ok {
+		return d
+	}
+	if svc.LastModified != nil {
+		return *svc.LastModified
+	}
+	return time.Time{}
 }

@@ -48,6 +48,7 @@ func (s *Pages) orgRoutes(g router) {
 	g.POST("/org/services/:id/verify", s.html(s.orgVerify), may)
 	g.GET("/org/services/:id/hours", s.html(s.hoursPage), may)
 	g.POST("/org/services/:id/hours", s.html(s.saveHours), may)
+	s.orgEditRoutes(g)
 }
 
 // orgOf is the organization a page is about: staff's own; an admin's
@@ -81,6 +82,8 @@ func (s *Pages) orgPage(c echo.Context) error {
 		v.Done = l.T("org.verified_done")
 	case "hours":
 		v.Done = l.T("org.hours_done")
+	case "saved":
+		v.Done = l.T("orgedit.saved")
 	}
 	svcs, err := s.store.List(ctx, resources.KindService, resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: org.ID}})
 	if err != nil {

@@ -49,8 +49,9 @@ func (b *browser) signOut(t *testing.T) {
 // fills the AHC HRSN questions in Spanish, puts three options on the
 // client's list, prints it in Spanish and refers the client to one; the
 // organization's staff sign in, find the referral in their inbox and
-// accept it, change their hours, and the change is in the directory at
-// once. Every
+// accept it, change their hours and rename a service, and the changes are
+// in the directory and search at once; an admin sees the unconfirmed
+// listings. Every
 // page passes axe-core's WCAG 2.1 AA rules at phone and desktop widths.
 func TestVisitInBrowser(t *testing.T) {
 	needChromium(t)
@@ -219,6 +220,31 @@ func TestVisitInBrowser(t *testing.T) {
 	if hours := read(t, b, "hours", chromedp.Text(chromedp.CSS(".site .hours"))); !strings.Contains(hours, "Mon 10 AM–2 PM") {
 		t.Errorf("the new hours are not shown: %q", hours)
 	}
+	// The staff rename the service in its details form; search finds it by
+	// the new name at once.
+	b.do(t, "the details form",
+		chromedp.Navigate(ts.URL+"/org"),
+		chromedp.Click(chromedp.CSS(`a[href^="/org/services/s-pantry/edit"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+	)
+	b.look(t, "orgedit-service")
+	b.do(t, "a new name",
+		chromedp.SetValue(chromedp.ID("f-name"), "Downtown Zucchini Pantry"),
+		chromedp.Click(chromedp.CSS("form.stack button.primary")),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	b.do(t, "the organization's form", chromedp.Navigate(ts.URL+"/org/edit"), chromedp.WaitVisible(chromedp.ID("f-website")))
+	b.look(t, "orgedit-org")
+	b.do(t, "search by the new name", chromedp.Navigate(ts.URL+"/?q=zucchini"), chromedp.WaitVisible(chromedp.CSS("#results-title")))
+	if found := read(t, b, "results", chromedp.Text(chromedp.CSS(".results-area"))); !strings.Contains(found, "Downtown Zucchini Pantry") {
+		t.Errorf("search does not find the new name: %q", found)
+	}
+	// Admins see the listings not confirmed for 180 days.
+	b.signOut(t)
+	b.do(t, "the sign-in page", chromedp.Navigate(ts.URL+"/signin"))
+	b.signIn(t, "admin@example.org")
+	b.do(t, "the unconfirmed listings", chromedp.Navigate(ts.URL+"/admin/unconfirmed"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.look(t, "orgedit-unconfirmed")
 	if p := b.takeProblems(); len(p) > 0 {
 		t.Errorf("the pages logged errors or broke their CSP:\n%s", strings.Join(p, "\n"))
 	}
