@@ -60,7 +60,7 @@ var staticFS = func() fs.FS {
 // pageFiles are the templates of each page, drawn in the layout unless
 // the page is the printed list.
 var pageFiles = map[string][]string{
-	"search":      {"layout.html", "search.html"},
+	"search":      {"layout.html", "search.html", "map.html"},
 	"service":     {"layout.html", "service.html"},
 	"error":       {"layout.html", "error.html"},
 	"signin":      {"layout.html", "signin.html"},
@@ -71,7 +71,7 @@ var pageFiles = map[string][]string{
 	"list":        {"layout.html", "list.html"},
 	"org":         {"layout.html", "org.html"},
 	"hours":       {"layout.html", "hours.html"},
-	"print":       {"print.html"},
+	"print":       {"print.html", "map.html"},
 }
 
 // webPages are the parsed templates, one set per language and page: each
@@ -154,6 +154,9 @@ type Config struct {
 	Closed bool
 	// Now is the pages' clock; nil means time.Now.
 	Now func() time.Time
+	// Sample names the source of the directory when it is the bundled
+	// sample (refer serve --load-sample), which the pages then say.
+	Sample string
 }
 
 // Pages are the web pages, served by api.Server (api.Config.Pages).
@@ -170,12 +173,16 @@ type Pages struct {
 	secure   bool
 	closed   bool
 	now      func() time.Time
+	// sample is Config.Sample; placeTable the directory's places.
+	sample     string
+	placeTable *placeTable
 }
 
 // New returns the pages over cfg's directory.
 func New(cfg Config) *Pages {
 	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now,
-		accounts: cfg.Accounts, keys: cfg.Keys, mail: cfg.Mail, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed}
+		accounts: cfg.Accounts, keys: cfg.Keys, mail: cfg.Mail, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed,
+		sample: cfg.Sample, placeTable: &placeTable{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
