@@ -294,6 +294,8 @@ func TestWebInBrowser(t *testing.T) {
 	b.do(t, "search",
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible(chromedp.ID("f-postcode")),
+		// The place box starts at the directory's own city; a ZIP replaces it.
+		chromedp.Clear(chromedp.ID("f-postcode")),
 		chromedp.SendKeys(chromedp.ID("f-postcode"), "33125"),
 		chromedp.SetValue(chromedp.ID("f-need"), "food-insecurity"),
 		chromedp.Click(chromedp.CSS("button.primary")),
@@ -312,6 +314,9 @@ func TestWebInBrowser(t *testing.T) {
 	}
 	if h := read(t, b, "heading", chromedp.Text(chromedp.ID("results-title"))); !strings.Contains(h, "services near ZIP 33125") {
 		t.Errorf("results heading %q", h)
+	}
+	if pins := read(t, b, "map pins", chromedp.Nodes(chromedp.CSSAll("figure.map .map-pin"))); len(pins) == 0 {
+		t.Errorf("the search page draws no pins on its map")
 	}
 	b.look(t, "search")
 

@@ -61,7 +61,7 @@ var staticFS = func() fs.FS {
 // pageFiles are the templates of each page, drawn in the layout unless
 // the page is the printed list.
 var pageFiles = map[string][]string{
-	"search":              {"layout.html", "search.html"},
+	"search":              {"layout.html", "search.html", "map.html"},
 	"service":             {"layout.html", "service.html"},
 	"error":               {"layout.html", "error.html"},
 	"signin":              {"layout.html", "signin.html"},
@@ -79,7 +79,7 @@ var pageFiles = map[string][]string{
 	"orgedit_org":         {"layout.html", "orgedit_org.html"},
 	"orgedit_service":     {"layout.html", "orgedit_service.html"},
 	"orgedit_unconfirmed": {"layout.html", "orgedit_unconfirmed.html"},
-	"print":               {"print.html"},
+	"print":               {"print.html", "map.html"},
 }
 
 // webPages are the parsed templates, one set per language and page: each
@@ -165,6 +165,9 @@ type Config struct {
 	// Referrals makes and follows referrals; without it the pages offer
 	// none.
 	Referrals *referrals.Referrals
+	// Sample names the source of the directory when it is the bundled
+	// sample (refer serve --load-sample), which the pages then say.
+	Sample string
 }
 
 // Pages are the web pages, served by api.Server (api.Config.Pages).
@@ -182,13 +185,16 @@ type Pages struct {
 	closed   bool
 	now      func() time.Time
 	refs     *referrals.Referrals
+	// sample is Config.Sample; placeTable the directory's places.
+	sample     string
+	placeTable *placeTable
 }
 
 // New returns the pages over cfg's directory.
 func New(cfg Config) *Pages {
 	p := &Pages{store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary, log: cfg.Logger, now: cfg.Now,
 		accounts: cfg.Accounts, keys: cfg.Keys, mail: cfg.Mail, secure: strings.HasPrefix(cfg.BaseURL, "https://"), closed: cfg.Closed,
-		refs: cfg.Referrals}
+		refs: cfg.Referrals, sample: cfg.Sample, placeTable: &placeTable{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

@@ -419,3 +419,31 @@ func TestPagesInSpanish(t *testing.T) {
 		}
 	}
 }
+
+// TestWebPlaceBox reads a city, a misspelt city and an unknown place in
+// the place box, from the directory's own site addresses.
+func TestWebPlaceBox(t *testing.T) {
+	ts := startServer(t, seedWeb)
+	if status, body := ts.page(t, "/"); status != 200 || !strings.Contains(body, `value="Miami, FL"`) || !strings.Contains(body, "Directory: ") {
+		t.Errorf("the place box does not start at the directory's city: %d", status)
+	}
+	status, body := ts.page(t, "/?q=food&postcode="+url.QueryEscape("miami, fl"))
+	if status != 200 || !strings.Contains(body, "Downtown Food Pantry") || !strings.Contains(body, "near Miami, FL") {
+		t.Errorf("a city in the place box: %d", status)
+	}
+	if !strings.Contains(body, `<svg class="map-svg"`) || !strings.Contains(body, `class="map-pin"`) || !strings.Contains(body, `id="map-title"`) {
+		t.Errorf("the results have no map")
+	}
+	status, body = ts.page(t, "/?q=food&postcode=Miam")
+	if status != 200 || !strings.Contains(body, "did-you-mean") || !strings.Contains(body, "Miami, FL</a>") {
+		t.Errorf("a misspelt city has no did-you-mean: %d", status)
+	}
+	status, body = ts.page(t, "/?q=food&postcode=Springfield")
+	if status != 400 || !strings.Contains(body, `id="err-postcode"`) || !strings.Contains(body, "The directory covers Miami, FL") {
+		t.Errorf("an unknown place: %d", status)
+	}
+	status, body = ts.page(t, "/?q=food&include_virtual=false&postcode=94063")
+	if status != 200 || !strings.Contains(body, "The directory covers Miami, FL") {
+		t.Errorf("a far ZIP does not say where the directory is: %d", status)
+	}
+}

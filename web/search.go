@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/resources"
@@ -67,6 +68,15 @@ type searchView struct {
 	// NeedFacets and LanguageFacets narrow the search.
 	NeedFacets     []facetLink
 	LanguageFacets []facetLink
+
+	// Directory says what directory is loaded; Covers, when a search far
+	// from it found nothing, where it is.
+	Directory string
+	Covers    string
+	// DidYouMean lists the places the place box may have meant.
+	DidYouMean []facetLink
+	// Map draws the page's results around the client's point.
+	Map *mapView
 }
 
 type option struct {
@@ -102,16 +112,36 @@ type webResult struct {
 	Modified    *dateView
 	Virtual     bool
 	OnList      bool // already on the client's list
+	N           int  // its number in the list and on the map
 }
 
 func (s *Pages) searchPage(c echo.Context) error {
 	l := s.locale(c)
-	v := s.newSearchView(l, c.QueryParams())
+	ctx := c.Request().Context()
+	pl, err := s.places(ctx)
+	if err != nil {
+		return err
+	}
+	values := c.QueryParams()
+	v := s.newSearchView(l, values)
+	v.Directory = s.directoryNote(l, pl)
 	if !v.Searched {
+		// The place box starts where the directory's services are.
+		if pl.Place != "" {
+			v.Form = url.Values{"postcode": {pl.Place}}
+		}
 		return s.render(c, http.StatusOK, "search", v)
 	}
+	values, ok := s.readPlace(l, v, pl, values)
+	if !ok {
+		status := http.StatusOK // a question back, not a mistake
+		if len(v.DidYouMean) == 0 {
+			status = http.StatusBadRequest
+		}
+		return s.render(c, status, "search", v)
+	}
 	// One way to read a search: the API's own.
-	q, err := api.SearchQuery(s.vocab, c.QueryParams())
+	q, err := api.SearchQuery(s.vocab, values)
 	if err != nil {
 		if resources.ErrorCode(err) != resources.EINVALID {
 			return err
@@ -119,11 +149,17 @@ func (s *Pages) searchPage(c echo.Context) error {
 		v.setErrors(l, resources.ErrorFields(err))
 		return s.render(c, http.StatusBadRequest, "search", v)
 	}
-	res, err := s.index.Search(c.Request().Context(), q)
+	res, err := s.index.Search(ctx, q)
 	if err != nil {
 		return err
 	}
 	s.fillResults(l, v, q, res)
+	if res.Total == 0 && q.Near != nil && pl.Place != "" {
+		if d := pl.nearestCity(*q.Near); d > q.RadiusKm {
+			v.Covers = l.T("place.far", l.Miles(d), pl.Place)
+		}
+	}
+	v.Map = resultsMap(l, v, q.Near)
 	v.Back = c.Request().URL.RequestURI()
 	listed := s.visits.items(s.visitID(c, false))
 	v.Listed = len(listed)
@@ -131,6 +167,74 @@ func (s *Pages) searchPage(c echo.Context) error {
 		v.Results[i].OnList = slices.ContainsFunc(listed, func(it listItem) bool { return it.ID == v.Results[i].ListID })
 	}
 	return s.render(c, http.StatusOK, "search", v)
+}
+
+// readPlace reads the place box (the postcode parameter): a ZIP code is
+// the API's to read; a city or street address becomes the latitude and
+// longitude of the directory's own sites. ok is false when the text named
+// no place: v then says what was tried, or lists what it may have meant.
+func (s *Pages) readPlace(l *locale, v *searchView, pl *places, values url.Values) (url.Values, bool) {
+	text := strings.TrimSpace(values.Get("postcode"))
+	if text == "" || values.Get("latitude") != "" || values.Get("longitude") != "" || zipPattern.MatchString(text) {
+		return values, true
+	}
+	ans := pl.resolve(text)
+	if ans.Found {
+		out := url.Values{}
+		for k, vs := range values {
+			out[k] = vs
+		}
+		out.Del("postcode")
+		out.Set("latitude", strconv.FormatFloat(ans.Point[1], 'f', 6, 64))
+		out.Set("longitude", strconv.FormatFloat(ans.Point[0], 'f', 6, 64))
+		v.Near = ans.Label
+		return out, true
+	}
+	v.Searched = false
+	for _, sug := range ans.Suggestions {
+		v.DidYouMean = append(v.DidYouMean, facetLink{Label: sug, Href: pageLink(v.Form, map[string][]string{"postcode": {sug}, "page": nil})})
+	}
+	if len(ans.Suggestions) == 0 {
+		msg := l.T("place.unknown", text, pl.Sites)
+		if pl.Place != "" {
+			msg = l.T("place.unknown_covers", text, pl.Sites, pl.Place)
+		}
+		v.FieldErr["postcode"] = msg
+		v.Errors = append(v.Errors, fieldMessage{"postcode", msg})
+	}
+	return values, false
+}
+
+// directoryNote says what directory the pages show: its size and place,
+// and its source when it is the bundled sample.
+func (s *Pages) directoryNote(l *locale, pl *places) string {
+	place := cmp.Or(pl.Place, l.T("sample.no_place"))
+	if s.sample != "" {
+		return l.T("sample.note", pl.Services, s.sample, place)
+	}
+	return l.T("sample.directory", pl.Services, place)
+}
+
+// resultsMap draws the page's results that have a place.
+func resultsMap(l *locale, v *searchView, near *orb.Point) *mapView {
+	var pts []mapPlace
+	for _, r := range v.Results {
+		if !r.Virtual && r.Latitude != nil && r.Longitude != nil {
+			pts = append(pts, mapPlace{N: r.N, Name: r.Name, Point: orb.Point{*r.Longitude, *r.Latitude}})
+		}
+	}
+	if len(pts) == 0 {
+		return nil
+	}
+	title := l.T("map.title", v.From, v.To)
+	if v.Near != "" {
+		title = l.T("map.title_near", v.From, v.To, v.Near)
+	}
+	m := newMap(l, near, pts, title)
+	if n := len(v.Results) - len(pts); n > 0 {
+		m.Desc += " " + l.T("map.unmapped", n)
+	}
+	return m
 }
 
 // fillResults puts a page of results, its links and its facets in v.
@@ -163,8 +267,10 @@ func (s *Pages) fillResults(l *locale, v *searchView, q index.Query, res *index.
 	if v.Near != "" {
 		v.Title = l.T("search.near", v.Title, v.Near)
 	}
-	for _, h := range res.Hits {
-		v.Results = append(v.Results, s.webResultOf(l, h, now))
+	for i, h := range res.Hits {
+		r := s.webResultOf(l, h, now)
+		r.N = v.From + i
+		v.Results = append(v.Results, r)
 	}
 	v.NeedFacets = facetLinks(v.Form, res.Facets["needs"], "need", q.Needs, func(code string) string { return s.needLabel(l, code) })
 	var lang []string

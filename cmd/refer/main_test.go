@@ -235,8 +235,19 @@ func TestServeSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if n, _ := db.Count(context.Background(), resources.KindService); n != 23 {
-		t.Errorf("sample has %d services; want San Mateo's 23", n)
+	// Without its four test records (Example Agency, Fake Org, Admin
+	// Test Org and what they run).
+	if n, _ := db.Count(context.Background(), resources.KindService); n != sampleServices {
+		t.Errorf("sample has %d services; want San Mateo's 23 less its 4 test records", n)
+	}
+	svcs, err := db.List(context.Background(), resources.KindService, resources.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range svcs {
+		if name := r.(*resources.Service).Name; strings.Contains(name, "Example") || strings.Contains(name, "Test") {
+			t.Errorf("the sample holds the test record %q", name)
+		}
 	}
 }
 
@@ -259,6 +270,11 @@ func atof(s string) float64 {
 	return f
 }
 
+// sampleServices is the bundled sample's count: San Mateo's 23 services
+// less the 4 that its test records (Example Agency, Fake Org, Admin Test
+// Org) run.
+const sampleServices = 19
+
 // TestBackupWhileServing copies the store while the server holds it (over
 // the data folder's socket), and again once it has stopped.
 func TestBackupWhileServing(t *testing.T) {
@@ -278,16 +294,16 @@ func TestBackupWhileServing(t *testing.T) {
 	}
 	live := filepath.Join(t.TempDir(), "live.db")
 	mustRun(t, "backup", "--data", dir, live)
-	if n := count(live); n != 23 {
-		t.Errorf("backup taken while serving holds %d services; want 23", n)
+	if n := count(live); n != sampleServices {
+		t.Errorf("backup taken while serving holds %d services; want the sample's %d", n, sampleServices)
 	}
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("serve exited %d", code)
 	}
 	stopped := filepath.Join(t.TempDir(), "stopped.db")
 	mustRun(t, "backup", "--data", dir, stopped)
-	if n := count(stopped); n != 23 {
-		t.Errorf("backup of a stopped store holds %d services; want 23", n)
+	if n := count(stopped); n != sampleServices {
+		t.Errorf("backup of a stopped store holds %d services; want the sample's %d", n, sampleServices)
 	}
 	if code, _, errs := run(t, "backup", "--data", dir, filepath.Join(dir, "no", "such", "folder", "x.db")); code != exitFail || errs == "" {
 		t.Errorf("backup into a missing folder: exit %d %q", code, errs)

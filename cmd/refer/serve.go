@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -100,6 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
 	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now,
 		Accounts: accounts, Keys: store, BaseURL: baseURL(), Closed: cfg.RequireKeyToRead, Referrals: refs.rs,
+		Sample: sampleName(*loadSample),
 		// The SMTP server that sends lists to clients (env REFER_SMTP_ADDR,
 		// host:port, and REFER_SMTP_FROM); none, and lists are only printed.
 		Mail: web.MailConfig{Addr: os.Getenv("REFER_SMTP_ADDR"), From: envOr("REFER_SMTP_FROM", "refer@localhost")}})
@@ -210,10 +212,80 @@ func loadSampleIfEmpty(ctx context.Context, s resources.Store, log *slog.Logger)
 	if err != nil {
 		return err
 	}
+	var dropped int
+	d.Records, dropped = dropTestRecords(d.Records)
+	log.Info("left test records out of the sample", "records", dropped)
 	rep, err := hsds.Load(ctx, s, d)
 	if err != nil {
 		return fmt.Errorf("loading the sample: %w", err)
 	}
 	log.Info("loaded the sample directory", "created", rep.Created, "rejected", len(rep.Rejected))
 	return nil
+}
+
+// sampleSource is the bundled sample's source, as the pages name it.
+const sampleSource = "Code for America's Ohana API sample (BSD-3-Clause)"
+
+// testName is how upstream samples name their test records: "Example
+// Agency", "Fake Org", "Admin Test Org".
+var testName = regexp.MustCompile(`^(?i:example|fake)\b|\b(?i:test)\b`)
+
+// dropTestRecords leaves out of a sample the organizations and services
+// named as tests, and what belongs to them: an organization's services
+// and locations, the service_at_locations of any record left out.
+func dropTestRecords(rs []resources.Record) ([]resources.Record, int) {
+	gone := map[string]bool{} // kind + "/" + id: the kinds' ids may repeat
+	for _, r := range rs {
+		switch r := r.(type) {
+		case *resources.Organization:
+			if testName.MatchString(r.Name) {
+				gone[key(r)] = true
+			}
+		}
+	}
+	for _, r := range rs {
+		switch r := r.(type) {
+		case *resources.Service:
+			if testName.MatchString(r.Name) || gone["organization/"+r.OrganizationID] {
+				gone[key(r)] = true
+			}
+		case *resources.Location:
+			if gone["organization/"+r.OrganizationID] {
+				gone[key(r)] = true
+			}
+		}
+	}
+	var kept []resources.Record
+	for _, r := range rs {
+		switch r := r.(type) {
+		case *resources.Organization:
+			if gone[key(r)] {
+				continue
+			}
+		case *resources.Service:
+			if gone[key(r)] {
+				continue
+			}
+		case *resources.Location:
+			if gone[key(r)] {
+				continue
+			}
+		case *resources.ServiceAtLocation:
+			if gone["service/"+r.ServiceID] || gone["location/"+r.LocationID] {
+				continue
+			}
+		}
+		kept = append(kept, r)
+	}
+	return kept, len(rs) - len(kept)
+}
+
+func key(r resources.Record) string { return string(r.Kind()) + "/" + r.RecordID() }
+
+// sampleName is the sample's source when serve loads it, for the pages.
+func sampleName(loaded bool) string {
+	if loaded {
+		return sampleSource
+	}
+	return ""
 }

@@ -72,6 +72,7 @@ type row struct {
 	search16, match16               latency
 	referralCreate, referralStatus  latency
 	searchRPS, matchRPS             float64
+	searchPage, servicePage         latency // the web pages, 1 client
 	indexedMatch, bruteMatch        latency
 }
 
@@ -153,6 +154,36 @@ func measure(bin, dir string, n int) row {
 	r.search16, r.searchRPS = concurrent(16, 5*time.Second, search)
 	r.match16, r.matchRPS = concurrent(16, 5*time.Second, match)
 	r.referralCreate, r.referralStatus = referralLatency(client, base, key, adminKey, searchURL(0))
+	// The pages people read: the search page with words and a place, and
+	// a service's page (the services the API's searches find).
+	var ids []string
+	for i := 0; i < len(places); i++ {
+		resp, err := client.Get(searchURL(i))
+		check(err)
+		var res struct {
+			Results []struct {
+				ServiceID string `json:"service_id"`
+			} `json:"results"`
+		}
+		check(json.NewDecoder(resp.Body).Decode(&res))
+		resp.Body.Close()
+		for _, h := range res.Results {
+			ids = append(ids, h.ServiceID)
+		}
+	}
+	if len(ids) == 0 {
+		check(fmt.Errorf("the searches found no service for the service page"))
+	}
+	page := func(u string) { drain(client.Get(u)) }
+	searchPage := func(i int) {
+		p := places[i%len(places)]
+		page(base + "/?" + url.Values{"q": {"food pantry"}, "latitude": {fmt.Sprint(p.Lat())}, "longitude": {fmt.Sprint(p.Lon())},
+			"at": {"2026-11-27T15:00:00Z"}}.Encode())
+	}
+	servicePage := func(i int) { page(base + "/services/" + url.PathEscape(ids[i%len(ids)])) }
+	sequential(20, searchPage)
+	r.searchPage = sequential(200, searchPage)
+	r.servicePage = sequential(200, servicePage)
 	r.serveRSS = rssOf(srv.Process.Pid)
 	check(srv.Process.Signal(syscall.SIGTERM))
 	srv.Wait()
@@ -427,6 +458,9 @@ func render(rows []row) string {
 	})
 	line("match p50 / p99, ms, 16 clients; requests/s", "≥ 1,500/s", func(r row) string {
 		return fmt.Sprintf("%s / %s; %.0f", ms(r.match16.p50), ms(r.match16.p99), r.matchRPS)
+	})
+	line("search page (words + place) / service page p50 / p99, ms, 1 client", "p50 < 50", func(r row) string {
+		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.searchPage.p50), ms(r.servicePage.p50), ms(r.searchPage.p99), ms(r.servicePage.p99))
 	})
 	line("referral create / status change p50, ms, 1 client (p99)", "≤ 5 / ≤ 5", func(r row) string {
 		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.referralCreate.p50), ms(r.referralStatus.p50), ms(r.referralCreate.p99), ms(r.referralStatus.p99))
