@@ -89,7 +89,7 @@ func ptr(v float64) *float64 { return &v }
 
 var (
 	reRange         = regexp.MustCompile(`\b(\d{1,2}(?:\s+1/2|\.5)?)\s*(months?)?\s*(?:-|–|to|through|thru|and)\s*(\d{1,3})\s*(?:years?|yrs?|y/o|years? old)?\b`)
-	reAtLeastYears  = regexp.MustCompile(`\b(\d{1,2}(?:\s+1/2)?)\s*(?:years?(?:\s+old)?|yrs?|\+)?\s*(?:and|or|&)?\s*(?:older|over|up|above|\+|into adulthood)\b`)
+	reAtLeastYears  = regexp.MustCompile(`\b(\d{1,2}(?:\s+1/2)?)\s*(?:years?(?:\s+old|\s+of\s+age)?|yrs?|\+)?\s*(?:and|or|&)?\s*(?:older|over|up|above|\+|into adulthood)\b`)
 	reOverN         = regexp.MustCompile(`\b(?:over|older than|at least|above|minimum age(?: of)?|age)\s+(\d{1,3})\b`)
 	reUnderN        = regexp.MustCompile(`\b(?:under|younger than|below|up to)\s+(?:the\s+age\s+of\s+)?(\d{1,3})\b`)
 	reNAndUnder     = regexp.MustCompile(`\b(\d{1,3})\s*(?:years?(?:\s+old)?)?\s*(?:and|or)\s*(?:younger|under|below)\b`)
@@ -97,7 +97,7 @@ var (
 	reFPL           = regexp.MustCompile(`(\d{2,3})\s*%\s*(?:of\s+|below\s+)?(?:the\s+)?(?:federal\s+poverty|fpl|poverty)`)
 	reChildrenUnder = regexp.MustCompile(`\b(?:have|with|has|custody of|caring for|raising)\b[^.;]{0,40}?\b(?:child|children|kids|minors?|dependents?)\b(?:\s+(?:under|younger than|below)\s+(?:the\s+age\s+of\s+)?(\d{1,2}))?`)
 	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|$))`)
-	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+counties\b`)
+	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+count(?:y|ies)\b`)
 	reXResidents    = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[- ][a-z][a-z'-]+)?)\s+(?:county\s+|city\s+)?residents?\b`)
 	// "homeless males in Miami-Dade County", "residing in Broward County":
 	// a named county is where the service is for.
@@ -148,7 +148,7 @@ func ParseEligibility(text string) Requirements {
 	}
 	if m := reFPL.FindStringSubmatch(t); m != nil {
 		r.MaxIncomeFPL, _ = strconv.ParseFloat(m[1], 64)
-	} else if strings.Contains(t, "indigent") || strings.Contains(t, "low income") || strings.Contains(t, "low-income") || strings.Contains(t, "income eligible") || strings.Contains(t, "income guidelines") {
+	} else if strings.Contains(t, "indigent") || strings.Contains(t, "economically disadvantaged") || strings.Contains(t, "low income") || strings.Contains(t, "low-income") || strings.Contains(t, "income eligible") || strings.Contains(t, "income guidelines") {
 		r.LowIncome = true
 	}
 	for _, ins := range []struct{ word, code string }{{"medicaid", "medicaid"}, {"medicare", "medicare"}, {"uninsured", "uninsured"}, {"no insurance", "uninsured"}, {"without insurance", "uninsured"}, {"without health insurance", "uninsured"}} {
@@ -215,17 +215,24 @@ func clauseAudiences(c string) []Audience {
 		return []Audience{{Gender: gender, MinAge: ptr(18)}, kids}
 	}
 	a := Audience{Gender: gender}
+	// "parents of children 3-18": the ages are the children's, not the
+	// client's (ParentsOnly says the rest).
+	if strings.HasPrefix(c, "parents of") {
+		return nil
+	}
 	if lo, hi, ok := readAges(c); ok {
 		a.MinAge, a.MaxAge = lo, hi
 		return []Audience{a}
 	}
 	switch {
+	case containsWord(c, []string{"adults and seniors", "adults and older adults"}):
+		a.MinAge = ptr(18)
 	case containsWord(c, []string{"seniors", "senior", "elderly", "older adults", "aging adults", "older persons", "older people", "frail elderly"}):
 		a.MinAge = ptr(60)
 	case containsWord(c, []string{"adults", "adult"}) && !children && !strings.Contains(c, "young adult"):
 
 		a.MinAge = ptr(18)
-	case containsWord(c, []string{"teens", "teenagers", "adolescents"}) && !containsWord(c, []string{"adults"}):
+	case containsWord(c, []string{"teens", "teenagers", "adolescents"}) && !containsWord(c, []string{"adults", "children", "child"}):
 		a.MinAge, a.MaxAge = ptr(13), ptr(19)
 	case children && !containsWord(c, []string{"adults", "adult", "families", "parents"}) && !strings.Contains(c, "with children") && !strings.Contains(c, "of children"):
 		a.MaxAge = ptr(17)
@@ -355,6 +362,7 @@ func readPlaces(t string) []string {
 		if i := strings.Index(p, " county"); i > 0 {
 			p = p[:i]
 		}
+		p = strings.TrimPrefix(p, "city of ")
 		for f := strings.Fields(p); len(f) > 1 && (placeStop[f[0]] || leadWords[f[0]]); f = f[1:] {
 			p = strings.Join(f[1:], " ")
 		}
