@@ -96,7 +96,7 @@ var (
 	rePlusN         = regexp.MustCompile(`\b(\d{1,3})\+`)
 	reFPL           = regexp.MustCompile(`(\d{2,3})\s*%\s*(?:of\s+|below\s+)?(?:the\s+)?(?:federal\s+poverty|fpl|poverty)`)
 	reChildrenUnder = regexp.MustCompile(`\b(?:have|with|has|custody of|caring for|raising)\b[^.;]{0,40}?\b(?:child|children|kids|minors?|dependents?)\b(?:\s+(?:under|younger than|below)\s+(?:the\s+age\s+of\s+)?(\d{1,2}))?`)
-	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|$))`)
+	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|to|$))`)
 	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+count(?:y|ies)\b`)
 	reXResidents    = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[- ][a-z][a-z'-]+)?)\s+(?:county\s+|city\s+)?residents?\b`)
 	// "homeless males in Miami-Dade County", "residing in Broward County":
@@ -134,9 +134,13 @@ func ParseEligibility(text string) Requirements {
 	}
 	// "must have children under 18" is about the client's children, not
 	// the client's age: read it, then blank it out before reading ages.
-	if m := reChildrenUnder.FindStringSubmatchIndex(t); m != nil && hasAny(t[max(0, m[0]-12):m[1]], "must", "have", "parent", "famil", "custod") && !strings.Contains(t[m[0]:m[1]], "with disabilit") {
-		r.ParentsOnly = true
-		t = t[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + t[m[1]:]
+	// Each mention is blanked ("custody of a minor child or a parent of a
+	// dependent minor child").
+	for _, m := range reChildrenUnder.FindAllStringSubmatchIndex(t, -1) {
+		if hasAny(t[max(0, m[0]-12):m[1]], "must", "have", "parent", "famil", "custod") && !strings.Contains(t[m[0]:m[1]], "with disabilit") {
+			r.ParentsOnly = true
+			t = t[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + t[m[1]:]
+		}
 	}
 	if strings.Contains(t, "families with children") || strings.Contains(t, "parents of") || strings.Contains(t, "custodial parent") {
 		r.ParentsOnly = true
@@ -348,7 +352,7 @@ func sameAudience(a, b Audience) bool {
 }
 
 // placeStop are words that end up in "residents of …" without naming a place.
-var placeStop = map[string]bool{"the": true, "our": true, "this": true, "all": true, "any": true, "its": true, "their": true, "these": true, "service": true, "program": true, "district": true, "area": true, "community": true}
+var placeStop = map[string]bool{"the": true, "our": true, "this": true, "all": true, "any": true, "its": true, "their": true, "these": true, "service": true, "program": true, "district": true, "area": true, "community": true, "county": true}
 
 // leadWords come before a place's name without being part of it.
 var leadWords = map[string]bool{"a": true, "be": true, "must": true, "of": true, "in": true, "residents": true, "resident": true, "from": true, "within": true, "live": true, "reside": true}
