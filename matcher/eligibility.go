@@ -351,6 +351,35 @@ func sameAudience(a, b Audience) bool {
 	return a.Gender == b.Gender && eq(a.MinAge, b.MinAge) && eq(a.MaxAge, b.MaxAge)
 }
 
+// beforeCounty calls f with the words before each "county" or "counties"
+// in t (up to 80 characters, starting at a word), the word included.
+func beforeCounty(t string, f func(string)) {
+	for off := 0; ; {
+		i := strings.Index(t[off:], " count")
+		if i < 0 {
+			return
+		}
+		end := off + i + len(" count")
+		switch {
+		case strings.HasPrefix(t[end:], "ies"):
+			end += 3
+		case strings.HasPrefix(t[end:], "y"):
+			end++
+		default:
+			off = end
+			continue
+		}
+		start := max(0, end-80)
+		if start > 0 {
+			if sp := strings.IndexByte(t[start:end], ' '); sp >= 0 {
+				start += sp + 1
+			}
+		}
+		f(t[start:end])
+		off = end
+	}
+}
+
 // placeStop are words that end up in "residents of …" without naming a place.
 var placeStop = map[string]bool{"the": true, "our": true, "this": true, "all": true, "any": true, "its": true, "their": true, "these": true, "service": true, "program": true, "district": true, "area": true, "community": true, "county": true}
 
@@ -383,24 +412,33 @@ func readPlaces(t string) []string {
 			add(part)
 		}
 	}
-	for _, m := range reXResidents.FindAllStringSubmatch(t, -1) {
-		add(m[1])
-	}
-	for _, re := range []*regexp.Regexp{reInCounty, reResiding} {
-		for _, m := range re.FindAllStringSubmatch(t, -1) {
+	if strings.Contains(t, "resident") {
+		for _, m := range reXResidents.FindAllStringSubmatch(t, -1) {
 			add(m[1])
 		}
 	}
-	// "Miami-Dade and Monroe Counties": both are counties.
-	for _, m := range reTwoCounties.FindAllStringSubmatch(t, -1) {
-		// "of miami-dade", "san mateo": a leading function word is not part
-		// of the name.
-		first := strings.Fields(m[1])
-		if len(first) == 2 && (placeStop[first[0]] || leadWords[first[0]]) {
-			first = first[1:]
+	// The county regexps are costly over a whole text: each is read only in
+	// the few words before a " count".
+	beforeCounty(t, func(w string) {
+		if m := reInCounty.FindStringSubmatch(w); m != nil {
+			add(m[1])
 		}
-		add(strings.Join(first, " "))
-		add(m[2])
+		// "Miami-Dade and Monroe Counties": both are counties.
+		for _, m := range reTwoCounties.FindAllStringSubmatch(w, -1) {
+			// "of miami-dade", "san mateo": a leading function word is not
+			// part of the name.
+			first := strings.Fields(m[1])
+			if len(first) == 2 && (placeStop[first[0]] || leadWords[first[0]]) {
+				first = first[1:]
+			}
+			add(strings.Join(first, " "))
+			add(m[2])
+		}
+	})
+	if strings.Contains(t, "residing in") {
+		for _, m := range reResiding.FindAllStringSubmatch(t, -1) {
+			add(m[1])
+		}
 	}
 	return out
 }
