@@ -89,16 +89,20 @@ func ptr(v float64) *float64 { return &v }
 
 var (
 	reRange         = regexp.MustCompile(`\b(\d{1,2}(?:\s+1/2|\.5)?)\s*(months?)?\s*(?:-|–|to|through|thru|and)\s*(\d{1,3})\s*(?:years?|yrs?|y/o|years? old)?\b`)
-	reAtLeastYears  = regexp.MustCompile(`\b(\d{1,2}(?:\s+1/2)?)\s*(?:years?(?:\s+old)?|yrs?|\+)?\s*(?:and|or|&)?\s*(?:older|over|up|above|\+|into adulthood)\b`)
+	reAtLeastYears  = regexp.MustCompile(`\b(\d{1,2}(?:\s+1/2)?)\s*(?:years?(?:\s+old|\s+of\s+age)?|yrs?|\+)?\s*(?:and|or|&)?\s*(?:older|over|up|above|\+|into adulthood)\b`)
 	reOverN         = regexp.MustCompile(`\b(?:over|older than|at least|above|minimum age(?: of)?|age)\s+(\d{1,3})\b`)
 	reUnderN        = regexp.MustCompile(`\b(?:under|younger than|below|up to)\s+(?:the\s+age\s+of\s+)?(\d{1,3})\b`)
 	reNAndUnder     = regexp.MustCompile(`\b(\d{1,3})\s*(?:years?(?:\s+old)?)?\s*(?:and|or)\s*(?:younger|under|below)\b`)
 	rePlusN         = regexp.MustCompile(`\b(\d{1,3})\+`)
-	reFPL           = regexp.MustCompile(`(\d{2,3})\s*%\s*(?:of\s+)?(?:the\s+)?(?:federal\s+poverty|fpl|poverty)`)
+	reFPL           = regexp.MustCompile(`(\d{2,3})\s*%\s*(?:of\s+|below\s+)?(?:the\s+)?(?:federal\s+poverty|fpl|poverty)`)
 	reChildrenUnder = regexp.MustCompile(`\b(?:have|with|has|custody of|caring for|raising)\b[^.;]{0,40}?\b(?:child|children|kids|minors?|dependents?)\b(?:\s+(?:under|younger than|below)\s+(?:the\s+age\s+of\s+)?(\d{1,2}))?`)
-	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|$))`)
-	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+counties\b`)
-	reXResidents    = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[- ][a-z][a-z'-]+)?)\s+(?:county\s+|city\s+)?residents\b`)
+	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|to|$))`)
+	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+count(?:y|ies)\b`)
+	reXResidents    = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[- ][a-z][a-z'-]+)?)\s+(?:county\s+|city\s+)?residents?\b`)
+	// "homeless males in Miami-Dade County", "residing in Broward County":
+	// a named county is where the service is for.
+	reInCounty = regexp.MustCompile(`\b(?:in|of|residing\s+in|reside\s+in|resides\s+in|living\s+in)\s+(?:the\s+)?([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+county\b`)
+	reResiding = regexp.MustCompile(`\bresiding\s+in\s+(?:the\s+)?([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s*(?:[,.;]|$)`)
 )
 
 // words that name who is served, for reading ages that follow them.
@@ -112,7 +116,13 @@ var (
 func ParseEligibility(text string) Requirements {
 	var r Requirements
 	t := strings.ToLower(strings.ReplaceAll(text, `\n`, "\n"))
-	t = strings.Join(strings.Fields(t), " ")
+	// Spaces are made single, but line breaks are kept: a line is a clause
+	// ("Over 60 years old in these areas:\n87 to 110 Streets").
+	lines := strings.Split(t, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	t = strings.TrimSpace(strings.Join(lines, "\n"))
 	if t == "" {
 		return r
 	}
@@ -124,9 +134,13 @@ func ParseEligibility(text string) Requirements {
 	}
 	// "must have children under 18" is about the client's children, not
 	// the client's age: read it, then blank it out before reading ages.
-	if m := reChildrenUnder.FindStringSubmatchIndex(t); m != nil && hasAny(t[max(0, m[0]-12):m[1]], "must", "have", "parent", "famil", "custod") && !strings.Contains(t[m[0]:m[1]], "with disabilit") {
-		r.ParentsOnly = true
-		t = t[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + t[m[1]:]
+	// Each mention is blanked ("custody of a minor child or a parent of a
+	// dependent minor child").
+	for _, m := range reChildrenUnder.FindAllStringSubmatchIndex(t, -1) {
+		if hasAny(t[max(0, m[0]-12):m[1]], "must", "have", "parent", "famil", "custod") && !strings.Contains(t[m[0]:m[1]], "with disabilit") {
+			r.ParentsOnly = true
+			t = t[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + t[m[1]:]
+		}
 	}
 	if strings.Contains(t, "families with children") || strings.Contains(t, "parents of") || strings.Contains(t, "custodial parent") {
 		r.ParentsOnly = true
@@ -138,7 +152,7 @@ func ParseEligibility(text string) Requirements {
 	}
 	if m := reFPL.FindStringSubmatch(t); m != nil {
 		r.MaxIncomeFPL, _ = strconv.ParseFloat(m[1], 64)
-	} else if strings.Contains(t, "low income") || strings.Contains(t, "low-income") || strings.Contains(t, "income eligible") || strings.Contains(t, "income guidelines") {
+	} else if strings.Contains(t, "indigent") || strings.Contains(t, "economically disadvantaged") || strings.Contains(t, "low income") || strings.Contains(t, "low-income") || strings.Contains(t, "income eligible") || strings.Contains(t, "income guidelines") {
 		r.LowIncome = true
 	}
 	for _, ins := range []struct{ word, code string }{{"medicaid", "medicaid"}, {"medicare", "medicare"}, {"uninsured", "uninsured"}, {"no insurance", "uninsured"}, {"without insurance", "uninsured"}, {"without health insurance", "uninsured"}} {
@@ -190,22 +204,39 @@ func clauseAudiences(c string) []Audience {
 	case male && !female:
 		gender = "male"
 	}
+	// "law students", "college students" are adults, not children.
+	for _, w := range []string{"law students", "college students", "university students", "graduate students"} {
+		c = strings.ReplaceAll(c, w, "")
+	}
 	children := containsWord(c, childWords)
 	// "women and children": women (adults), and children of any gender.
 	if gender != "" && children && strings.Contains(c, " and ") {
-		return []Audience{{Gender: gender, MinAge: ptr(18)}, {MaxAge: ptr(17)}}
+		kids := Audience{MaxAge: ptr(17)}
+		// "women and children 6 years old or younger": the ages are the children's.
+		if lo, hi, ok := readAges(c); ok && lo == nil && hi != nil && *hi < 18 {
+			kids.MaxAge = hi
+		}
+		return []Audience{{Gender: gender, MinAge: ptr(18)}, kids}
 	}
 	a := Audience{Gender: gender}
+	// "parents of children 3-18": the ages are the children's, not the
+	// client's (ParentsOnly says the rest).
+	if strings.HasPrefix(c, "parents of") {
+		return nil
+	}
 	if lo, hi, ok := readAges(c); ok {
 		a.MinAge, a.MaxAge = lo, hi
 		return []Audience{a}
 	}
 	switch {
+	case containsWord(c, []string{"adults and seniors", "adults and older adults"}):
+		a.MinAge = ptr(18)
 	case containsWord(c, []string{"seniors", "senior", "elderly", "older adults", "aging adults", "older persons", "older people", "frail elderly"}):
 		a.MinAge = ptr(60)
 	case containsWord(c, []string{"adults", "adult"}) && !children && !strings.Contains(c, "young adult"):
+
 		a.MinAge = ptr(18)
-	case containsWord(c, []string{"teens", "teenagers", "adolescents"}) && !containsWord(c, []string{"adults"}):
+	case containsWord(c, []string{"teens", "teenagers", "adolescents"}) && !containsWord(c, []string{"adults", "children", "child"}):
 		a.MinAge, a.MaxAge = ptr(13), ptr(19)
 	case children && !containsWord(c, []string{"adults", "adult", "families", "parents"}) && !strings.Contains(c, "with children") && !strings.Contains(c, "of children"):
 		a.MaxAge = ptr(17)
@@ -222,7 +253,9 @@ func readAges(c string) (lo, hi *float64, ok bool) {
 	ageish := strings.Contains(c, "year") || strings.Contains(c, "age") || strings.Contains(c, "yrs") || strings.Contains(c, "old") || containsWord(c, childWords) || containsWord(c, []string{"adults", "adult", "seniors"})
 	// A bare "over 21" or "under 18" is an age unless the clause counts
 	// something else.
-	ageish = ageish || !hasAny(c, "$", "%", "income", "hour", "day", "week", "month", "pound", "lb", "people", "persons", "mile", "unit", "grade", "credit")
+	ageish = ageish || !hasAny(c, "$", "%", "income", "hour", "day", "week", "month", "pound", "lb", "people", "persons", "mile", "unit", "grade", "credit", "street", "avenue")
+	// "children birth - 5 years old": birth is age 0.
+	c = strings.ReplaceAll(c, "birth", "0")
 	if m := reRange.FindStringSubmatch(c); m != nil && ageish {
 		a, b := parseAge(m[1]), parseAge(m[3])
 		if m[2] != "" && a != nil { // "12 months - 5 years"
@@ -318,16 +351,54 @@ func sameAudience(a, b Audience) bool {
 	return a.Gender == b.Gender && eq(a.MinAge, b.MinAge) && eq(a.MaxAge, b.MaxAge)
 }
 
+// beforeCounty calls f with the words before each "county" or "counties"
+// in t (up to 80 characters, starting at a word), the word included.
+func beforeCounty(t string, f func(string)) {
+	for off := 0; ; {
+		i := strings.Index(t[off:], " count")
+		if i < 0 {
+			return
+		}
+		end := off + i + len(" count")
+		switch {
+		case strings.HasPrefix(t[end:], "ies"):
+			end += 3
+		case strings.HasPrefix(t[end:], "y"):
+			end++
+		default:
+			off = end
+			continue
+		}
+		start := max(0, end-80)
+		if start > 0 {
+			if sp := strings.IndexByte(t[start:end], ' '); sp >= 0 {
+				start += sp + 1
+			}
+		}
+		f(t[start:end])
+		off = end
+	}
+}
+
 // placeStop are words that end up in "residents of …" without naming a place.
-var placeStop = map[string]bool{"the": true, "our": true, "this": true, "all": true, "any": true, "its": true, "their": true, "these": true, "service": true, "program": true, "district": true, "area": true, "community": true}
+var placeStop = map[string]bool{"the": true, "our": true, "this": true, "all": true, "any": true, "its": true, "their": true, "these": true, "service": true, "program": true, "district": true, "area": true, "community": true, "county": true}
 
 // leadWords come before a place's name without being part of it.
-var leadWords = map[string]bool{"of": true, "in": true, "residents": true, "resident": true, "from": true, "within": true, "live": true, "reside": true}
+var leadWords = map[string]bool{"a": true, "be": true, "must": true, "of": true, "in": true, "residents": true, "resident": true, "from": true, "within": true, "live": true, "reside": true}
 
 func readPlaces(t string) []string {
 	var out []string
 	add := func(p string) {
 		p = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p), " county"))
+		// "of miami", "a florida": a leading function word is not part of
+		// the name; "miami-dade county needing …" ends at county.
+		if i := strings.Index(p, " county"); i > 0 {
+			p = p[:i]
+		}
+		p = strings.TrimPrefix(p, "city of ")
+		for f := strings.Fields(p); len(f) > 1 && (placeStop[f[0]] || leadWords[f[0]]); f = f[1:] {
+			p = strings.Join(f[1:], " ")
+		}
 		p = strings.ReplaceAll(p, " ", "-")
 		if p == "" || placeStop[p] || len(p) < 3 {
 			return
@@ -341,19 +412,33 @@ func readPlaces(t string) []string {
 			add(part)
 		}
 	}
-	for _, m := range reXResidents.FindAllStringSubmatch(t, -1) {
-		add(m[1])
-	}
-	// "Miami-Dade and Monroe Counties": both are counties.
-	for _, m := range reTwoCounties.FindAllStringSubmatch(t, -1) {
-		// "of miami-dade", "san mateo": a leading function word is not part
-		// of the name.
-		first := strings.Fields(m[1])
-		if len(first) == 2 && (placeStop[first[0]] || leadWords[first[0]]) {
-			first = first[1:]
+	if strings.Contains(t, "resident") {
+		for _, m := range reXResidents.FindAllStringSubmatch(t, -1) {
+			add(m[1])
 		}
-		add(strings.Join(first, " "))
-		add(m[2])
+	}
+	// The county regexps are costly over a whole text: each is read only in
+	// the few words before a " count".
+	beforeCounty(t, func(w string) {
+		if m := reInCounty.FindStringSubmatch(w); m != nil {
+			add(m[1])
+		}
+		// "Miami-Dade and Monroe Counties": both are counties.
+		for _, m := range reTwoCounties.FindAllStringSubmatch(w, -1) {
+			// "of miami-dade", "san mateo": a leading function word is not
+			// part of the name.
+			first := strings.Fields(m[1])
+			if len(first) == 2 && (placeStop[first[0]] || leadWords[first[0]]) {
+				first = first[1:]
+			}
+			add(strings.Join(first, " "))
+			add(m[2])
+		}
+	})
+	if strings.Contains(t, "residing in") {
+		for _, m := range reResiding.FindAllStringSubmatch(t, -1) {
+			add(m[1])
+		}
 	}
 	return out
 }
