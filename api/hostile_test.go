@@ -264,3 +264,23 @@ func TestKeysExpireAndRotate(t *testing.T) {
 func withClock(now *time.Time) func(*api.Config) {
 	return func(c *api.Config) { c.Now = func() time.Time { return *now } }
 }
+
+// A word past the word limit (64 letters by default) is refused with 400,
+// naming the limit, on every face of the API that searches by words (the
+// match, whose body is readable, as 422 with its other invalid bodies).
+func TestWordLimitOverHTTP(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	w := strings.Repeat("x", 300)
+	for _, path := range []string{"/api/v1/search?q=" + w, "/api/hsds/services?search=" + w} {
+		if resp, b := ts.do(t, "GET", path, "", nil); resp.StatusCode != 400 || !strings.Contains(string(b), "max-word-letters") {
+			t.Errorf("GET %s: %d %.300s", path[:20], resp.StatusCode, b)
+		}
+	}
+	body := `{"client": {"postcode": "33130"}, "needs": [{"text": "food ` + w + `"}]}`
+	if resp, b := ts.do(t, "POST", "/api/v1/match", ts.CaseManager, body); (resp.StatusCode != 400 && resp.StatusCode != 422) || !strings.Contains(string(b), "max-word-letters") {
+		t.Errorf("match: %d %.300s", resp.StatusCode, b)
+	}
+	if resp, b := ts.do(t, "GET", "/api/v1/search?q="+strings.Repeat("x", 64), "", nil); resp.StatusCode != 200 {
+		t.Errorf("a word at the limit: %d %.300s", resp.StatusCode, b)
+	}
+}
