@@ -21,11 +21,21 @@ func decodeJSON(c echo.Context, v any) error {
 	if err != nil {
 		return err
 	}
-	return decodeJSONBytes(body, v)
+	return decodeJSONBytes(c, body, v)
 }
 
+// jsonDepthKey holds the server's JSON depth limit in a request's context.
+const jsonDepthKey = "refer.jsonDepth"
+
 // decodeJSONBytes is decodeJSON of a body already read.
-func decodeJSONBytes(body []byte, v any) error {
+func decodeJSONBytes(c echo.Context, body []byte, v any) error {
+	limit, _ := c.Get(jsonDepthKey).(int)
+	if limit <= 0 {
+		limit = DefaultJSONDepth
+	}
+	if d := jsonDepth(body); d > limit {
+		return resources.Errorf(resources.EINVALID, "the body nests %d deep, more than the limit of %d (--max-json-depth)", d, limit)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -97,4 +107,31 @@ func jsonWords(v string) string {
 		return "a number"
 	}
 	return v
+}
+
+// jsonDepth is how deep the objects and lists of a JSON text nest, read
+// without decoding it (brackets inside strings do not count).
+func jsonDepth(b []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }

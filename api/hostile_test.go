@@ -264,3 +264,49 @@ func TestKeysExpireAndRotate(t *testing.T) {
 func withClock(now *time.Time) func(*api.Config) {
 	return func(c *api.Config) { c.Now = func() time.Time { return *now } }
 }
+
+// A word past the word limit (64 letters by default) is refused with 400,
+// naming the limit, on every face of the API that searches by words (the
+// match, whose body is readable, as 422 with its other invalid bodies).
+func TestWordLimitOverHTTP(t *testing.T) {
+	ts := startServer(t, fixture.Seed)
+	w := strings.Repeat("x", 300)
+	for _, path := range []string{"/api/v1/search?q=" + w, "/api/hsds/services?search=" + w} {
+		if resp, b := ts.do(t, "GET", path, "", nil); resp.StatusCode != 400 || !strings.Contains(string(b), "max-word-letters") {
+			t.Errorf("GET %s: %d %.300s", path[:20], resp.StatusCode, b)
+		}
+	}
+	body := `{"client": {"postcode": "33130"}, "needs": [{"text": "food ` + w + `"}]}`
+	if resp, b := ts.do(t, "POST", "/api/v1/match", ts.CaseManager, body); (resp.StatusCode != 400 && resp.StatusCode != 422) || !strings.Contains(string(b), "max-word-letters") {
+		t.Errorf("match: %d %.300s", resp.StatusCode, b)
+	}
+	if resp, b := ts.do(t, "GET", "/api/v1/search?q="+strings.Repeat("x", 64), "", nil); resp.StatusCode != 200 {
+		t.Errorf("a word at the limit: %d %.300s", resp.StatusCode, b)
+	}
+}
+
+// A body that nests deeper than the JSON depth limit is refused with 400,
+// naming the limit, before it is decoded; one at the limit is read (and
+// judged on its fields); brackets inside text do not count.
+func TestJSONDepthLimit(t *testing.T) {
+	ts := startServer(t, fixture.Seed, func(c *api.Config) { c.JSONDepth = 8 })
+	nest := func(n int) string {
+		return `{"client": {"postcode": "33130"}, "needs": [{"text": "food [[[[[[[[[["}], "x": ` + strings.Repeat("[", n-1) + strings.Repeat("]", n-1) + `}`
+	}
+	var e errorBody
+	resp := ts.call(t, "POST", "/api/v1/match", ts.CaseManager, nest(9), &e)
+	if resp.StatusCode != 400 || e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, "nests 9 deep, more than the limit of 8 (--max-json-depth)") {
+		t.Errorf("9 deep: %d %+v", resp.StatusCode, e)
+	}
+	e = errorBody{}
+	resp = ts.call(t, "POST", "/api/v1/match", ts.CaseManager, nest(8), &e)
+	if strings.Contains(e.Error.Message, "max-json-depth") || e.Error.Fields["x"] == "" {
+		t.Errorf("8 deep: %d %+v, want the unknown field x named", resp.StatusCode, e)
+	}
+	// The listings read their bodies apart: the limit holds there too.
+	e = errorBody{}
+	resp = ts.call(t, "PUT", "/api/v1/services/s-pantry", ts.newKey(t, resources.RoleAdmin, ""), `{"id": "s-pantry", "x": `+strings.Repeat("[", 20)+strings.Repeat("]", 20)+`}`, &e)
+	if resp.StatusCode != 400 || !strings.Contains(e.Error.Message, "--max-json-depth") {
+		t.Errorf("a deep listing: %d %+v", resp.StatusCode, e)
+	}
+}

@@ -159,7 +159,7 @@ func readListing(c echo.Context, k resources.Kind) (resources.Record, []resource
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := decodeJSONBytes(withoutIgnored(body), r); err != nil {
+	if err := decodeJSONBytes(c, withoutIgnored(body), r); err != nil {
 		return nil, nil, err
 	}
 	var sals []resources.ServiceAtLocation

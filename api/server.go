@@ -57,6 +57,9 @@ type Config struct {
 	// BodyLimit caps a request body in bytes (413 above it); zero means
 	// DefaultBodyLimit.
 	BodyLimit int64
+	// JSONDepth caps how deep a request body's JSON nests (objects and
+	// lists within each other); zero means DefaultJSONDepth.
+	JSONDepth int
 	// HeaderLimit caps a request's headers in bytes (431 above it); zero
 	// means DefaultHeaderLimit.
 	HeaderLimit int
@@ -88,7 +91,11 @@ type Pages interface {
 
 // Defaults of Config.
 const (
-	DefaultBodyLimit      = 1 << 20
+	DefaultBodyLimit = 1 << 20
+	// DefaultJSONDepth is far above any body of the API (a service with
+	// its schedules and locations nests 5 deep) and far below what costs
+	// (Go's decoder stops only at 10,000).
+	DefaultJSONDepth      = 32
 	DefaultHeaderLimit    = 64 << 10
 	DefaultHandlerTimeout = 30 * time.Second
 )
@@ -186,6 +193,13 @@ func (s *Server) middleware() {
 	}
 	bodyLimit := cmp.Or(s.cfg.BodyLimit, DefaultBodyLimit)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(bodyLimit, 10) + "B"}))
+	jsonDepth := cmp.Or(s.cfg.JSONDepth, DefaultJSONDepth)
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(jsonDepthKey, jsonDepth)
+			return next(c)
+		}
+	})
 	addresses := newLimiter(orDefault(s.cfg.AddressLimit, DefaultAddressLimit), s.now)
 	keys := newLimiter(orDefault(s.cfg.KeyLimit, DefaultKeyLimit), s.now)
 	e.Use(rateLimit(addresses, func(c echo.Context) string {

@@ -138,7 +138,11 @@ func (ix *Index) selectDocs(ctx context.Context, f IDFilter, fn func(*Document))
 // allTextMatches returns the ids of every document that matches the words
 // (Search keeps only the best maxTextHits; a list must not lose any).
 func (ix *Index) allTextMatches(ctx context.Context, text string) (map[string]bool, error) {
-	req := bleve.NewSearchRequestOptions(allWordsQuery(analyzeWords(text)), max(len(ix.cat.docs), 1), 0, false)
+	words := analyzeWords(text)
+	if err := ix.checkWords(words); err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(allWordsQuery(words), max(len(ix.cat.docs), 1), 0, false)
 	req.Score = "none"
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

@@ -42,6 +42,8 @@ type Index struct {
 
 	skipMu  sync.Mutex
 	maxText int
+	// maxWord is the most letters one search word may have.
+	maxWord int
 	// skipped are the services left out of the index, by id, with why.
 	skipped map[string]string
 }
@@ -67,7 +69,17 @@ type Config struct {
 	// search, logged and listed by Skipped: one record never stops the
 	// directory from opening.
 	MaxServiceText int
+	// MaxWordLetters caps the letters of one word of a search's text;
+	// zero means DefaultMaxWordLetters. A longer word is refused (invalid,
+	// naming the limit): each word becomes a fuzzy query whose work grows
+	// with its length.
+	MaxWordLetters int
 }
+
+// DefaultMaxWordLetters is far above any word a directory is searched
+// with (English and Spanish words of social services stay under 25
+// letters; "telecommunications" is 18).
+const DefaultMaxWordLetters = 64
 
 // DefaultMaxServiceText is far above any real listing (the Miami 211
 // export's longest description is under 4,000 characters) and far below
@@ -101,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, needsOfWords: cfg.NeedsOfWords, admits: cfg.Admits, log: log,
-		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), skipped: map[string]string{}}
+		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), maxWord: cmp.Or(cfg.MaxWordLetters, DefaultMaxWordLetters), skipped: map[string]string{}}
 	storeSeq, err := cfg.Store.LastSeq(ctx)
 	if err != nil {
 		return nil, err

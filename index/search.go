@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -539,6 +540,9 @@ func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, r
 // best word score, added to their own.
 func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	words := analyzeWords(text)
+	if err := ix.checkWords(words); err != nil {
+		return nil, err
+	}
 	var needs, synonyms []string
 	if ix.needsOfWords != nil {
 		needs, synonyms = ix.needsOfWords(text)
@@ -642,4 +646,19 @@ func (ix *Index) eachNeedDoc(mask uint64, needs []string, near *orb.Point, radiu
 			once(d)
 		}
 	}
+}
+
+// checkWords refuses a search word longer than the index's word limit,
+// naming the limit and the word (its start, when long).
+func (ix *Index) checkWords(words []queryWord) error {
+	for _, w := range words {
+		if n := utf8.RuneCountInString(w.word); n > ix.maxWord {
+			shown := w.word
+			if r := []rune(shown); len(r) > 20 {
+				shown = string(r[:20]) + "…"
+			}
+			return resources.Errorf(resources.EINVALID, "the search word %q has %d letters, more than the limit of %d for one word (--max-word-letters)", shown, n, ix.maxWord)
+		}
+	}
+	return nil
 }

@@ -29,7 +29,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Int64Var(&lim.ZipRatio, "max-zip-ratio", lim.ZipRatio, "most a zip entry over 1 MB may uncompress per compressed byte")
 	fs.IntVar(&lim.CellBytes, "max-cell-bytes", lim.CellBytes, "largest CSV cell in `bytes` (the row is rejected above it)")
 	fs.IntVar(&lim.RowBytes, "max-row-bytes", lim.RowBytes, "largest CSV row in `bytes` (the row is rejected above it)")
+	ixLim := indexFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := ixLim.check(); err != nil {
 		return err
 	}
 	if lim.FileBytes <= 0 || lim.TotalBytes <= 0 || lim.ZipRatio <= 0 || lim.CellBytes <= 0 || lim.RowBytes <= 0 {
@@ -71,7 +75,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// caught up after a small one), so the import leaves a directory that
 	// serve opens at once. Should this fail, the store is written all the
 	// same (the report says what it holds), and serve builds the index.
-	if err := indexStore(ctx, *dataDir, store, stderr); err != nil {
+	if err := indexStore(ctx, *dataDir, store, ixLim, stderr); err != nil {
 		return fmt.Errorf("the store is written, but not the search index (serve will build it): %w", err)
 	}
 	if !rep.Imported() {
@@ -82,14 +86,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // indexStore opens the index of the store, which builds it or catches it
 // up, and closes it, which writes the catalog's snapshot.
-func indexStore(ctx context.Context, dataDir string, store resources.Store, stderr io.Writer) error {
+func indexStore(ctx context.Context, dataDir string, store resources.Store, ixLim *indexLimits, stderr io.Writer) error {
 	vocab, err := matcher.LoadVocabulary()
 	if err != nil {
 		return err
 	}
 	// Quiet unless something goes wrong: the report is import's output.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	ix, err := openIndex(ctx, dataDir, store, vocab, log)
+	ix, err := openIndex(ctx, dataDir, store, vocab, ixLim, log)
 	if err != nil {
 		return err
 	}

@@ -103,3 +103,26 @@ func TestReindexSkipsWhatItCannotIndex(t *testing.T) {
 		t.Errorf("reindex: exit %d\nstderr: %s", code, errs)
 	}
 }
+
+// The index's limits are flags of every command that opens it: a lower
+// --max-service-text leaves out a service that the default takes, and a
+// limit of 0 is a usage error.
+func TestIndexLimitFlags(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "src")
+	mustRun(t, "gen", "--services", "5", "--seed", "3", src)
+	mustRun(t, "import", "--data", dir, src)
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 || strings.Contains(errs, "left out of search") {
+		t.Fatalf("reindex with the default limits: exit %d\nstderr: %s", code, errs)
+	}
+	code, _, errs := run(t, "reindex", "--data", dir, "--max-service-text", "10")
+	if code != 0 || !strings.Contains(errs, "left out of search") || !strings.Contains(errs, "limit of 10 (MaxServiceText)") {
+		t.Errorf("reindex --max-service-text 10: exit %d\nstderr: %s", code, errs)
+	}
+	for _, args := range [][]string{{"reindex"}, {"serve"}, {"import", src}} {
+		cmd := args[0]
+		if code, _, errs := run(t, append([]string{cmd, "--data", dir, "--max-word-letters", "0"}, args[1:]...)...); code != 2 || !strings.Contains(errs, "--max-word-letters") {
+			t.Errorf("%s --max-word-letters 0: exit %d\nstderr: %s", cmd, code, errs)
+		}
+	}
+}

@@ -14,8 +14,12 @@ import (
 // runReindex rebuilds the search index from the store.
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dataDir := newFlags("reindex", stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: refer reindex [--data DIR]"); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: refer reindex [--data DIR] [--max-…]"); fs.PrintDefaults() }
+	ixLim := indexFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := ixLim.check(); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -37,7 +41,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(ctx, *dataDir, store, vocab, log)
+	ix, err := openIndex(ctx, *dataDir, store, vocab, ixLim, log)
 	if err != nil {
 		return err
 	}

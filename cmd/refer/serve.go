@@ -31,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	loadSample := fs.Bool("load-sample", false, "load the bundled sample directory (San Mateo County, CA) when the store is empty")
 	hc := hardeningFlags(fs)
 	rf := addReferralFlags(fs)
+	ixLim := indexFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: refer serve [--data DIR] [--addr HOST:PORT] [--load-sample] [--public-read=false] [--trusted-proxy CIDR] [--cors-origin ORIGIN] [--rate-limit-address N] [--rate-limit-key N]")
 		fs.PrintDefaults()
@@ -43,6 +44,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg, err := hc.config()
 	if err != nil {
+		return err
+	}
+	if err := ixLim.check(); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -71,7 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// /readyz says "starting" until the index is open.
 	fmt.Fprintf(stdout, "refer: serving on http://%s\n", l.Addr())
 	starting := startWhileOpening(l)
-	ix, err := openIndex(ctx, *dataDir, store, vocab, log)
+	ix, err := openIndex(ctx, *dataDir, store, vocab, ixLim, log)
 	if serr := starting.stop(); err == nil {
 		err = serr
 	}

@@ -19,6 +19,7 @@ type serveFlags struct {
 	keyRate     *float64
 	maxBody     *int64
 	maxHeader   *int
+	jsonDepth   *int
 }
 
 func hardeningFlags(fs *flag.FlagSet) *serveFlags {
@@ -30,6 +31,7 @@ func hardeningFlags(fs *flag.FlagSet) *serveFlags {
 	f.keyRate = fs.Float64("rate-limit-key", api.DefaultKeyLimit.Rate, "requests a second per API key, in bursts of 5 times as many; 0 for no limit")
 	f.maxBody = fs.Int64("max-body", api.DefaultBodyLimit, "largest request body in `bytes` (413 above it)")
 	f.maxHeader = fs.Int("max-header-bytes", api.DefaultHeaderLimit, "largest request headers in `bytes` (431 above it)")
+	f.jsonDepth = fs.Int("max-json-depth", api.DefaultJSONDepth, "deepest nesting of a request body's JSON (objects and lists; 400 above it)")
 	return f
 }
 
@@ -42,9 +44,10 @@ func (f *serveFlags) config() (api.Config, error) {
 		KeyLimit:         limit(*f.keyRate, 5),
 		BodyLimit:        *f.maxBody,
 		HeaderLimit:      *f.maxHeader,
+		JSONDepth:        *f.jsonDepth,
 	}
-	if *f.addressRate < 0 || *f.keyRate < 0 || *f.maxBody <= 0 || *f.maxHeader <= 0 {
-		return cfg, usageError{"rate limits are 0 (none) or more, and --max-body and --max-header-bytes are more than 0"}
+	if *f.addressRate < 0 || *f.keyRate < 0 || *f.maxBody <= 0 || *f.maxHeader <= 0 || *f.jsonDepth <= 0 {
+		return cfg, usageError{"rate limits are 0 (none) or more, and --max-body, --max-header-bytes and --max-json-depth are more than 0"}
 	}
 	for _, p := range f.proxies {
 		_, n, err := net.ParseCIDR(p)

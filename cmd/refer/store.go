@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -29,14 +30,16 @@ func openStore(dataDir string) (*bolt.DB, error) {
 // openIndex opens the search index beside the store, rebuilding or catching
 // it up as needed (index.Open says when). The vocabulary says which needs
 // each taxonomy term serves.
-func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab *matcher.Vocabulary, log *slog.Logger) (*index.Index, error) {
+func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab *matcher.Vocabulary, lim *indexLimits, log *slog.Logger) (*index.Index, error) {
 	ix, err := index.Open(ctx, index.Config{
-		Dir:          filepath.Join(dataDir, "index"),
-		Store:        store,
-		NeedsOf:      vocab.NeedsOfTerm,
-		NeedsOfWords: vocab.NeedsOfWords,
-		Admits:       matcher.Admits,
-		Logger:       log,
+		MaxServiceText: lim.serviceText,
+		MaxWordLetters: lim.wordLetters,
+		Dir:            filepath.Join(dataDir, "index"),
+		Store:          store,
+		NeedsOf:        vocab.NeedsOfTerm,
+		NeedsOfWords:   vocab.NeedsOfWords,
+		Admits:         matcher.Admits,
+		Logger:         log,
 	})
 	if err == nil {
 		// Each was logged as it was met; this says how many in one line.
@@ -45,6 +48,25 @@ func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab
 		}
 	}
 	return ix, err
+}
+
+// indexLimits are the index's limits, as flags of every command that
+// opens it (serve, import, reindex).
+type indexLimits struct{ serviceText, wordLetters int }
+
+func indexFlags(fs *flag.FlagSet) *indexLimits {
+	l := &indexLimits{}
+	fs.IntVar(&l.serviceText, "max-service-text", index.DefaultMaxServiceText, "largest text of one service the search index takes, in `bytes` (a service past it is left out of search, logged and reported)")
+	fs.IntVar(&l.wordLetters, "max-word-letters", index.DefaultMaxWordLetters, "most `letters` in one word of a search (refused as invalid above it)")
+	return l
+}
+
+// check says what is wrong with the limits.
+func (l *indexLimits) check() error {
+	if l.serviceText <= 0 || l.wordLetters <= 0 {
+		return usageError{"--max-service-text and --max-word-letters are more than 0"}
+	}
+	return nil
 }
 
 // batchGC sets the collector for a batch command (import, reindex) to run
