@@ -155,7 +155,7 @@ func (rs *Referrals) Create(ctx context.Context, a resources.Actor, in Input, id
 	} else if err != nil {
 		return nil, false, err
 	}
-	if svc.Status != "" && svc.Status != "active" {
+	if !TakesReferrals(svc) {
 		return nil, false, invalidField("service_id", "service %q is %s and takes no referrals", svc.ID, svc.Status)
 	}
 	if in.ServiceAtLocationID != "" {

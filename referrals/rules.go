@@ -60,6 +60,13 @@ var needsReason = map[resources.ReferralStatus]bool{
 // NeedsReason reports whether moving a referral to status needs a reason.
 func NeedsReason(status resources.ReferralStatus) bool { return needsReason[status] }
 
+// TakesReferrals reports whether a service may be sent a referral: only
+// an active one (a service with no status is taken as active, as HSDS
+// imports often leave it out).
+func TakesReferrals(svc *resources.Service) bool {
+	return svc.Status == "" || svc.Status == "active"
+}
+
 // SideOf returns the sides a person or key plays in a referral; Nobody
 // means the referral is not theirs to see.
 func SideOf(a resources.Actor, r *resources.Referral) Side {

@@ -84,6 +84,9 @@ type referView struct {
 	Errors   []fieldMessage // Field is the input's id
 	Idem     string
 	Today    string
+	// Closed says, in the page's language, why the service takes no
+	// referrals (referrals.TakesReferrals); the form is then not drawn.
+	Closed string
 }
 
 // referPage is the refer form for a service (?item=, a site or a
@@ -113,6 +116,9 @@ func (s *Pages) referViewOf(c echo.Context, item string, form url.Values) (*refe
 	v := &referView{Item: item, Form: form, FieldErr: map[string]string{}, Today: s.now().Format(time.DateOnly),
 		Service: s.serviceViewOf(l, rec, only, s.now())}
 	v.Title = l.T("referral.new.title", rec.svc.Name)
+	if !referrals.TakesReferrals(rec.svc) {
+		v.Closed = l.T("referral.closed", l.T("orgedit.status."+rec.svc.Status))
+	}
 	// The service's own needs first; one of them chosen when it has but one.
 	var own []string
 	for _, t := range rec.terms {
@@ -186,7 +192,14 @@ func (s *Pages) refer(c echo.Context) error {
 			delete(fields, f.field)
 		}
 	}
-	for name, why := range fields { // none the form has: the service, or the form's key
+	for _, f := range []string{"service_id", "service_at_location_id"} {
+		// The service closed, or the site went, since the form was drawn.
+		if _, ok := fields[f]; ok {
+			v.Errors = append(v.Errors, fieldMessage{Text: l.T("referral.error.service")})
+			delete(fields, f)
+		}
+	}
+	for name, why := range fields { // none the form has: the form's key
 		v.Errors = append(v.Errors, fieldMessage{Text: l.T("search.field_error", name, why)})
 	}
 	return s.render(c, http.StatusBadRequest, "refer", v)

@@ -187,3 +187,41 @@ func TestReferralPages(t *testing.T) {
 		t.Errorf("stored history: %+v %v", v, err)
 	}
 }
+
+// TestReferToAClosedService: a service that is not active takes no
+// referrals (referrals.TakesReferrals), and the pages say so in the
+// case manager's language: the form is not drawn for it, and a form drawn
+// before it closed comes back naming why instead of the store's English.
+func TestReferToAClosedService(t *testing.T) {
+	ts := startServer(t, seedOrgs, webClock)
+	ctx := context.Background()
+	cm := ts.signIn(t, "bea@example.org", resources.RoleCaseManager, "")
+	form := "/referrals/new?item=sal-pantry-downtown&need=food-insecurity&lang=es"
+	drawn := referForm(t, cm, form) // while the pantry is open
+
+	svc, err := resources.Get[*resources.Service](ctx, ts.Store, "s-pantry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Status = "temporarily closed"
+	if _, err := ts.Store.Update(ctx, svc, 0); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, page := cm.get(t, form)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="closed-notice"`) || !strings.Contains(page, "«Cerrado temporalmente» y no recibe derivaciones") {
+		t.Errorf("the refer form for a closed service (%d) does not say it is closed, in Spanish", resp.StatusCode)
+	}
+	if strings.Contains(page, `class="refer-form"`) {
+		t.Error("the refer form is drawn for a closed service")
+	}
+	resp, page = cm.send(t, http.MethodPost, "/referrals", drawn)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Este servicio no recibe derivaciones por ahora") || strings.Contains(page, "takes no referrals") {
+		t.Errorf("a form sent after the service closed (%d) does not say why in Spanish", resp.StatusCode)
+	}
+	n := 0
+	ts.Store.ScanReferrals(ctx, nil, time.Time{}, func(*resources.Referral) bool { n++; return true })
+	if n != 0 {
+		t.Errorf("%d referrals stored to a closed service", n)
+	}
+}
