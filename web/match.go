@@ -259,7 +259,7 @@ func matchErrors(l *locale, err error) []string {
 			out = append(out, l.T("match.error."+name))
 			continue
 		}
-		out = append(out, l.T("search.field_error", label, why))
+		out = append(out, l.T("search.field_error", label, l.Why(why)))
 	}
 	slices.Sort(out)
 	return out

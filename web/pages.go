@@ -278,54 +278,78 @@ func (s *Pages) html(h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// ErrorPage draws err as a page for people.
+// statusPages are the catalog keys (error.KEY.title, error.KEY.message)
+// of the page for each status a person may meet; any other is drawn as
+// the nearest: a 4xx as a mistake in the address, a 5xx as ours.
+var statusPages = map[int]string{
+	http.StatusBadRequest:            "bad_address",
+	http.StatusUnauthorized:          "signin",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "notfound",
+	http.StatusMethodNotAllowed:      "notfound",
+	http.StatusConflict:              "conflict",
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusTooManyRequests:       "too_many",
+	http.StatusServiceUnavailable:    "unavailable",
+	http.StatusInsufficientStorage:   "storage_full",
+	http.StatusInternalServerError:   "internal",
+}
+
+// ErrorPage draws err as a page for people, in their language: a title
+// and a message from the catalog for its status, and where the directory
+// said what was wrong (a parameter, a field), those words as a detail.
 func (s *Pages) ErrorPage(c echo.Context, err error) error {
 	l := s.locale(c)
-	status, title, message := http.StatusInternalServerError, l.T("error.internal.title"), l.T("error.internal.message")
+	status, detail := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
 	var pe *pageError
 	switch {
 	case errors.As(err, &pe):
-		status, title, message = pe.status, l.T(pe.title), l.T(pe.message)
+		v := &errorPage{Message: l.T(pe.message)}
+		v.Title = l.T(pe.title)
+		return s.render(c, pe.status, "error", v)
+	case err == errBadForm:
+		v := &errorPage{Message: l.T("error.form.message")}
+		v.Title = l.T("error.form.title")
+		return s.render(c, http.StatusForbidden, "error", v)
 	case errors.As(err, &he):
 		status = he.Code
-		title, message = http.StatusText(status), ""
-	case err == errBadForm:
-		status, title, message = http.StatusForbidden, l.T("error.form.title"), l.T("error.form.message")
 	case resources.ErrorCode(err) != resources.EINTERNAL:
 		status = api.StatusOf(resources.ErrorCode(err))
-		title, message = http.StatusText(status), resources.ErrorMessage(err)
+		detail = resources.ErrorMessage(err)
 		if fields := resources.ErrorFields(err); len(fields) > 0 {
 			var parts []string
 			for name, why := range fields {
 				parts = append(parts, name+" "+why)
 			}
 			slices.Sort(parts)
-			message = strings.Join(parts, "; ") + "."
+			detail = strings.Join(parts, "; ") + "."
 		}
 	}
-	if status >= 500 || status == 0 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
-		status, title, message = http.StatusInternalServerError, l.T("error.internal.title"), l.T("error.internal.message")
-	}
-	if pe == nil && err != errBadForm {
-		switch status {
-		case http.StatusBadRequest:
-			title = l.T("error.bad_address.title")
-		case http.StatusNotFound, http.StatusMethodNotAllowed:
-			title, message = l.T("error.notfound.title"), l.T("error.notfound.message")
-		case http.StatusForbidden:
-			title, message = l.T("error.forbidden.title"), l.T("error.forbidden.message")
+	key, ok := statusPages[status]
+	switch {
+	case status >= 500 || status == 0:
+		if status != http.StatusServiceUnavailable && status != http.StatusInsufficientStorage {
+			s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+			status, key, detail = http.StatusInternalServerError, "internal", ""
 		}
+	case !ok:
+		key = "bad_address"
 	}
-	v := &errorPage{Message: message}
-	v.Title = title
+	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+		detail = "" // "there is no service x" says no more than the page
+	}
+	v := &errorPage{Message: l.T("error." + key + ".message"), Detail: detail}
+	v.Title = l.T("error." + key + ".title")
 	return s.render(c, status, "error", v)
 }
 
 type errorPage struct {
 	chrome
 	Message string
+	// Detail is what the directory said was wrong, in its own (English)
+	// words, for whoever fixes the address or the form.
+	Detail string
 }
 
 // chrome is what every page's layout shows beside the page itself: the

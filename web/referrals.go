@@ -200,7 +200,7 @@ func (s *Pages) refer(c echo.Context) error {
 		}
 	}
 	for name, why := range fields { // none the form has: the form's key
-		v.Errors = append(v.Errors, fieldMessage{Text: l.T("search.field_error", name, why)})
+		v.Errors = append(v.Errors, fieldMessage{Text: l.T("search.field_error", name, l.Why(why))})
 	}
 	return s.render(c, http.StatusBadRequest, "refer", v)
 }

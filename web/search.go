@@ -368,7 +368,7 @@ func (v *searchView) setErrors(l *locale, fields map[string]string) {
 	v.Searched = false
 	for _, name := range fieldOrder {
 		if m, ok := fields[name]; ok {
-			text := l.T("search.field_error", l.T("search.field."+name), m)
+			text := l.T("search.field_error", l.T("search.field."+name), l.Why(m))
 			v.FieldErr[name] = text
 			v.Errors = append(v.Errors, fieldMessage{name, text})
 		}
