@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/resources"
 )
 
 // FuzzQueryParameters: whatever a query string holds, search, the HSDS API
@@ -67,6 +69,54 @@ func FuzzMatchBody(f *testing.F) {
 		}
 		if rec.Code != http.StatusOK && !strings.Contains(rec.Body.String(), `"error"`) {
 			t.Fatalf("match %q: %d without the error shape: %.300s", body, rec.Code, rec.Body.String())
+		}
+	})
+}
+
+// FuzzReferralBodies: whatever the bodies of the referral routes hold (a
+// new referral, a status change, a service's capacity), the API answers in
+// its error shape at worst, never with a 500.
+func FuzzReferralBodies(f *testing.F) {
+	for _, s := range []string{
+		`{"service_id": "s-pantry", "service_at_location_id": "sal-pantry-downtown", "need": "food-insecurity", "client": {"reference": "A-1", "name": "Ana", "phone": "305-555-0199", "email": "a@example.org"}, "consent": {"obtained": true, "method": "verbal", "date": "2025-01-05"}, "notes": "after 3"}`,
+		`{"status": "rejected", "reason": "full this month"}`,
+		`{"status": "waitlist", "expected_wait_days": 14, "note": "Call first"}`,
+		`{"service_id": "", "client": {"reference": "` + strings.Repeat("x", 300) + `"}, "consent": {"obtained": "yes", "date": "2099-13-40"}}`,
+		`{"status": "accepted", "reason": null, "extra": [1, {"a": {}}]}`,
+		`{"expected_wait_days": -1e309, "status": ""}`,
+		`[]`, `null`, `"`, `{"client": {"client": {"client": {}}}}`,
+	} {
+		f.Add(s)
+	}
+	ts := startServer(f, fixture.Seed, func(c *api.Config) { c.AddressLimit = api.Limit{Rate: -1}; c.KeyLimit = api.Limit{Rate: -1} })
+	editor := ts.newKey(f, resources.RoleOrgEditor, "org")
+	var made resources.Referral
+	ts.call(f, "POST", "/api/v1/referrals", ts.CaseManager, map[string]any{"service_id": "s-pantry", "need": "food-insecurity",
+		"client": map[string]any{"reference": "F-1"}, "consent": map[string]any{"obtained": true, "method": "verbal", "date": "2025-01-05"}}, &made)
+	if made.ID == "" {
+		f.Fatal("no referral to change")
+	}
+	n := 0
+	f.Fuzz(func(t *testing.T, body string) {
+		n++
+		for _, r := range []struct{ method, path, key string }{
+			{"POST", "/api/v1/referrals", ts.CaseManager},
+			{"POST", "/api/v1/referrals/" + made.ID + "/status", editor},
+			{"POST", "/api/v1/referrals/" + made.ID + "/status", ts.CaseManager},
+			{"PUT", "/api/v1/services/s-pantry/capacity", editor},
+		} {
+			req := httptest.NewRequest(r.method, r.path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+r.key)
+			req.Header.Set("Idempotency-Key", fmt.Sprint("fuzz-", n))
+			rec := httptest.NewRecorder()
+			ts.Server.ServeHTTP(rec, req)
+			if rec.Code >= 500 {
+				t.Fatalf("%s %s %q: %d %.300s", r.method, r.path, body, rec.Code, rec.Body.String())
+			}
+			if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"error"`) {
+				t.Fatalf("%s %s %q: %d without the error shape: %.300s", r.method, r.path, body, rec.Code, rec.Body.String())
+			}
 		}
 	})
 }
