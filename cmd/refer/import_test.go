@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // TestImportLeavesIndexCurrent: after an import the index is there and at
@@ -101,6 +105,52 @@ func TestReindexSkipsWhatItCannotIndex(t *testing.T) {
 	code, _, errs := run(t, "reindex", "--data", dir)
 	if code != 0 || !strings.Contains(errs, svc.ID) || !strings.Contains(errs, "left out of search") {
 		t.Errorf("reindex: exit %d\nstderr: %s", code, errs)
+	}
+}
+
+// A service whose stored bytes cannot be decoded (a damaged disk, another
+// program) is left out of search and named: reindex and serve start, the
+// server searches the rest, and a start from the index's snapshot names it
+// again. It stopped the index's build, so neither started.
+func TestUndecodableRecordDoesNotStopTheDirectory(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "src")
+	mustRun(t, "gen", "--services", "20", "--seed", "3", src)
+	mustRun(t, "import", "--data", dir, src)
+	raw, err := bbolt.Open(filepath.Join(dir, "refer.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	err = raw.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(resources.KindService))
+		k, _ := b.Cursor().First()
+		id = string(k)
+		return b.Put(k, []byte("\x00\x00\x00\x00\x00\x00\x00\x01{\"id\": \"x\", \"name\": \x00garbage"))
+	})
+	raw.Close()
+	if err != nil || id == "" {
+		t.Fatalf("damaging a service: %q %v", id, err)
+	}
+	code, out, errs := run(t, "reindex", "--data", dir)
+	if code != 0 || !strings.Contains(errs, id) || !strings.Contains(errs, "do not decode") || !strings.Contains(out, "indexed") {
+		t.Fatalf("reindex: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	s := startServe(t, "--data", dir)
+	waitReady(t, s.base)
+	resp, err := http.Get(s.base + "/api/v1/search?q=food")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Total int }
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || body.Total == 0 {
+		t.Errorf("search: %d, %d results, %v", resp.StatusCode, body.Total, err)
+	}
+	logged := s.stderr.String()
+	if strings.Contains(logged, "building") || !strings.Contains(logged, "left out of search") || !strings.Contains(logged, id) {
+		t.Errorf("serve, from the index reindex left, logged:\n%s", logged)
 	}
 }
 

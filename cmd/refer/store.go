@@ -42,9 +42,11 @@ func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab
 		Logger:         log,
 	})
 	if err == nil {
-		// Each was logged as it was met; this says how many in one line.
+		// A build logged each as it met it; a start-up from the index's
+		// snapshot met none. This line names them either way.
 		if sk := ix.Skipped(); len(sk) > 0 {
-			log.Warn("services left out of search; fix or delete them", "count", len(sk), "first", sk[0])
+			shown := sk[:min(len(sk), 20)]
+			log.Warn("records left out of search; fix or delete them", "count", len(sk), "records", strings.Join(shown, "; "))
 		}
 	}
 	return ix, err
