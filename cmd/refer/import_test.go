@@ -176,3 +176,58 @@ func TestIndexLimitFlags(t *testing.T) {
 		}
 	}
 }
+
+// --max-area-points is a flag of serve, import and reindex: an import
+// under a lower limit drops the area of a service that passes it, naming
+// the service, the limit and the flag; the default takes it; 0 is a usage
+// error.
+func TestAreaPointsFlag(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "services.json")
+	area := `{\"type\":\"Polygon\",\"coordinates\":[[[-80.9,25.1],[-80.1,25.1],[-80.1,26.0],[-80.5,26.2],[-80.9,26.0],[-80.9,25.1]]]}`
+	body := `[{"id":"s1","name":"Keep the Lights On","status":"active","description":"Helps pay electric bills",
+		"organization":{"id":"o1","name":"Community Action","description":"Helps"},
+		"service_areas":[{"id":"a1","name":"Miami-Dade","extent_type":"geojson","extent":"` + area + `"}]}]`
+	if err := os.WriteFile(src, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "import", "--data", t.TempDir(), src)
+	if strings.Contains(out, "max-area-points") || !strings.Contains(out, "created 2") {
+		t.Errorf("import with the default limit:\n%s", out)
+	}
+	out = mustRun(t, "import", "--data", t.TempDir(), "--max-area-points", "5", src)
+	if !strings.Contains(out, `service "s1"`) || !strings.Contains(out, "6 points, more than the limit of 5") || !strings.Contains(out, "(--max-area-points)") {
+		t.Errorf("import --max-area-points 5:\n%s", out)
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{{"reindex"}, {"serve"}, {"import", src}} {
+		cmd := args[0]
+		if code, _, errs := run(t, append([]string{cmd, "--data", dir, "--max-area-points", "0"}, args[1:]...)...); code != 2 || !strings.Contains(errs, "--max-area-points") {
+			t.Errorf("%s --max-area-points 0: exit %d\nstderr: %s", cmd, code, errs)
+		}
+	}
+}
+
+// refer serve --max-query-length bounds a search's words: past it, 400
+// naming the parameter and the flag; 0 is a usage error.
+func TestQueryLengthFlag(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "serve", "--data", dir, "--max-query-length", "0"); code != 2 || !strings.Contains(errs, "--max-query-length") {
+		t.Errorf("serve --max-query-length 0: exit %d\nstderr: %s", code, errs)
+	}
+	s := startServe(t, "--data", dir, "--load-sample", "--insecure-no-secret-key", "--max-query-length", "10")
+	waitReady(t, s.base)
+	for q, want := range map[string]int{"food bank": 200, "food banks near me": 400} {
+		resp, err := http.Get(s.base + "/api/v1/search?q=" + strings.ReplaceAll(q, " ", "+"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Error struct{ Fields map[string]string }
+		}
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != want || want == 400 && !strings.Contains(body.Error.Fields["q"], "limit of 10 for a search (--max-query-length)") {
+			t.Errorf("q=%q: %d %+v, want %d", q, resp.StatusCode, body, want)
+		}
+	}
+}
