@@ -121,28 +121,47 @@ func importTwiceAndRoundTrip(t *testing.T, src string) (string, string) {
 	return first, dir
 }
 
-// The project's own HSDS 1.1 package: imported twice with the same result,
-// its two bad rows named, and both exports import as the same directory.
+// The project's own directories, one of each format import reads (HSDS
+// 1.1 tabular, Ohana CSV, HSDS 3.0 JSON): each imported twice with the
+// same result, its bad rows and placements named, and both exports import
+// as the same directory. They run from a plain clone, where the tests on
+// the real directories skip.
 func TestImportTwiceAndRoundTrip(t *testing.T) {
-	first, dir := importTwiceAndRoundTrip(t, fixture.Own(t, "hsds-1.1"))
-	if c := counts(t, first); c[0] != "25" || c[3] != "2" {
-		t.Errorf("created %s and rejected %s, want 25 and 2:\n%s", c[0], c[3], first)
-	}
-	for _, says := range []string{"eligibility.csv:4: rejected: names no service", `services_taxonomy.csv:7: rejected service "31"`, "placed at their ZIP code's centroid"} {
-		if !strings.Contains(first, says) {
-			t.Errorf("the import does not say %q:\n%s", says, first)
-		}
-	}
-	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	for k, want := range map[resources.Kind]int{resources.KindOrganization: 3, resources.KindService: 5, resources.KindLocation: 3, resources.KindServiceAtLocation: 4} {
-		if n, err := db.Count(ctx, k); n != want || err != nil {
-			t.Errorf("%d %ss stored, want %d (%v)", n, k, want, err)
-		}
+	for _, tc := range []struct {
+		fixture, path          string
+		created, rejected      string
+		says                   []string
+		orgs, svcs, locs, sals int
+	}{
+		{"hsds-1.1", "", "25", "2", []string{"eligibility.csv:4: rejected: names no service", `services_taxonomy.csv:7: rejected service "31"`,
+			"1 location(s) had no coordinates and were placed at their ZIP code's centroid"}, 3, 5, 3, 4},
+		// Only the site with a street address is placed at its ZIP; the
+		// one with only a mailing address is not.
+		{"ohana", "", "27", "0", []string{"1 location(s) had no coordinates and were placed at their ZIP code's centroid"}, 2, 4, 4, 4},
+		{"hsds-3.0", "services.json", "7", "0", nil, 1, 2, 1, 1},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			first, dir := importTwiceAndRoundTrip(t, filepath.Join(fixture.Own(t, tc.fixture), tc.path))
+			if c := counts(t, first); c[0] != tc.created || c[3] != tc.rejected {
+				t.Errorf("created %s and rejected %s, want %s and %s:\n%s", c[0], c[3], tc.created, tc.rejected, first)
+			}
+			for _, says := range tc.says {
+				if !strings.Contains(first, says) {
+					t.Errorf("the import does not say %q:\n%s", says, first)
+				}
+			}
+			db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ctx := context.Background()
+			for k, want := range map[resources.Kind]int{resources.KindOrganization: tc.orgs, resources.KindService: tc.svcs, resources.KindLocation: tc.locs, resources.KindServiceAtLocation: tc.sals} {
+				if n, err := db.Count(ctx, k); n != want || err != nil {
+					t.Errorf("%d %ss stored, want %d (%v)", n, k, want, err)
+				}
+			}
+		})
 	}
 }
 
