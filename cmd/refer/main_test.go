@@ -133,8 +133,8 @@ func TestImportTwiceAndRoundTrip(t *testing.T) {
 		says                   []string
 		orgs, svcs, locs, sals int
 	}{
-		{"hsds-1.1", "", "25", "2", []string{"eligibility.csv:4: rejected: names no service", `services_taxonomy.csv:7: rejected service "31"`,
-			"1 location(s) had no coordinates and were placed at their ZIP code's centroid"}, 3, 5, 3, 4},
+		{"hsds-1.1", "", "29", "2", []string{"eligibility.csv:4: rejected: names no service", `services_taxonomy.csv:7: rejected service "31"`,
+			"1 location(s) had no coordinates and were placed at their ZIP code's centroid"}, 3, 7, 3, 6},
 		// Only the site with a street address is placed at its ZIP; the
 		// one with only a mailing address is not.
 		{"ohana", "", "27", "0", []string{"1 location(s) had no coordinates and were placed at their ZIP code's centroid"}, 2, 4, 4, 4},
