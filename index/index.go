@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -379,7 +380,9 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 	// documents in the same order every time.
 	fresh := make(map[string][]Document, len(affected))
 	rd := newDocReader(ix.store, ix.needsOf)
+	rd.areaError = ix.areaError
 	for _, id := range affected {
+		ix.forgetAreas(id)
 		docs, err := rd.serviceDocuments(ctx, id)
 		if errors.Is(err, resources.ErrUndecodable) {
 			// The service, or a record its documents need, cannot be
@@ -564,6 +567,36 @@ func (ix *Index) undecodable(k resources.Kind, id string, err error) {
 	ix.leaveOut(key, string(k)+" "+id, err)
 }
 
+// areaKey names in Skipped a service area left out of a service's
+// documents; store ids have no "/".
+func areaKey(serviceID, areaID string) string { return "service_area " + serviceID + "/" + areaID }
+
+// areaError returns what a build tells of a service's areas it leaves out
+// (Source.AreaError): each is logged and listed in Skipped, as the service
+// is searchable but not found by that area.
+func (ix *Index) areaError(serviceID string) func(areaID string, err error) {
+	return func(areaID string, err error) {
+		why := fmt.Sprintf("its extent %v; the service is searchable, but not by this area", err)
+		ix.skipMu.Lock()
+		ix.skipped[areaKey(serviceID, areaID)] = why
+		ix.skipMu.Unlock()
+		ix.log.Warn("service area left out of search", "service", serviceID, "service_area", areaID, "reason", why)
+	}
+}
+
+// forgetAreas drops what Skipped says of a service's areas, before its
+// documents are built again.
+func (ix *Index) forgetAreas(serviceID string) {
+	prefix := areaKey(serviceID, "")
+	ix.skipMu.Lock()
+	defer ix.skipMu.Unlock()
+	for k := range ix.skipped {
+		if strings.HasPrefix(k, prefix) {
+			delete(ix.skipped, k)
+		}
+	}
+}
+
 // leaveOut records and logs that what key names is left out of search
 // because a record (what) cannot be decoded.
 func (ix *Index) leaveOut(key, what string, err error) {
@@ -582,7 +615,8 @@ func (ix *Index) skippedCopy() map[string]string {
 
 // Skipped lists what the index left out, "id: why", sorted: services by
 // their id (too big to index, or undecodable), other records that cannot
-// be decoded as "kind id".
+// be decoded as "kind id", and service areas it could not use as
+// "service_area serviceID/areaID".
 func (ix *Index) Skipped() []string {
 	ix.skipMu.Lock()
 	defer ix.skipMu.Unlock()

@@ -55,7 +55,8 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 		}
 		for _, r := range page {
 			svc := r.(*resources.Service)
-			docs := ix.admit(svc.ID, Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID]}, ix.needsOf))
+			docs := ix.admit(svc.ID, Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID],
+				AreaError: ix.areaError(svc.ID)}, ix.needsOf))
 			for i := range docs {
 				d := &docs[i]
 				n++
@@ -80,8 +81,11 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 type docReader struct {
 	store   resources.Store
 	needsOf NeedsOf
-	orgs    map[string]*resources.Organization
-	terms   map[string]*resources.TaxonomyTerm
+	// areaError, when set, hears of each service area left out
+	// (Source.AreaError) for a service id.
+	areaError func(serviceID string) func(areaID string, err error)
+	orgs      map[string]*resources.Organization
+	terms     map[string]*resources.TaxonomyTerm
 }
 
 func newDocReader(s resources.Store, needsOf NeedsOf) *docReader {
@@ -99,6 +103,9 @@ func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Documen
 		return nil, err
 	}
 	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}}
+	if rd.areaError != nil {
+		src.AreaError = rd.areaError(id)
+	}
 	if org, ok := rd.orgs[svc.OrganizationID]; ok {
 		src.Organization = org
 	} else if org, err := resources.Get[*resources.Organization](ctx, rd.store, svc.OrganizationID); err == nil {

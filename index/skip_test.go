@@ -167,3 +167,53 @@ func TestUndecodableRecordIsSkipped(t *testing.T) {
 	}
 	ix.Close()
 }
+
+// A stored service area past the points limit in force (lowered since it
+// was written) is left out of the service's documents and named, and the
+// service stays searchable; back under the limit, it is used again. It was
+// dropped without a word.
+func TestAreaPastTheLimitIsNamed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fixture.Seed(t, db) // s-lights serves Miami-Dade by a 5-point area
+	t.Cleanup(func() { resources.SetMaxAreaPoints(0) })
+	resources.SetMaxAreaPoints(4)
+	var logged bytes.Buffer
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: needsOf,
+		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	sk := ix.Skipped()
+	if len(sk) != 1 || !strings.HasPrefix(sk[0], "service_area s-lights/area: its extent has 5 points, more than the limit of 4") || !strings.Contains(sk[0], "--max-area-points") {
+		t.Errorf("skipped %q", sk)
+	}
+	if !strings.Contains(logged.String(), "service area left out of search") {
+		t.Errorf("logged:\n%s", logged.String())
+	}
+	res, err := ix.Search(ctx, index.Query{Text: "electric", PerPage: 10})
+	if err != nil || res.Total == 0 {
+		t.Errorf("the service is not searchable: %v %v", res, err)
+	}
+	// Written again under the default limit: its area is used, and no
+	// longer named.
+	resources.SetMaxAreaPoints(0)
+	svc, err := resources.Get[*resources.Service](ctx, db, "s-lights")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Description += " Call first."
+	fixture.Put(t, db, svc)
+	if err := ix.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sk := ix.Skipped(); len(sk) != 0 {
+		t.Errorf("after the write: skipped %q", sk)
+	}
+}
