@@ -213,7 +213,7 @@ func hsdsCheckFormat(p *params) {
 // places.
 func (h *hsdsAPI) serviceFilter(ctx context.Context, p *params) (index.IDFilter, error) {
 	f := index.IDFilter{
-		Text:           p.str("search", 500),
+		Text:           p.text("search"),
 		OrganizationID: p.str("organization_id", 200),
 		ModifiedSince:  p.hsdsSince("modified_after"),
 	}
@@ -372,7 +372,7 @@ func (h *hsdsAPI) organizations(c echo.Context) error {
 	pg := hsdsPaging(p)
 	full, fullService := p.bool("full", false), p.bool("full_service", false)
 	hsdsCheckFormat(p)
-	query := hsdsWords(p.str("search", 500))
+	query := hsdsWords(p.text("search"))
 	since := p.hsdsSince("modified_after")
 	termID, taxonomyID := p.str("taxonomy_term_id", 200), p.str("taxonomy_id", 200)
 	if err := p.err(); err != nil {
@@ -451,7 +451,7 @@ func (h *hsdsAPI) taxonomies(c echo.Context) error {
 	p := newParams(c.QueryParams())
 	pg := hsdsPaging(p)
 	hsdsCheckFormat(p)
-	query := hsdsWords(p.str("search", 500))
+	query := hsdsWords(p.text("search"))
 	since := p.hsdsSince("modified_after")
 	if err := p.err(); err != nil {
 		return err
@@ -484,7 +484,7 @@ func (h *hsdsAPI) terms(c echo.Context) error {
 	p := newParams(c.QueryParams())
 	pg := hsdsPaging(p)
 	hsdsCheckFormat(p)
-	query := hsdsWords(p.str("search", 500))
+	query := hsdsWords(p.text("search"))
 	since := p.hsdsSince("modified_after")
 	taxonomyID, parentID := p.str("taxonomy_id", 200), p.str("parent_id", 200)
 	topOnly := p.bool("top_only", false)

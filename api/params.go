@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/refer-project/refer/resources"
 )
@@ -23,6 +25,38 @@ func (p *params) str(name string, maxLen int) string {
 	v := strings.TrimSpace(p.q.Get(name))
 	if len(v) > maxLen {
 		p.errs.Add(name, "is longer than %d characters", maxLen)
+		return ""
+	}
+	return v
+}
+
+// DefaultMaxQueryLength is the most characters the words of a search (q,
+// and the HSDS API's search) may have: far above what anyone types (a
+// match's need text, read apart, may have 1,000).
+const DefaultMaxQueryLength = 500
+
+// maxQueryLength is the limit in force: Config.MaxQueryLength, set by New
+// for the whole process, since the pages read a search through
+// SearchQuery too.
+var maxQueryLength atomic.Int64
+
+func init() { maxQueryLength.Store(DefaultMaxQueryLength) }
+
+// MaxQueryLength returns the most characters a search's words may have.
+func MaxQueryLength() int { return int(maxQueryLength.Load()) }
+
+func setMaxQueryLength(n int) {
+	if n <= 0 {
+		n = DefaultMaxQueryLength
+	}
+	maxQueryLength.Store(int64(n))
+}
+
+// text reads a search's words, bounded by MaxQueryLength.
+func (p *params) text(name string) string {
+	v := strings.TrimSpace(p.q.Get(name))
+	if n, most := utf8.RuneCountInString(v), MaxQueryLength(); n > most {
+		p.errs.Add(name, "has %d characters, more than the limit of %d for a search (--max-query-length)", n, most)
 		return ""
 	}
 	return v

@@ -76,7 +76,7 @@ func (s *Server) searchQuery(c echo.Context) (index.Query, error) {
 func SearchQuery(vocab *matcher.Vocabulary, values url.Values) (index.Query, error) {
 	p := newParams(values)
 	q := index.Query{
-		Text:           p.str("q", 500),
+		Text:           p.text("q"),
 		Needs:          p.list("need", 30),
 		Taxonomy:       p.list("taxonomy_term", 30),
 		Language:       p.str("language", 100),

@@ -60,6 +60,12 @@ type Config struct {
 	// JSONDepth caps how deep a request body's JSON nests (objects and
 	// lists within each other); zero means DefaultJSONDepth.
 	JSONDepth int
+	// MaxQueryLength caps the characters of a search's words (search's q,
+	// the HSDS API's search, the search page's words); zero means
+	// DefaultMaxQueryLength. It holds for the whole process: New puts it
+	// in force (see MaxQueryLength), as the pages read a search through
+	// SearchQuery.
+	MaxQueryLength int
 	// HeaderLimit caps a request's headers in bytes (431 above it); zero
 	// means DefaultHeaderLimit.
 	HeaderLimit int
@@ -130,6 +136,7 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
+	setMaxQueryLength(cfg.MaxQueryLength)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary,

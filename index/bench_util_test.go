@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"github.com/refer-project/refer/internal/fixture"
 	"os"
 	"sync"
 	"testing"
@@ -25,7 +26,7 @@ func osTempDir(name string) (string, error) {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := fixture.Run(m)
 	for _, dir := range benchDirs {
 		os.RemoveAll(dir)
 	}

@@ -68,6 +68,10 @@ type Source struct {
 	Terms map[string]*resources.TaxonomyTerm
 	// Capacity is the service's, if its organization set one.
 	Capacity *resources.Capacity
+	// AreaError, when set, is told of each service area whose extent
+	// cannot be used (past resources.MaxAreaPoints, say, after the limit
+	// was lowered): the service is indexed without it.
+	AreaError func(areaID string, err error)
 }
 
 // Site is one service_at_location with its location.
@@ -136,6 +140,8 @@ func Build(src Source, needsOf NeedsOf) []Document {
 	for _, a := range svc.ServiceAreas {
 		if g, ok, err := a.Geometry(); err == nil && ok {
 			base.Areas = append(base.Areas, g)
+		} else if err != nil && src.AreaError != nil {
+			src.AreaError(a.ID, err)
 		}
 	}
 	svcPhones := phoneNumbers(svc.Phones)

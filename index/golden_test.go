@@ -26,7 +26,13 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // openMiami imports the Miami 211 export into a new store and indexes it.
 func openMiami(tb testing.TB) *index.Index {
 	tb.Helper()
-	src := fixture.SharedData(tb, "miami-211-hsds-1.1", "datapackage-1566177582")
+	return openDirectory(tb, fixture.SharedData(tb, "miami-211-hsds-1.1", "datapackage-1566177582"))
+}
+
+// openDirectory imports the directory at src as refer import does and
+// opens its index with the real vocabulary and eligibility rules.
+func openDirectory(tb testing.TB, src string) *index.Index {
+	tb.Helper()
 	dir := tb.TempDir()
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
 	if err != nil {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,9 +135,12 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	// (reading and decoding the whole store takes seconds at 100k
 	// services), else from the store. Then both catch up with the changes
 	// either missed.
-	cat, catSeq, err := readSnapshot(ix.dir, ix.storeID, storeSeq)
+	cat, catSeq, skipped, err := readSnapshot(ix.dir, ix.storeID, storeSeq)
 	if err == nil {
 		ix.snapped, ix.snappedOK = catSeq, true
+		if skipped != nil {
+			ix.skipped = skipped
+		}
 	} else {
 		log.Info("building the catalog from the store", "reason", err)
 		if cat, _, err = ix.buildAll(ctx, nil); err != nil {
@@ -197,7 +202,7 @@ func (ix *Index) Close() error {
 	}
 	var serr error
 	if !ix.snappedOK || ix.applied != ix.snapped {
-		serr = writeSnapshot(ix.dir, ix.storeID, ix.applied, ix.cat)
+		serr = writeSnapshot(ix.dir, ix.storeID, ix.applied, ix.cat, ix.skippedCopy())
 	}
 	err := ix.bleve.Close()
 	ix.bleve = nil
@@ -317,7 +322,7 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		return fmt.Errorf("search index: %w", err)
 	}
 	ix.cat, ix.applied, ix.snappedOK = cat, seq, false
-	if err := writeSnapshot(ix.dir, ix.storeID, seq, cat); err != nil {
+	if err := writeSnapshot(ix.dir, ix.storeID, seq, cat, ix.skippedCopy()); err != nil {
 		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
 	} else {
 		ix.snapped, ix.snappedOK = seq, true
@@ -375,8 +380,18 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 	// documents in the same order every time.
 	fresh := make(map[string][]Document, len(affected))
 	rd := newDocReader(ix.store, ix.needsOf)
+	rd.areaError = ix.areaError
 	for _, id := range affected {
+		ix.forgetAreas(id)
 		docs, err := rd.serviceDocuments(ctx, id)
+		if errors.Is(err, resources.ErrUndecodable) {
+			// The service, or a record its documents need, cannot be
+			// read: out of search, named, until it is written again.
+			ix.admit(id, nil)
+			ix.leaveOut(id, "service "+id, err)
+			fresh[id] = nil
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -488,6 +503,8 @@ func (ix *Index) affectedServices(ctx context.Context, changes []resources.Chang
 				sal, err := resources.Get[*resources.ServiceAtLocation](ctx, ix.store, ch.ID)
 				if err == nil {
 					add(sal.ServiceID)
+				} else if errors.Is(err, resources.ErrUndecodable) {
+					ix.undecodable(resources.KindServiceAtLocation, ch.ID, err)
 				} else if resources.ErrorCode(err) != resources.ENOTFOUND {
 					return nil, err
 				}
@@ -539,7 +556,67 @@ func (ix *Index) admit(serviceID string, docs []Document) []Document {
 	return nil
 }
 
-// Skipped lists the services the index left out, "id: why", by id.
+// undecodable leaves out a record whose stored bytes cannot be decoded
+// (resources.ListOptions.Undecodable): a service's id names it, as for a
+// service too big to index; another kind's record is named "kind id".
+func (ix *Index) undecodable(k resources.Kind, id string, err error) {
+	key := id
+	if k != resources.KindService {
+		key = string(k) + " " + id
+	}
+	ix.leaveOut(key, string(k)+" "+id, err)
+}
+
+// areaKey names in Skipped a service area left out of a service's
+// documents; store ids have no "/".
+func areaKey(serviceID, areaID string) string { return "service_area " + serviceID + "/" + areaID }
+
+// areaError returns what a build tells of a service's areas it leaves out
+// (Source.AreaError): each is logged and listed in Skipped, as the service
+// is searchable but not found by that area.
+func (ix *Index) areaError(serviceID string) func(areaID string, err error) {
+	return func(areaID string, err error) {
+		why := fmt.Sprintf("its extent %v; the service is searchable, but not by this area", err)
+		ix.skipMu.Lock()
+		ix.skipped[areaKey(serviceID, areaID)] = why
+		ix.skipMu.Unlock()
+		ix.log.Warn("service area left out of search", "service", serviceID, "service_area", areaID, "reason", why)
+	}
+}
+
+// forgetAreas drops what Skipped says of a service's areas, before its
+// documents are built again.
+func (ix *Index) forgetAreas(serviceID string) {
+	prefix := areaKey(serviceID, "")
+	ix.skipMu.Lock()
+	defer ix.skipMu.Unlock()
+	for k := range ix.skipped {
+		if strings.HasPrefix(k, prefix) {
+			delete(ix.skipped, k)
+		}
+	}
+}
+
+// leaveOut records and logs that what key names is left out of search
+// because a record (what) cannot be decoded.
+func (ix *Index) leaveOut(key, what string, err error) {
+	why := fmt.Sprintf("the store holds bytes that do not decode (%v); write the record again or delete it", err)
+	ix.skipMu.Lock()
+	ix.skipped[key] = why
+	ix.skipMu.Unlock()
+	ix.log.Warn("record left out of search", "record", what, "reason", why)
+}
+
+func (ix *Index) skippedCopy() map[string]string {
+	ix.skipMu.Lock()
+	defer ix.skipMu.Unlock()
+	return maps.Clone(ix.skipped)
+}
+
+// Skipped lists what the index left out, "id: why", sorted: services by
+// their id (too big to index, or undecodable), other records that cannot
+// be decoded as "kind id", and service areas it could not use as
+// "service_area serviceID/areaID".
 func (ix *Index) Skipped() []string {
 	ix.skipMu.Lock()
 	defer ix.skipMu.Unlock()

@@ -13,19 +13,24 @@ const servicePage = 5000
 // buildAll builds the documents of every service in the store into a new
 // catalog, calling each (if not nil) with every document.
 func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*catalog, int, error) {
-	terms, err := listMap[*resources.TaxonomyTerm](ctx, ix.store, resources.KindTaxonomyTerm)
+	// Every service is admitted again, and every undecodable record met
+	// again, so what was left out before starts afresh.
+	ix.skipMu.Lock()
+	clear(ix.skipped)
+	ix.skipMu.Unlock()
+	terms, err := listMap[*resources.TaxonomyTerm](ctx, ix.store, resources.KindTaxonomyTerm, ix.undecodable)
 	if err != nil {
 		return nil, 0, err
 	}
-	orgs, err := listMap[*resources.Organization](ctx, ix.store, resources.KindOrganization)
+	orgs, err := listMap[*resources.Organization](ctx, ix.store, resources.KindOrganization, ix.undecodable)
 	if err != nil {
 		return nil, 0, err
 	}
-	locs, err := listMap[*resources.Location](ctx, ix.store, resources.KindLocation)
+	locs, err := listMap[*resources.Location](ctx, ix.store, resources.KindLocation, ix.undecodable)
 	if err != nil {
 		return nil, 0, err
 	}
-	sals, err := ix.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{})
+	sals, err := ix.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{Undecodable: ix.undecodable})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -44,13 +49,14 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 	n := 0
 	after := ""
 	for {
-		page, err := ix.store.List(ctx, resources.KindService, resources.ListOptions{After: after, Limit: servicePage})
+		page, err := ix.store.List(ctx, resources.KindService, resources.ListOptions{After: after, Limit: servicePage, Undecodable: ix.undecodable})
 		if err != nil {
 			return nil, 0, err
 		}
 		for _, r := range page {
 			svc := r.(*resources.Service)
-			docs := ix.admit(svc.ID, Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID]}, ix.needsOf))
+			docs := ix.admit(svc.ID, Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID],
+				AreaError: ix.areaError(svc.ID)}, ix.needsOf))
 			for i := range docs {
 				d := &docs[i]
 				n++
@@ -75,8 +81,11 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 type docReader struct {
 	store   resources.Store
 	needsOf NeedsOf
-	orgs    map[string]*resources.Organization
-	terms   map[string]*resources.TaxonomyTerm
+	// areaError, when set, hears of each service area left out
+	// (Source.AreaError) for a service id.
+	areaError func(serviceID string) func(areaID string, err error)
+	orgs      map[string]*resources.Organization
+	terms     map[string]*resources.TaxonomyTerm
 }
 
 func newDocReader(s resources.Store, needsOf NeedsOf) *docReader {
@@ -94,6 +103,9 @@ func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Documen
 		return nil, err
 	}
 	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}}
+	if rd.areaError != nil {
+		src.AreaError = rd.areaError(id)
+	}
 	if org, ok := rd.orgs[svc.OrganizationID]; ok {
 		src.Organization = org
 	} else if org, err := resources.Get[*resources.Organization](ctx, rd.store, svc.OrganizationID); err == nil {
@@ -157,8 +169,8 @@ func capacities(ctx context.Context, s resources.Store) (map[string]*resources.C
 	return out, nil
 }
 
-func listMap[T resources.Record](ctx context.Context, s resources.Store, k resources.Kind) (map[string]T, error) {
-	rs, err := s.List(ctx, k, resources.ListOptions{})
+func listMap[T resources.Record](ctx context.Context, s resources.Store, k resources.Kind, undecodable func(resources.Kind, string, error)) (map[string]T, error) {
+	rs, err := s.List(ctx, k, resources.ListOptions{Undecodable: undecodable})
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ import (
 // change log like the Bleve index.
 
 // snapshotFormat changes when Document's fields do.
-const snapshotFormat = "4"
+const snapshotFormat = "5"
 
 // snapshotHeader starts the file; the documents follow in chunks of
 // snapshotChunk, ended by an empty one, so that reading can check the
@@ -33,6 +33,9 @@ type snapshotHeader struct {
 	Store   string // the store's identity
 	Seq     uint64
 	Docs    int
+	// Skipped is what the index left out (Index.Skipped), so that a
+	// start-up from the snapshot reports it as a build does.
+	Skipped map[string]string
 }
 
 const snapshotChunk = 4096
@@ -47,7 +50,7 @@ func snapshotPath(dir string) string { return filepath.Clean(dir) + ".catalog" }
 
 // writeSnapshot writes the catalog at seq, through a temporary file so a
 // crash leaves the old snapshot or the new one, never half of one.
-func writeSnapshot(dir, store string, seq uint64, cat *catalog) (err error) {
+func writeSnapshot(dir, store string, seq uint64, cat *catalog, skipped map[string]string) (err error) {
 	path := snapshotPath(dir)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".catalog-*")
 	if err != nil {
@@ -60,7 +63,7 @@ func writeSnapshot(dir, store string, seq uint64, cat *catalog) (err error) {
 	}()
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	enc := gob.NewEncoder(w)
-	err = enc.Encode(snapshotHeader{Format: snapshotFormat, Mapping: mappingVersion, Store: store, Seq: seq, Docs: len(cat.docs)})
+	err = enc.Encode(snapshotHeader{Format: snapshotFormat, Mapping: mappingVersion, Store: store, Seq: seq, Docs: len(cat.docs), Skipped: skipped})
 	chunk := make([]*Document, 0, snapshotChunk)
 	for _, d := range cat.docs {
 		if err != nil {
@@ -95,28 +98,29 @@ func writeSnapshot(dir, store string, seq uint64, cat *catalog) (err error) {
 }
 
 // readSnapshot loads the catalog's snapshot if it is usable for the store
-// (its identity) at storeSeq, and says why not otherwise.
-func readSnapshot(dir, store string, storeSeq uint64) (*catalog, uint64, error) {
+// (its identity) at storeSeq, with what the index left out, and says why
+// not otherwise.
+func readSnapshot(dir, store string, storeSeq uint64) (*catalog, uint64, map[string]string, error) {
 	f, err := os.Open(snapshotPath(dir))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, 0, errors.New("no catalog snapshot")
+			return nil, 0, nil, errors.New("no catalog snapshot")
 		}
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer f.Close()
 	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
 	var head snapshotHeader
 	if err := dec.Decode(&head); err != nil {
-		return nil, 0, fmt.Errorf("catalog snapshot unreadable: %v", err)
+		return nil, 0, nil, fmt.Errorf("catalog snapshot unreadable: %v", err)
 	}
 	switch {
 	case head.Format != snapshotFormat || head.Mapping != mappingVersion:
-		return nil, 0, errors.New("catalog snapshot from another version")
+		return nil, 0, nil, errors.New("catalog snapshot from another version")
 	case head.Store != store:
-		return nil, 0, errors.New("catalog snapshot of another store")
+		return nil, 0, nil, errors.New("catalog snapshot of another store")
 	case head.Seq > storeSeq:
-		return nil, 0, fmt.Errorf("catalog snapshot (at change %d) is ahead of the store (at %d)", head.Seq, storeSeq)
+		return nil, 0, nil, fmt.Errorf("catalog snapshot (at change %d) is ahead of the store (at %d)", head.Seq, storeSeq)
 	}
 	// Decoding takes about as long as adding to the catalog: one goroutine
 	// decodes the next chunk while this one adds the last.
@@ -148,9 +152,9 @@ func readSnapshot(dir, store string, storeSeq uint64) (*catalog, uint64, error) 
 		}
 	}
 	if decodeErr != nil || len(cat.docs) != head.Docs {
-		return nil, 0, fmt.Errorf("catalog snapshot unreadable: %d of %d documents (%v)", len(cat.docs), head.Docs, decodeErr)
+		return nil, 0, nil, fmt.Errorf("catalog snapshot unreadable: %d of %d documents (%v)", len(cat.docs), head.Docs, decodeErr)
 	}
-	return cat, head.Seq, nil
+	return cat, head.Seq, head.Skipped, nil
 }
 
 // removeSnapshot deletes the snapshot (before a rebuild: it describes an

@@ -26,13 +26,39 @@ func zigzag(n int) string {
 // A service area's polygons are bounded in points (MaxAreaPoints), so no
 // extent makes validation work for minutes; the error names the limit.
 func TestServiceAreaPointLimit(t *testing.T) {
-	a := ServiceArea{ID: "a", ExtentType: "geojson", Extent: zigzag(MaxAreaPoints + 2)}
+	a := ServiceArea{ID: "a", ExtentType: "geojson", Extent: zigzag(MaxAreaPoints() + 2)}
 	start := time.Now()
 	_, _, err := a.Geometry()
-	if err == nil || !strings.Contains(err.Error(), "limit") {
-		t.Errorf("a polygon of %d points: %v", MaxAreaPoints+2, err)
+	if err == nil || !strings.Contains(err.Error(), "limit of 10000") || !strings.Contains(err.Error(), "--max-area-points") {
+		t.Errorf("a polygon of %d points: %v", MaxAreaPoints()+2, err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("refusing it took %s", d)
+	}
+}
+
+// The limit is a setting (refer --max-area-points): a lower one refuses an
+// area the default takes, and the error names the service, the field, the
+// limit and its flag; back at the default, the area is taken again.
+func TestServiceAreaPointLimitIsASetting(t *testing.T) {
+	t.Cleanup(func() { SetMaxAreaPoints(0) })
+	svc := &Service{ID: "s1", OrganizationID: "o", Name: "Lights", Status: StatusActive,
+		ServiceAreas: []ServiceArea{{ID: "a", ExtentType: "geojson", Extent: `{"type":"Polygon","coordinates":[[[-80.9,25.1],[-80.1,25.1],[-80.1,26.0],[-80.5,26.2],[-80.9,26.0],[-80.9,25.1]]]}`}}}
+	if err := svc.Validate(); err != nil {
+		t.Fatalf("6 points under the default: %v", err)
+	}
+	SetMaxAreaPoints(5)
+	if MaxAreaPoints() != 5 {
+		t.Fatalf("MaxAreaPoints() = %d after SetMaxAreaPoints(5)", MaxAreaPoints())
+	}
+	err := svc.Validate()
+	why := ErrorFields(err)["service_areas[0].extent"]
+	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), `"s1"`) ||
+		!strings.Contains(why, "6 points") || !strings.Contains(why, "limit of 5") || !strings.Contains(why, "--max-area-points") {
+		t.Errorf("6 points over a limit of 5: %v %q", err, why)
+	}
+	SetMaxAreaPoints(0)
+	if err := svc.Validate(); err != nil || MaxAreaPoints() != DefaultMaxAreaPoints {
+		t.Errorf("back at the default (%d): %v", MaxAreaPoints(), err)
 	}
 }

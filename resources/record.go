@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -251,7 +252,17 @@ type ListOptions struct {
 	// location's service_at_locations; a taxonomy's terms. The zero Ref
 	// means all records.
 	Of Ref
+	// Undecodable, when set, is told of each record whose stored bytes
+	// cannot be decoded (damaged on disk, or written by something else),
+	// which List then leaves out instead of failing: a build of the index
+	// skips one bad record rather than stopping the directory. Without
+	// it, List fails with an error wrapping ErrUndecodable.
+	Undecodable func(k Kind, id string, err error)
 }
+
+// ErrUndecodable is wrapped by the store's errors for a record whose stored
+// bytes cannot be decoded.
+var ErrUndecodable = errors.New("the stored record cannot be decoded")
 
 // BatchResult counts what a PutBatch did.
 type BatchResult struct {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -475,8 +476,8 @@ func parseExtent(s string) (orb.Geometry, error) {
 		}
 		g = geom.Geometry()
 	}
-	if n := pointsOf(g); n > MaxAreaPoints {
-		return nil, fmt.Errorf("has %d points, more than the limit of %d for a service area (simplify it, or split the area)", n, MaxAreaPoints)
+	if n, most := pointsOf(g), MaxAreaPoints(); n > most {
+		return nil, fmt.Errorf("has %d points, more than the limit of %d for a service area (--max-area-points); simplify it, or split the area", n, most)
 	}
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -500,12 +501,31 @@ func parseExtent(s string) (orb.Geometry, error) {
 	return nil, fmt.Errorf("is a %s; a service area must be a Polygon or MultiPolygon", geometryName(g))
 }
 
-// MaxAreaPoints caps the points of one service area's geometry. The check
-// that a ring does not cross itself is a sweep whose worst case (a zigzag)
-// grows with the square of the points: 40,000 took 15 s of a request,
-// 10,000 under a second. Real service areas (a county simplified for
-// display) hold a few thousand.
-const MaxAreaPoints = 10_000
+// DefaultMaxAreaPoints caps the points of one service area's geometry. The
+// check that a ring does not cross itself is a sweep whose worst case (a
+// zigzag) grows with the square of the points: 40,000 took 15 s of a
+// request, 10,000 under a second. Real service areas (a county simplified
+// for display) hold a few thousand.
+const DefaultMaxAreaPoints = 10_000
+
+// maxAreaPoints is the limit in force (SetMaxAreaPoints).
+var maxAreaPoints atomic.Int64
+
+func init() { maxAreaPoints.Store(DefaultMaxAreaPoints) }
+
+// SetMaxAreaPoints sets the most points a service area's geometry may
+// have, for the whole process: validation has no other way in, and every
+// record of one directory is held to one limit (refer serve, import and
+// reindex take it as --max-area-points). n <= 0 restores the default.
+func SetMaxAreaPoints(n int) {
+	if n <= 0 {
+		n = DefaultMaxAreaPoints
+	}
+	maxAreaPoints.Store(int64(n))
+}
+
+// MaxAreaPoints returns the most points a service area may have.
+func MaxAreaPoints() int { return int(maxAreaPoints.Load()) }
 
 // pointsOf counts the points of a Polygon or MultiPolygon (0 for others).
 func pointsOf(g orb.Geometry) int {

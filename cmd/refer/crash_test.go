@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/refer-project/refer/internal/fixture"
 	"io"
 	"net/http"
 	"net/url"
@@ -31,7 +32,7 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	os.Exit(fixture.Run(m))
 }
 
 // startChild runs `refer serve` in a child process and returns its base URL.

@@ -20,6 +20,7 @@ type serveFlags struct {
 	maxBody     *int64
 	maxHeader   *int
 	jsonDepth   *int
+	queryLength *int
 }
 
 func hardeningFlags(fs *flag.FlagSet) *serveFlags {
@@ -32,6 +33,7 @@ func hardeningFlags(fs *flag.FlagSet) *serveFlags {
 	f.maxBody = fs.Int64("max-body", api.DefaultBodyLimit, "largest request body in `bytes` (413 above it)")
 	f.maxHeader = fs.Int("max-header-bytes", api.DefaultHeaderLimit, "largest request headers in `bytes` (431 above it)")
 	f.jsonDepth = fs.Int("max-json-depth", api.DefaultJSONDepth, "deepest nesting of a request body's JSON (objects and lists; 400 above it)")
+	f.queryLength = fs.Int("max-query-length", api.DefaultMaxQueryLength, "most `characters` in a search's words (q, the HSDS API's search, the search page; 400 above it)")
 	return f
 }
 
@@ -45,9 +47,10 @@ func (f *serveFlags) config() (api.Config, error) {
 		BodyLimit:        *f.maxBody,
 		HeaderLimit:      *f.maxHeader,
 		JSONDepth:        *f.jsonDepth,
+		MaxQueryLength:   *f.queryLength,
 	}
-	if *f.addressRate < 0 || *f.keyRate < 0 || *f.maxBody <= 0 || *f.maxHeader <= 0 || *f.jsonDepth <= 0 {
-		return cfg, usageError{"rate limits are 0 (none) or more, and --max-body, --max-header-bytes and --max-json-depth are more than 0"}
+	if *f.addressRate < 0 || *f.keyRate < 0 || *f.maxBody <= 0 || *f.maxHeader <= 0 || *f.jsonDepth <= 0 || *f.queryLength <= 0 {
+		return cfg, usageError{"rate limits are 0 (none) or more, and --max-body, --max-header-bytes, --max-json-depth and --max-query-length are more than 0"}
 	}
 	for _, p := range f.proxies {
 		_, n, err := net.ParseCIDR(p)

@@ -42,30 +42,35 @@ func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab
 		Logger:         log,
 	})
 	if err == nil {
-		// Each was logged as it was met; this says how many in one line.
+		// A build logged each as it met it; a start-up from the index's
+		// snapshot met none. This line names them either way.
 		if sk := ix.Skipped(); len(sk) > 0 {
-			log.Warn("services left out of search; fix or delete them", "count", len(sk), "first", sk[0])
+			shown := sk[:min(len(sk), 20)]
+			log.Warn("records left out of search; fix or delete them", "count", len(sk), "records", strings.Join(shown, "; "))
 		}
 	}
 	return ix, err
 }
 
-// indexLimits are the index's limits, as flags of every command that
-// opens it (serve, import, reindex).
-type indexLimits struct{ serviceText, wordLetters int }
+// indexLimits are the limits of the index and of the records it reads, as
+// flags of every command that opens it (serve, import, reindex).
+type indexLimits struct{ serviceText, wordLetters, areaPoints int }
 
 func indexFlags(fs *flag.FlagSet) *indexLimits {
 	l := &indexLimits{}
 	fs.IntVar(&l.serviceText, "max-service-text", index.DefaultMaxServiceText, "largest text of one service the search index takes, in `bytes` (a service past it is left out of search, logged and reported)")
 	fs.IntVar(&l.wordLetters, "max-word-letters", index.DefaultMaxWordLetters, "most `letters` in one word of a search (refused as invalid above it)")
+	fs.IntVar(&l.areaPoints, "max-area-points", resources.DefaultMaxAreaPoints, "most `points` in one service area's polygons (a service with more is refused as invalid, naming the area)")
 	return l
 }
 
-// check says what is wrong with the limits.
+// check says what is wrong with the limits, and puts in force the one that
+// validation holds for the whole process (a service area's points).
 func (l *indexLimits) check() error {
-	if l.serviceText <= 0 || l.wordLetters <= 0 {
-		return usageError{"--max-service-text and --max-word-letters are more than 0"}
+	if l.serviceText <= 0 || l.wordLetters <= 0 || l.areaPoints <= 0 {
+		return usageError{"--max-service-text, --max-word-letters and --max-area-points are more than 0"}
 	}
+	resources.SetMaxAreaPoints(l.areaPoints)
 	return nil
 }
 

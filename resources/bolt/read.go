@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -79,6 +80,9 @@ func list(tx *bbolt.Tx, k resources.Kind, opts resources.ListOptions) ([]resourc
 		r, err := decodeValue(k, string(id), v)
 		if err == nil {
 			out = append(out, r)
+		} else if opts.Undecodable != nil && errors.Is(err, resources.ErrUndecodable) {
+			opts.Undecodable(k, string(id), err) // left out; it does not count toward Limit
+			return nil
 		}
 		return err
 	}
@@ -203,14 +207,14 @@ func kindBucket(tx *bbolt.Tx, k resources.Kind) (*bbolt.Bucket, error) {
 // copies what it keeps, so the record outlives the transaction.
 func decodeValue(k resources.Kind, id string, v []byte) (resources.Record, error) {
 	if len(v) < 8 {
-		return nil, fmt.Errorf("store: %s %q: value of %d bytes has no version", k, id, len(v))
+		return nil, fmt.Errorf("store: %s %q: %w: its value of %d bytes has no version", k, id, resources.ErrUndecodable, len(v))
 	}
 	r, err := resources.NewRecord(k)
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(v[8:], r); err != nil {
-		return nil, fmt.Errorf("store: %s %q: %w", k, id, err)
+		return nil, fmt.Errorf("store: %s %q: %w: %w", k, id, resources.ErrUndecodable, err)
 	}
 	resources.TrackedOf(r).Version = binary.BigEndian.Uint64(v[:8])
 	return r, nil

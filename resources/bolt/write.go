@@ -136,6 +136,9 @@ func (w *writer) Delete(k resources.Kind, id string, ifVersion uint64) error {
 		return notFound(k, id)
 	}
 	old, err := decodeValue(k, id, v)
+	if errors.Is(err, resources.ErrUndecodable) {
+		return w.deleteDamaged(b, k, id, v, ifVersion)
+	}
 	if err != nil {
 		return err
 	}
@@ -170,6 +173,59 @@ func (w *writer) Delete(k resources.Kind, id string, ifVersion uint64) error {
 		return err
 	}
 	return w.audit(resources.ActionDelete, string(k), id, version, oldBody, nil)
+}
+
+// deleteDamaged deletes a record whose stored bytes do not decode (see
+// Delete): its references are found by a walk of the refs index, as the
+// record cannot say what it points at; the audit keeps no old body.
+func (w *writer) deleteDamaged(b *bbolt.Bucket, k resources.Kind, id string, v []byte, ifVersion uint64) error {
+	version := damagedVersion(v)
+	if err := checkVersion(k, id, version, ifVersion); err != nil {
+		return err
+	}
+	prefix := refPrefix(k, id)
+	if ref, field := w.tx.Bucket(bucketRefs).Cursor().Seek(prefix); bytes.HasPrefix(ref, prefix) {
+		ck, cid, _ := bytes.Cut(ref[len(prefix):], []byte("/"))
+		return resources.Errorf(resources.ECONFLICT,
+			"%s %q is still named by %s %q (%s); change or delete that first", k, id, ck, cid, field)
+	}
+	if err := b.Delete([]byte(id)); err != nil {
+		return fmt.Errorf("store: delete %s %q: %w", k, id, err)
+	}
+	refs := w.tx.Bucket(bucketRefs)
+	for key := range refsNaming(w.tx, k, id) {
+		if err := refs.Delete([]byte(key)); err != nil {
+			return fmt.Errorf("store: refs of %s %q: %w", k, id, err)
+		}
+	}
+	if err := appendChange(w.tx, resources.Change{Kind: k, ID: id, Deleted: true, Version: version}); err != nil {
+		return err
+	}
+	return w.audit(resources.ActionDelete, string(k), id, version, nil, nil)
+}
+
+// damagedVersion is the version a stored value that does not decode
+// carries in its first 8 bytes, if it has them.
+func damagedVersion(v []byte) uint64 {
+	if len(v) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v[:8])
+}
+
+// refsNaming returns the refs entries that record k id's own references
+// (keys ending "/k/id"), found by walking the refs index: only for a
+// record that cannot be decoded to say what it points at.
+func refsNaming(tx *bbolt.Tx, k resources.Kind, id string) map[string]string {
+	suffix := []byte("/" + string(k) + "/" + id)
+	out := map[string]string{}
+	c := tx.Bucket(bucketRefs).Cursor()
+	for key, field := c.First(); key != nil; key, field = c.Next() {
+		if bytes.HasSuffix(key, suffix) && bytes.Count(key, []byte("/")) == 3 {
+			out[string(key)] = string(field)
+		}
+	}
+	return out
 }
 
 // batchCheck is how many records PutBatch writes between looks at its
@@ -337,11 +393,19 @@ func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (out
 	}
 	var old resources.Record
 	var oldVersion uint64
+	damaged := false
 	if oldValue != nil {
-		if old, err = decodeValue(k, id, oldValue); err != nil {
+		old, err = decodeValue(k, id, oldValue)
+		switch {
+		case errors.Is(err, resources.ErrUndecodable):
+			// Bytes that do not decode are replaced: writing the record
+			// again is how one is repaired.
+			damaged, oldVersion = true, damagedVersion(oldValue)
+		case err != nil:
 			return 0, nil, err
+		default:
+			oldVersion = resources.TrackedOf(old).Version
 		}
-		oldVersion = resources.TrackedOf(old).Version
 	}
 	if err := checkVersion(k, id, oldVersion, ifVersion); err != nil {
 		return 0, nil, err
@@ -382,7 +446,7 @@ func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (out
 	}
 
 	var oldBody []byte
-	if oldValue != nil {
+	if oldValue != nil && !damaged {
 		oldBody = bytes.Clone(oldValue[8:]) // for the audit; Put may reuse the page
 	}
 	version := oldVersion + 1
@@ -395,6 +459,8 @@ func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (out
 	var oldRefs map[string]string
 	if old != nil {
 		oldRefs = refsOf(old)
+	} else if damaged {
+		oldRefs = refsNaming(tx, k, id)
 	}
 	if err := writeRefs(tx, rec, oldRefs, p.refs); err != nil {
 		return 0, nil, err
@@ -404,7 +470,7 @@ func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (out
 	}
 	// The entry keeps the record as it was; what it became is the next
 	// entry's "old", or the record as stored (afterImage).
-	if old == nil {
+	if old == nil && !damaged {
 		return created, value, w.audit(resources.ActionCreate, string(k), id, version, nil, nil)
 	}
 	return updated, value, w.audit(resources.ActionUpdate, string(k), id, version, oldBody, nil)
