@@ -78,7 +78,8 @@ func TestFieldErrorsInSpanish(t *testing.T) {
 		"need=hunger":                   "&#34;hunger&#34; no es una necesidad que el directorio conozca",
 		"open_now=maybe":                "es &#34;maybe&#34;; use true o false",
 		"at=tomorrow":                   "es &#34;tomorrow&#34;; use una fecha y hora",
-		"q=" + strings.Repeat("x", 501): "tiene más de 500 caracteres",
+		"q=" + strings.Repeat("x", 501): "tiene 501 caracteres, más que el límite de 500 para una búsqueda",
+		"q=" + strings.Repeat("y", 70):  "la palabra &#34;yyyy",
 	} {
 		resp, page := es.get(t, "/?"+q)
 		box := summary.FindString(page)

@@ -150,7 +150,11 @@ func (s *Pages) searchPage(c echo.Context) error {
 		return s.render(c, http.StatusBadRequest, "search", v)
 	}
 	res, err := s.index.Search(ctx, q)
-	if err != nil {
+	if resources.ErrorCode(err) == resources.EINVALID && len(resources.ErrorFields(err)) == 0 {
+		// What the index refuses is in the words (a word past its limit).
+		v.setErrors(l, map[string]string{"q": resources.ErrorMessage(err)})
+		return s.render(c, http.StatusBadRequest, "search", v)
+	} else if err != nil {
 		return err
 	}
 	s.fillResults(l, v, q, res)

@@ -12,6 +12,8 @@ import (
 // A reason in no form listed here is shown as the rule wrote it.
 var reasonForms = []struct{ format, key string }{
 	{"is longer than %d characters", "why.too_long"},
+	{"has %d characters, more than the limit of %d for a search (--max-query-length)", "why.query_too_long"},
+	{"the search word %q has %d letters, more than the limit of %d for one word (--max-word-letters)", "why.word_too_long"},
 	{"has %d values; at most %d are allowed", "why.too_many_values"},
 	{"has %d needs; at most %d", "why.too_many_needs"},
 	{"is %q, not a number", "why.not_a_number"},
