@@ -40,6 +40,10 @@ type orgService struct {
 	Verified *dateView
 	Review   bool
 	Hours    []string
+	// Capacity is what the organization last said of its room, when it
+	// still holds; CanSetCapacity whether the pages take it.
+	Capacity       *capacityWords
+	CanSetCapacity bool
 }
 
 func (s *Pages) orgRoutes(g router) {
@@ -48,6 +52,10 @@ func (s *Pages) orgRoutes(g router) {
 	g.POST("/org/services/:id/verify", s.html(s.orgVerify), may)
 	g.GET("/org/services/:id/hours", s.html(s.hoursPage), may)
 	g.POST("/org/services/:id/hours", s.html(s.saveHours), may)
+	if s.refs != nil {
+		g.GET("/org/services/:id/capacity", s.html(s.capacityPage), may)
+		g.POST("/org/services/:id/capacity", s.html(s.saveCapacity), may)
+	}
 	s.orgEditRoutes(g)
 }
 
@@ -84,6 +92,8 @@ func (s *Pages) orgPage(c echo.Context) error {
 		v.Done = l.T("org.hours_done")
 	case "saved":
 		v.Done = l.T("orgedit.saved")
+	case "capacity":
+		v.Done = l.T("listing.capacity.done")
 	}
 	svcs, err := s.store.List(ctx, resources.KindService, resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: org.ID}})
 	if err != nil {
@@ -96,6 +106,13 @@ func (s *Pages) orgPage(c echo.Context) error {
 			Review: listings.NeedsReview(svc, now), Hours: hoursInWords(l, svc.Schedules, now)}
 		if os.Review {
 			v.Review++
+		}
+		if s.refs != nil {
+			c, err := s.refs.Capacity(ctx, svc.ID)
+			if err != nil {
+				return err
+			}
+			os.Capacity, os.CanSetCapacity = capacityText(l, resources.ViewAt(&c, now)), true
 		}
 		v.Services = append(v.Services, os)
 	}

@@ -79,6 +79,7 @@ var pageFiles = map[string][]string{
 	"orgedit_org":         {"layout.html", "orgedit_org.html"},
 	"orgedit_service":     {"layout.html", "orgedit_service.html"},
 	"orgedit_unconfirmed": {"layout.html", "orgedit_unconfirmed.html"},
+	"capacity":            {"layout.html", "capacity.html"},
 	"print":               {"print.html", "map.html"},
 }
 
@@ -88,7 +89,8 @@ var webPages = func() map[string]map[string]*template.Template {
 	out := map[string]map[string]*template.Template{}
 	for code, l := range locales {
 		out[code] = map[string]*template.Template{}
-		funcs := template.FuncMap{"t": l.T, "km": l.Km, "miles": l.Miles}
+		funcs := template.FuncMap{"t": l.T, "km": l.Km, "miles": l.Miles,
+			"capacity": func(v resources.CapacityView) *capacityWords { return capacityText(l, v) }}
 		for page, files := range pageFiles {
 			paths := []string{"templates/parts.html"}
 			for _, f := range files {
