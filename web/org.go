@@ -57,6 +57,7 @@ func (s *Pages) orgRoutes(g router) {
 		g.POST("/org/services/:id/capacity", s.html(s.saveCapacity), may)
 	}
 	s.orgEditRoutes(g)
+	s.siteRoutes(g)
 }
 
 // orgOf is the organization a page is about: staff's own; an admin's

@@ -80,6 +80,8 @@ var pageFiles = map[string][]string{
 	"orgedit_service":     {"layout.html", "orgedit_service.html"},
 	"orgedit_unconfirmed": {"layout.html", "orgedit_unconfirmed.html"},
 	"capacity":            {"layout.html", "capacity.html"},
+	"sites":               {"layout.html", "sites.html"},
+	"site":                {"layout.html", "site.html"},
 	"print":               {"print.html", "map.html"},
 }
 
@@ -115,6 +117,7 @@ var cssVersion = func() string {
 var webFuncs = template.FuncMap{
 	"css":  func() string { return "/static/refer.css?v=" + cssVersion },
 	"join": strings.Join,
+	"list": func(s ...string) []string { return s },
 	// deref reads an optional number or yes/no.
 	"deref": func(p any) any {
 		switch p := p.(type) {
