@@ -156,6 +156,9 @@ func Create(ctx context.Context, store resources.Store, r resources.Record, sals
 		if err := Authorize(tx, a, nil, r); err != nil {
 			return err
 		}
+		if err := checkLinks(r, nil); err != nil {
+			return err
+		}
 		if loc, ok := r.(*resources.Location); ok {
 			Place(loc, nil)
 		}
@@ -173,13 +176,17 @@ func Create(ctx context.Context, store resources.Store, r resources.Record, sals
 // with sals not nil, its whole set of service_at_locations), if it is at
 // the version expected. Verification is kept as it was: only Verify
 // changes it. A location is placed from its address (Place) when it comes
-// without coordinates, or with those of another address.
+// without coordinates, or with those of another address. A new or changed
+// e-mail or web address must look like one (EINVALID names it).
 func Replace(ctx context.Context, store resources.Store, k resources.Kind, id string, r resources.Record, sals []resources.ServiceAtLocation, want Expect) (resources.Record, error) {
 	a := resources.ActorFrom(ctx, resources.Actor{})
 	var out resources.Record
 	err := store.Transact(ctx, func(tx resources.Tx) error {
 		old, err := current(tx, a, k, id, r, want)
 		if err != nil {
+			return err
+		}
+		if err := checkLinks(r, old); err != nil {
 			return err
 		}
 		if loc, ok := r.(*resources.Location); ok {
@@ -212,6 +219,9 @@ func Change(ctx context.Context, store resources.Store, id string, want Expect, 
 			return err
 		}
 		if err := Authorize(tx, a, old, &svc); err != nil {
+			return err
+		}
+		if err := checkLinks(&svc, old); err != nil {
 			return err
 		}
 		keepVerification(&svc, old)

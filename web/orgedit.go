@@ -251,8 +251,11 @@ func (s *Pages) saveOrg(c echo.Context) error {
 	case errors.As(err, &re) && re.Code == resources.EINVALID && len(re.Fields) > 0:
 		for field := range re.Fields {
 			key := "orgedit.err.other"
-			if field == "name" {
+			switch field {
+			case "name":
 				key = "orgedit.err.org_name"
+			case "email", "website":
+				key = "orgedit.err." + field
 			}
 			v.Errs[field] = l.T(key)
 		}
