@@ -58,6 +58,8 @@ func (s *Pages) orgRoutes(g router) {
 	}
 	s.orgEditRoutes(g)
 	s.siteRoutes(g)
+	g.GET("/org/services/:id/phones", s.html(s.phonesPage), may)
+	g.POST("/org/services/:id/phones", s.html(s.savePhones), may)
 }
 
 // orgOf is the organization a page is about: staff's own; an admin's
@@ -95,6 +97,8 @@ func (s *Pages) orgPage(c echo.Context) error {
 		v.Done = l.T("orgedit.saved")
 	case "capacity":
 		v.Done = l.T("listing.capacity.done")
+	case "phones":
+		v.Done = l.T("listing.phones.done")
 	}
 	svcs, err := s.store.List(ctx, resources.KindService, resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: org.ID}})
 	if err != nil {

@@ -82,6 +82,7 @@ var pageFiles = map[string][]string{
 	"capacity":            {"layout.html", "capacity.html"},
 	"sites":               {"layout.html", "sites.html"},
 	"site":                {"layout.html", "site.html"},
+	"phones":              {"layout.html", "phones.html"},
 	"print":               {"print.html", "map.html"},
 }
 
