@@ -63,7 +63,7 @@ type Site struct {
 
 // checkSite names each field of a site that is missing or wrong: a site
 // needs a street, a city, a state and a ZIP code that the directory knows,
-// so that it can be found on a map.
+// so that it can be found on a map; its name may be left empty.
 func checkSite(s *Site) error {
 	f := resources.FieldErrors{}
 	for _, p := range []*string{&s.Name, &s.Address1, &s.City, &s.StateProvince, &s.PostalCode} {
@@ -71,7 +71,7 @@ func checkSite(s *Site) error {
 	}
 	for field, v := range map[string]string{"name": s.Name, "address_1": s.Address1, "city": s.City, "state_province": s.StateProvince, "postal_code": s.PostalCode} {
 		switch {
-		case v == "":
+		case v == "" && field != "name": // HSDS leaves a site's name optional
 			f.Add(field, "is required")
 		case resources.HasControl(v) || len(v) > 200:
 			f.Add(field, "is not a line of text of at most 200 characters")

@@ -108,9 +108,9 @@ func TestOrgStaffSites(t *testing.T) {
 		!strings.Contains(page, `aria-invalid="true"`) || !strings.Contains(page, `value="ABCDE"`) {
 		t.Errorf("bad fields in Spanish: %d", resp.StatusCode)
 	}
-	resp, page = staff.post(t, "/org/services/s-pantry/sites?lang=en", "/org/services/s-pantry/sites?lang=en", url.Values{"name": {""}, "address_1": {"1 Main"}, "city": {"Miami"}, "state_province": {"FL"}, "postal_code": {"33130"}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Give the site a name") {
-		t.Errorf("a site without a name: %d", resp.StatusCode)
+	resp, page = staff.post(t, "/org/services/s-pantry/sites?lang=en", "/org/services/s-pantry/sites?lang=en", url.Values{"name": {"No Street"}, "address_1": {""}, "city": {"Miami"}, "state_province": {"FL"}, "postal_code": {"33130"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Write the street address") || !strings.Contains(page, `value="No Street"`) {
+		t.Errorf("a site without a street: %d", resp.StatusCode)
 	}
 
 	// Remove the beach site: search no longer finds it, nor the location.
