@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -87,6 +88,19 @@ func TestOrgStaffCapacity(t *testing.T) {
 	staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", url.Values{"status": {"full"}, "expected_wait_days": {"14"}})
 	if c3, _ := ts.Refs.Capacity(context.Background(), "s-pantry"); c3.Status != resources.CapacityFull || c3.ExpectedWaitDays != nil {
 		t.Errorf("full: %+v", c3)
+	}
+	// The quick form on the organization's page: one choice, the note kept.
+	staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", url.Values{"status": {"waitlist"}, "expected_wait_days": {"14"}, "note": {"Call first"}})
+	_, page = staff.get(t, "/org?lang=en")
+	quick := regexp.MustCompile(`(?s)<form class="inline capacity-form" method="post" action="/org/services/s-pantry/capacity[^"]*">.*?</form>`).FindString(page)
+	if !strings.Contains(quick, `name="expected_wait_days" value="14"`) || !strings.Contains(quick, `<option value="waitlist" selected>`) {
+		t.Fatalf("the quick form does not hold the capacity: %s", quick)
+	}
+	if resp, _ := staff.post(t, "/org", "/org/services/s-pantry/capacity", url.Values{"status": {"available"}, "expected_wait_days": {"14"}, "note": {"Call first"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("quick form: %d", resp.StatusCode)
+	}
+	if c5, _ := ts.Refs.Capacity(context.Background(), "s-pantry"); c5.Status != resources.CapacityAvailable || c5.ExpectedWaitDays != nil || c5.Note != "Call first" {
+		t.Errorf("after the quick form: %+v", c5)
 	}
 	// Another organization's service.
 	if resp, _ := staff.get(t, "/org/services/s-other/capacity"); resp.StatusCode != http.StatusForbidden {

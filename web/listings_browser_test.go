@@ -57,6 +57,17 @@ func TestListingsInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form.stack button.primary")),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
 	)
+	b.do(t, "full, from the organization's page",
+		chromedp.Navigate(ts.URL+"/org"),
+		chromedp.WaitVisible(chromedp.ID("cap-s-rent")),
+		chromedp.SetValue(chromedp.ID("cap-s-rent"), "full"),
+		chromedp.Click(chromedp.CSS(`form[action^="/org/services/s-rent/capacity"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if org := read(t, b, "organization", chromedp.Text(chromedp.CSS(".org-services"))); !strings.Contains(org, "Not taking new referrals") || !strings.Contains(org, "Waitlist, about 10 days") {
+		t.Errorf("the organization's page does not show the capacities: %q", org)
+	}
+	b.look(t, "listing-org-capacity")
 	b.do(t, "search", chromedp.Navigate(ts.URL+"/?q=pantry&postcode=33125"), chromedp.WaitVisible(chromedp.CSS("#results-title")))
 	if found := read(t, b, "results", chromedp.Text(chromedp.CSS(".results-area"))); !strings.Contains(found, "Waitlist, about 10 days") {
 		t.Errorf("search does not show the waitlist: %q", found)

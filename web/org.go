@@ -28,9 +28,11 @@ type orgView struct {
 	OrgID    string
 	OrgName  string
 	Services []orgService
-	Review   int    // how many need confirming
-	Flag     string // and what the page says of them
-	Done     string
+	// CapacityStatuses are what the quick capacity form offers.
+	CapacityStatuses []resources.CapacityStatus
+	Review           int    // how many need confirming
+	Flag             string // and what the page says of them
+	Done             string
 }
 
 type orgService struct {
@@ -44,6 +46,9 @@ type orgService struct {
 	// still holds; CanSetCapacity whether the pages take it.
 	Capacity       *capacityWords
 	CanSetCapacity bool
+	// CapacityStatus, CapacityWait and CapacityNote are the capacity as
+	// it stands, for the quick form (the note and the wait are kept).
+	CapacityStatus, CapacityWait, CapacityNote string
 }
 
 func (s *Pages) orgRoutes(g router) {
@@ -86,7 +91,7 @@ func (s *Pages) orgPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := &orgView{OrgID: org.ID, OrgName: org.Name}
+	v := &orgView{OrgID: org.ID, OrgName: org.Name, CapacityStatuses: capacityStatuses}
 	v.Title = org.Name
 	switch c.QueryParam("done") {
 	case "verified":
@@ -118,6 +123,12 @@ func (s *Pages) orgPage(c echo.Context) error {
 				return err
 			}
 			os.Capacity, os.CanSetCapacity = capacityText(l, resources.ViewAt(&c, now)), true
+			if os.Capacity != nil {
+				os.CapacityStatus, os.CapacityNote = string(c.Status), c.Note
+				if c.ExpectedWaitDays != nil {
+					os.CapacityWait = strconv.Itoa(*c.ExpectedWaitDays)
+				}
+			}
 		}
 		v.Services = append(v.Services, os)
 	}
