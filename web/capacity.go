@@ -5,14 +5,16 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/refer-project/refer/resources"
 )
 
 // Organization staff say whether a service takes new referrals now
-// (available, full, waitlist, assessment first), in a form reached from the
-// organization's page. The rule is the API's PUT capacity's:
+// (available, full, waitlist, assessment first), in one choice on the
+// organization's page or in a form with the wait and a note. A form sent
+// after someone else set the capacity is refused (409), not applied over it. The rule is the API's PUT capacity's:
 // referrals.SetCapacity (who may, which statuses, the wait in days only for
 // a waitlist), stamped with the day and audited with the person; search and
 // match show it at once, and read it as unknown after 30 days.
@@ -55,6 +57,31 @@ type capacityForm struct {
 	Values    map[string]string
 	Errs      map[string]string
 	Errors    []string
+	// AsOf is when the capacity the form shows was set (asOfField).
+	AsOf string
+}
+
+// asOfField writes when a capacity was set for a form to send back, so a
+// change made from it is refused if another was set since ("" when none
+// was).
+func asOfField(c resources.Capacity) string {
+	if c.AsOf.IsZero() {
+		return ""
+	}
+	return c.AsOf.UTC().Format(time.RFC3339Nano)
+}
+
+// asOfSent reads asOfField back: the zero time for "", and for anything
+// unreadable a time no capacity has, so that the change is refused.
+func asOfSent(text string) time.Time {
+	if text == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		return time.Unix(1, 0)
+	}
+	return t
 }
 
 // capacityFields are the form's fields, by the names referrals.SetCapacity
@@ -63,11 +90,11 @@ var capacityFields = []string{"status", "expected_wait_days", "note"}
 
 func (s *Pages) capacityFormOf(c echo.Context, svc *resources.Service) (*capacityForm, error) {
 	l := s.locale(c)
-	cur, err := s.refs.Capacity(c.Request().Context(), svc.ID)
+	cur, err := s.refs.CapacitySet(c.Request().Context(), svc.ID)
 	if err != nil {
 		return nil, err
 	}
-	v := &capacityForm{ServiceID: svc.ID, Name: svc.Name, Org: c.QueryParam("org"), Statuses: capacityStatuses,
+	v := &capacityForm{ServiceID: svc.ID, Name: svc.Name, Org: c.QueryParam("org"), Statuses: capacityStatuses, AsOf: asOfField(cur),
 		Current: capacityText(l, resources.ViewAt(&cur, s.now())), Errs: map[string]string{}, Values: map[string]string{}}
 	if v.Current != nil {
 		v.Values["status"], v.Values["note"] = string(cur.Status), cur.Note
@@ -113,9 +140,11 @@ func (s *Pages) saveCapacity(c echo.Context) error {
 		wait = &n
 	}
 	if len(v.Errs) == 0 {
-		_, err = s.refs.SetCapacity(c.Request().Context(), signedIn(c).Actor(), svc.ID, v.Values["status"], wait, v.Values["note"])
+		_, err = s.refs.SetCapacityFrom(c.Request().Context(), signedIn(c).Actor(), svc.ID, asOfSent(c.FormValue("as_of")), v.Values["status"], wait, v.Values["note"])
 		var re *resources.Error
 		switch {
+		case resources.ErrorCode(err) == resources.ECONFLICT:
+			return &pageError{status: http.StatusConflict, title: "org.stale.title", message: "org.stale.message"}
 		case err == nil:
 			s.synced(c.Request().Context())
 			return c.Redirect(http.StatusSeeOther, "/org?done=capacity"+adminOrg(c))

@@ -11,11 +11,22 @@ import (
 	"github.com/refer-project/refer/resources"
 )
 
+// asOf reads the as_of a capacity form sends back.
+func asOf(tb testing.TB, form string) string {
+	tb.Helper()
+	m := regexp.MustCompile(`name="as_of" value="([^"]*)"`).FindStringSubmatch(form)
+	if m == nil {
+		tb.Fatal("no as_of in the capacity form")
+	}
+	return m[1]
+}
+
 // TestOrgStaffCapacity: staff say a service has a waitlist in a form
 // reached from their organization's page; the capacity is stored by the
 // API's rule (dated, audited with the person), and search and match show
-// it at once; bad values come back on their field, in Spanish on a
-// Spanish page; another organization's service is not theirs.
+// it at once; a form read before another change is refused (409); bad
+// values come back on their field, in Spanish on a Spanish page; another
+// organization's service is not theirs.
 func TestOrgStaffCapacity(t *testing.T) {
 	ts := startServer(t, seedOrgs, webClock)
 	staff := ts.signIn(t, "ana@example.org", resources.RoleOrgStaff, "org")
@@ -27,8 +38,8 @@ func TestOrgStaffCapacity(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(form, `name="status" value="waitlist"`) {
 		t.Fatalf("capacity form: %d", resp.StatusCode)
 	}
-	resp, _ = staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity",
-		url.Values{"status": {"waitlist"}, "expected_wait_days": {"14"}, "note": {"Call first"}})
+	first := url.Values{"status": {"waitlist"}, "expected_wait_days": {"14"}, "note": {"Call first"}, "as_of": {asOf(t, form)}}
+	resp, _ = staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", first)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
@@ -84,19 +95,28 @@ func TestOrgStaffCapacity(t *testing.T) {
 	if c2, _ := ts.Refs.Capacity(context.Background(), "s-pantry"); c2.Status != resources.CapacityWaitlist || *c2.ExpectedWaitDays != 14 {
 		t.Errorf("a refused form changed the capacity: %+v", c2)
 	}
+	// The first form again: the capacity was set since it was read, so 409.
+	first.Set("status", "available")
+	if resp, page := staff.post(t, "/org/services/s-pantry/capacity?lang=en", "/org/services/s-pantry/capacity?lang=en", first); resp.StatusCode != http.StatusConflict || !strings.Contains(page, "Someone else changed this listing") {
+		t.Errorf("a stale capacity form: %d", resp.StatusCode)
+	}
 	// Full: the wait left in the box is not a waitlist's, so not kept.
-	staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", url.Values{"status": {"full"}, "expected_wait_days": {"14"}})
+	_, form = staff.get(t, "/org/services/s-pantry/capacity")
+	if resp, _ := staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", url.Values{"status": {"full"}, "expected_wait_days": {"14"}, "as_of": {asOf(t, form)}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("full: %d", resp.StatusCode)
+	}
 	if c3, _ := ts.Refs.Capacity(context.Background(), "s-pantry"); c3.Status != resources.CapacityFull || c3.ExpectedWaitDays != nil {
 		t.Errorf("full: %+v", c3)
 	}
 	// The quick form on the organization's page: one choice, the note kept.
-	staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", url.Values{"status": {"waitlist"}, "expected_wait_days": {"14"}, "note": {"Call first"}})
+	_, form = staff.get(t, "/org/services/s-pantry/capacity")
+	staff.post(t, "/org/services/s-pantry/capacity", "/org/services/s-pantry/capacity", url.Values{"status": {"waitlist"}, "expected_wait_days": {"14"}, "note": {"Call first"}, "as_of": {asOf(t, form)}})
 	_, page = staff.get(t, "/org?lang=en")
 	quick := regexp.MustCompile(`(?s)<form class="inline capacity-form" method="post" action="/org/services/s-pantry/capacity[^"]*">.*?</form>`).FindString(page)
 	if !strings.Contains(quick, `name="expected_wait_days" value="14"`) || !strings.Contains(quick, `<option value="waitlist" selected>`) {
 		t.Fatalf("the quick form does not hold the capacity: %s", quick)
 	}
-	if resp, _ := staff.post(t, "/org", "/org/services/s-pantry/capacity", url.Values{"status": {"available"}, "expected_wait_days": {"14"}, "note": {"Call first"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := staff.post(t, "/org", "/org/services/s-pantry/capacity", url.Values{"status": {"available"}, "expected_wait_days": {"14"}, "note": {"Call first"}, "as_of": {asOf(t, quick)}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("quick form: %d", resp.StatusCode)
 	}
 	if c5, _ := ts.Refs.Capacity(context.Background(), "s-pantry"); c5.Status != resources.CapacityAvailable || c5.ExpectedWaitDays != nil || c5.Note != "Call first" {

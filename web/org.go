@@ -49,6 +49,7 @@ type orgService struct {
 	// CapacityStatus, CapacityWait and CapacityNote are the capacity as
 	// it stands, for the quick form (the note and the wait are kept).
 	CapacityStatus, CapacityWait, CapacityNote string
+	CapacityAsOf                               string // asOfField
 }
 
 func (s *Pages) orgRoutes(g router) {
@@ -118,11 +119,11 @@ func (s *Pages) orgPage(c echo.Context) error {
 			v.Review++
 		}
 		if s.refs != nil {
-			c, err := s.refs.Capacity(ctx, svc.ID)
+			c, err := s.refs.CapacitySet(ctx, svc.ID)
 			if err != nil {
 				return err
 			}
-			os.Capacity, os.CanSetCapacity = capacityText(l, resources.ViewAt(&c, now)), true
+			os.Capacity, os.CanSetCapacity, os.CapacityAsOf = capacityText(l, resources.ViewAt(&c, now)), true, asOfField(c)
 			if os.Capacity != nil {
 				os.CapacityStatus, os.CapacityNote = string(c.Status), c.Note
 				if c.ExpectedWaitDays != nil {
