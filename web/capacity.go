@@ -131,6 +131,7 @@ func (s *Pages) saveCapacity(c echo.Context) error {
 	for _, f := range capacityFields {
 		v.Values[f] = strings.TrimSpace(c.FormValue(f))
 	}
+	v.AsOf = c.FormValue("as_of") // drawn again, the form stays what it was read from
 	var wait *int
 	if text := v.Values["expected_wait_days"]; text != "" && v.Values["status"] == string(resources.CapacityWaitlist) {
 		n, err := strconv.Atoi(text)

@@ -171,6 +171,15 @@ func (s *Pages) orgVerify(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/org?done=verified"+adminOrg(c))
 }
 
+// sentVersion is the version a form was drawn at, to draw it again with
+// its errors: a form read before someone else's change stays stale.
+func sentVersion(c echo.Context, current uint64) uint64 {
+	if n, err := strconv.ParseUint(c.FormValue("version"), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return current
+}
+
 // adminOrg keeps an admin's ?org= across a change.
 func adminOrg(c echo.Context) string {
 	if id := c.QueryParam("org"); id != "" {
@@ -293,6 +302,7 @@ func (s *Pages) saveHours(c echo.Context) error {
 	var order []span
 	var problems []string
 	v := s.hoursViewOf(c, svc)
+	v.Version = sentVersion(c, v.Version)
 	for i, code := range weekOrder {
 		d := &v.Days[i]
 		d.Open = c.FormValue("open."+code) == "on"

@@ -198,6 +198,7 @@ func (s *Pages) saveService(c echo.Context) error {
 		return err
 	}
 	v := s.serviceFormOf(c, svc)
+	v.Version = sentVersion(c, v.Version)
 	for _, f := range serviceFields {
 		v.Values[f] = strings.TrimSpace(c.FormValue(f))
 	}
@@ -359,6 +360,7 @@ func (s *Pages) saveOrg(c echo.Context) error {
 		return err
 	}
 	v := s.orgFormOf(c, org)
+	v.Version = sentVersion(c, v.Version)
 	for _, f := range orgFields {
 		v.Values[f] = strings.TrimSpace(c.FormValue(f))
 	}

@@ -78,6 +78,7 @@ func (s *Pages) savePhones(c echo.Context) error {
 		return err
 	}
 	v := s.phonesFormOf(c, svc)
+	v.Version = sentVersion(c, v.Version)
 	// The rows as sent: as many as the form had (its own, or the stored
 	// phones and the empty rows).
 	n, _ := strconv.Atoi(c.FormValue("rows"))

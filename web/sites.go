@@ -173,6 +173,7 @@ func (s *Pages) saveSite(c echo.Context) error {
 		return err
 	}
 	v := s.siteFormOf(c, svc, loc)
+	v.Version = sentVersion(c, v.Version)
 	if s.sendSite(c, v, version(c)) {
 		return c.Redirect(http.StatusSeeOther, "/org/services/"+svc.ID+"/sites?done=saved"+adminOrg(c))
 	}

@@ -99,6 +99,13 @@ func TestOrgStaffSites(t *testing.T) {
 		t.Errorf("stale form: %d", resp.StatusCode)
 	}
 
+	// A stale form with a bad field comes back with its own version, so
+	// that, corrected, it is still refused.
+	moved.Set("city", "")
+	if resp, page := staff.post(t, "/org/services/s-pantry/sites/l-downtown", "/org/services/s-pantry/sites/l-downtown", moved); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(page, `name="version" value="`+ver[1]+`"`) {
+		t.Errorf("a stale form with a bad field: %d", resp.StatusCode)
+	}
 	// Bad fields: the form again, the message on each field, in Spanish.
 	_, form = staff.get(t, "/org/services/s-pantry/sites/l-downtown")
 	ver = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(form)
