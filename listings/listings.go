@@ -144,7 +144,8 @@ func current(tx resources.Tx, a resources.Actor, k resources.Kind, id string, ne
 }
 
 // Create stores a new record (an id is made if it has none) and, for a
-// service, its service_at_locations.
+// service, its service_at_locations. A location without coordinates is
+// placed from its address (Place).
 func Create(ctx context.Context, store resources.Store, r resources.Record, sals []resources.ServiceAtLocation) (resources.Record, error) {
 	a := resources.ActorFrom(ctx, resources.Actor{})
 	if r.RecordID() == "" {
@@ -154,6 +155,12 @@ func Create(ctx context.Context, store resources.Store, r resources.Record, sals
 	err := store.Transact(ctx, func(tx resources.Tx) error {
 		if err := Authorize(tx, a, nil, r); err != nil {
 			return err
+		}
+		if err := checkLinks(r, nil); err != nil {
+			return err
+		}
+		if loc, ok := r.(*resources.Location); ok {
+			Place(loc, nil)
 		}
 		keepVerification(r, nil)
 		var err error
@@ -168,7 +175,9 @@ func Create(ctx context.Context, store resources.Store, r resources.Record, sals
 // Replace replaces the record id of kind k with r (and, for a service
 // with sals not nil, its whole set of service_at_locations), if it is at
 // the version expected. Verification is kept as it was: only Verify
-// changes it.
+// changes it. A location is placed from its address (Place) when it comes
+// without coordinates, or with those of another address. A new or changed
+// e-mail or web address must look like one (EINVALID names it).
 func Replace(ctx context.Context, store resources.Store, k resources.Kind, id string, r resources.Record, sals []resources.ServiceAtLocation, want Expect) (resources.Record, error) {
 	a := resources.ActorFrom(ctx, resources.Actor{})
 	var out resources.Record
@@ -176,6 +185,14 @@ func Replace(ctx context.Context, store resources.Store, k resources.Kind, id st
 		old, err := current(tx, a, k, id, r, want)
 		if err != nil {
 			return err
+		}
+		if err := checkLinks(r, old); err != nil {
+			return err
+		}
+		if loc, ok := r.(*resources.Location); ok {
+			if was, ok := old.(*resources.Location); ok {
+				Place(loc, was)
+			}
 		}
 		keepVerification(r, old)
 		if out, err = tx.Update(r, resources.TrackedOf(old).Version); err != nil {
@@ -202,6 +219,9 @@ func Change(ctx context.Context, store resources.Store, id string, want Expect, 
 			return err
 		}
 		if err := Authorize(tx, a, old, &svc); err != nil {
+			return err
+		}
+		if err := checkLinks(&svc, old); err != nil {
 			return err
 		}
 		keepVerification(&svc, old)

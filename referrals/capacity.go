@@ -3,6 +3,7 @@ package referrals
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/refer-project/refer/resources"
 )
@@ -11,6 +12,27 @@ import (
 // take clients now. An admin may set any service's; anyone acting for an
 // organization (its org_editor keys, its staff), its own services'.
 func (rs *Referrals) SetCapacity(ctx context.Context, a resources.Actor, serviceID, status string, expectedWaitDays *int, note string) (resources.Capacity, error) {
+	return rs.setCapacity(ctx, a, serviceID, status, expectedWaitDays, note, nil)
+}
+
+// SetCapacityFrom is SetCapacity for a change made from the capacity set at
+// seen (the zero time: none was set), as a form shows it: ECONFLICT when
+// another has been set since, so the form does not undo it.
+func (rs *Referrals) SetCapacityFrom(ctx context.Context, a resources.Actor, serviceID string, seen time.Time, status string, expectedWaitDays *int, note string) (resources.Capacity, error) {
+	return rs.setCapacity(ctx, a, serviceID, status, expectedWaitDays, note, &seen)
+}
+
+// CapacitySet returns a service's capacity as it was set (not judged at
+// now); the zero Capacity when none was.
+func (rs *Referrals) CapacitySet(ctx context.Context, serviceID string) (resources.Capacity, error) {
+	if _, err := resources.Get[*resources.Service](ctx, rs.dir, serviceID); err != nil {
+		return resources.Capacity{}, err
+	}
+	c, _, err := rs.store.Capacity(ctx, serviceID)
+	return c, err
+}
+
+func (rs *Referrals) setCapacity(ctx context.Context, a resources.Actor, serviceID, status string, expectedWaitDays *int, note string, seen *time.Time) (resources.Capacity, error) {
 	svc, err := resources.Get[*resources.Service](ctx, rs.dir, serviceID)
 	if err != nil {
 		return resources.Capacity{}, err
@@ -22,7 +44,7 @@ func (rs *Referrals) SetCapacity(ctx context.Context, a resources.Actor, service
 	if err != nil {
 		return resources.Capacity{}, err
 	}
-	if err := rs.store.PutCapacity(resources.WithActor(ctx, a), svc.ID, c); err != nil {
+	if err := rs.store.PutCapacity(resources.WithActor(ctx, a), svc.ID, c, seen); err != nil {
 		return resources.Capacity{}, err
 	}
 	return c, nil

@@ -234,7 +234,11 @@ type ReferralStore interface {
 
 	// PutCapacity sets a service's capacity and logs a change of the
 	// service, so the search index follows. ENOTFOUND if no such service.
-	PutCapacity(ctx context.Context, serviceID string, c Capacity) error
+	// When ifAsOf is not nil, the change is made from the capacity set at
+	// *ifAsOf (the zero time: none was set): ECONFLICT if another is
+	// stored now, so a form read before someone else's change does not
+	// undo it.
+	PutCapacity(ctx context.Context, serviceID string, c Capacity, ifAsOf *time.Time) error
 	CapacityReader
 
 	CreateSubscription(ctx context.Context, s Subscription) error

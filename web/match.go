@@ -86,6 +86,7 @@ type foundNeed struct {
 }
 
 type optionView struct {
+	Capacity    resources.CapacityView
 	Rank        int
 	ServiceID   string
 	ListID      string
@@ -277,7 +278,7 @@ func (s *Pages) fillMatch(l *locale, v *matchView, req matcher.Request, res *mat
 	for _, o := range res.Options {
 		ov := optionView{Rank: o.Rank, ServiceID: o.ServiceID, ListID: cmp.Or(o.ServiceAtLocationID, o.ServiceID),
 			Name: o.Name, Org: o.Organization.Name, Address: o.Address, Reasons: o.Reasons,
-			Eligibility: l.T("match.eligibility." + o.Eligibility), EligClass: o.Eligibility}
+			Eligibility: l.T("match.eligibility." + o.Eligibility), EligClass: o.Eligibility, Capacity: o.Capacity}
 		if o.DistanceKm != nil {
 			ov.Distance = l.T("match.away", l.Miles(*o.DistanceKm))
 		}

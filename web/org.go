@@ -28,9 +28,11 @@ type orgView struct {
 	OrgID    string
 	OrgName  string
 	Services []orgService
-	Review   int    // how many need confirming
-	Flag     string // and what the page says of them
-	Done     string
+	// CapacityStatuses are what the quick capacity form offers.
+	CapacityStatuses []resources.CapacityStatus
+	Review           int    // how many need confirming
+	Flag             string // and what the page says of them
+	Done             string
 }
 
 type orgService struct {
@@ -40,6 +42,14 @@ type orgService struct {
 	Verified *dateView
 	Review   bool
 	Hours    []string
+	// Capacity is what the organization last said of its room, when it
+	// still holds; CanSetCapacity whether the pages take it.
+	Capacity       *capacityWords
+	CanSetCapacity bool
+	// CapacityStatus, CapacityWait and CapacityNote are the capacity as
+	// it stands, for the quick form (the note and the wait are kept).
+	CapacityStatus, CapacityWait, CapacityNote string
+	CapacityAsOf                               string // asOfField
 }
 
 func (s *Pages) orgRoutes(g router) {
@@ -48,7 +58,14 @@ func (s *Pages) orgRoutes(g router) {
 	g.POST("/org/services/:id/verify", s.html(s.orgVerify), may)
 	g.GET("/org/services/:id/hours", s.html(s.hoursPage), may)
 	g.POST("/org/services/:id/hours", s.html(s.saveHours), may)
+	if s.refs != nil {
+		g.GET("/org/services/:id/capacity", s.html(s.capacityPage), may)
+		g.POST("/org/services/:id/capacity", s.html(s.saveCapacity), may)
+	}
 	s.orgEditRoutes(g)
+	s.siteRoutes(g)
+	g.GET("/org/services/:id/phones", s.html(s.phonesPage), may)
+	g.POST("/org/services/:id/phones", s.html(s.savePhones), may)
 }
 
 // orgOf is the organization a page is about: staff's own; an admin's
@@ -75,7 +92,7 @@ func (s *Pages) orgPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := &orgView{OrgID: org.ID, OrgName: org.Name}
+	v := &orgView{OrgID: org.ID, OrgName: org.Name, CapacityStatuses: capacityStatuses}
 	v.Title = org.Name
 	switch c.QueryParam("done") {
 	case "verified":
@@ -84,6 +101,10 @@ func (s *Pages) orgPage(c echo.Context) error {
 		v.Done = l.T("org.hours_done")
 	case "saved":
 		v.Done = l.T("orgedit.saved")
+	case "capacity":
+		v.Done = l.T("listing.capacity.done")
+	case "phones":
+		v.Done = l.T("listing.phones.done")
 	}
 	svcs, err := s.store.List(ctx, resources.KindService, resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: org.ID}})
 	if err != nil {
@@ -96,6 +117,19 @@ func (s *Pages) orgPage(c echo.Context) error {
 			Review: listings.NeedsReview(svc, now), Hours: hoursInWords(l, svc.Schedules, now)}
 		if os.Review {
 			v.Review++
+		}
+		if s.refs != nil {
+			c, err := s.refs.CapacitySet(ctx, svc.ID)
+			if err != nil {
+				return err
+			}
+			os.Capacity, os.CanSetCapacity, os.CapacityAsOf = capacityText(l, resources.ViewAt(&c, now)), true, asOfField(c)
+			if os.Capacity != nil {
+				os.CapacityStatus, os.CapacityNote = string(c.Status), c.Note
+				if c.ExpectedWaitDays != nil {
+					os.CapacityWait = strconv.Itoa(*c.ExpectedWaitDays)
+				}
+			}
 		}
 		v.Services = append(v.Services, os)
 	}
@@ -135,6 +169,15 @@ func (s *Pages) orgVerify(c echo.Context) error {
 	}
 	s.synced(c.Request().Context())
 	return c.Redirect(http.StatusSeeOther, "/org?done=verified"+adminOrg(c))
+}
+
+// sentVersion is the version a form was drawn at, to draw it again with
+// its errors: a form read before someone else's change stays stale.
+func sentVersion(c echo.Context, current uint64) uint64 {
+	if n, err := strconv.ParseUint(c.FormValue("version"), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return current
 }
 
 // adminOrg keeps an admin's ?org= across a change.
@@ -259,6 +302,7 @@ func (s *Pages) saveHours(c echo.Context) error {
 	var order []span
 	var problems []string
 	v := s.hoursViewOf(c, svc)
+	v.Version = sentVersion(c, v.Version)
 	for i, code := range weekOrder {
 		d := &v.Days[i]
 		d.Open = c.FormValue("open."+code) == "on"

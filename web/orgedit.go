@@ -2,7 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,10 +33,21 @@ type serviceForm struct {
 	Values    map[string]string
 	Errs      map[string]string
 	Errors    []string
+	// Costs are the service's cost options (HSDS cost_option), one row
+	// each and an empty one to add another.
+	Costs []costRow
+}
+
+// costRow is one cost option in the form.
+type costRow struct {
+	N                           int // from 1
+	ID                          string
+	Option, Amount, Description string
+	OptionErr, AmountErr        string
 }
 
 // serviceFields are the form's text fields, in the order they are shown.
-var serviceFields = []string{"name", "description", "status", "languages", "eligibility_description", "minimum_age", "maximum_age", "application_process", "fees_description"}
+var serviceFields = []string{"name", "description", "status", "languages", "eligibility_description", "minimum_age", "maximum_age", "application_process", "fees_description", "required_documents"}
 
 // orgeditFieldKnown are the fields the record's rules may refuse that have a
 // message of their own in the catalogs.
@@ -61,10 +75,101 @@ func (s *Pages) serviceFormOf(c echo.Context, svc *resources.Service) *serviceFo
 		Errs:     map[string]string{},
 		Values: map[string]string{"name": svc.Name, "description": svc.Description, "status": svc.Status, "languages": strings.Join(languageNames(svc.Languages), ", "),
 			"eligibility_description": svc.EligibilityDescription, "minimum_age": ageText(svc.MinimumAge), "maximum_age": ageText(svc.MaximumAge),
-			"application_process": svc.ApplicationProcess, "fees_description": svc.FeesDescription}}
+			"application_process": svc.ApplicationProcess, "fees_description": svc.FeesDescription, "required_documents": documentLines(svc.RequiredDocuments)}}
+	for _, o := range svc.CostOptions {
+		row := costRow{ID: o.ID, Option: o.Option, Description: o.AmountDescription}
+		if o.Amount != nil {
+			row.Amount = formatAmount(*o.Amount)
+		}
+		v.Costs = append(v.Costs, row)
+	}
+	v.Costs = append(v.Costs, costRow{})
+	for i := range v.Costs {
+		v.Costs[i].N = i + 1
+	}
 	v.Title = s.locale(c).T("orgedit.service.title", svc.Name)
 	return v
 }
+
+// documentLines writes a service's required documents one a line, as the
+// form shows them.
+func documentLines(docs []resources.RequiredDocument) string {
+	var lines []string
+	for _, d := range docs {
+		if t := strings.TrimSpace(d.Document); t != "" {
+			lines = append(lines, t)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseDocuments reads the form's documents, one a line, keeping the id and
+// link of each the service had by the same words.
+func parseDocuments(text, serviceID string, had []resources.RequiredDocument) []resources.RequiredDocument {
+	var out []resources.RequiredDocument
+	seen := map[string]bool{}
+	for line := range strings.Lines(text) {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" || seen[strings.ToLower(line)] {
+			continue
+		}
+		seen[strings.ToLower(line)] = true
+		d := resources.RequiredDocument{ID: uuid.NewString(), ServiceID: serviceID, Document: line}
+		for _, h := range had {
+			if strings.EqualFold(strings.Join(strings.Fields(h.Document), " "), line) {
+				d.ID, d.URI, d.Attributes, d.Metadata = h.ID, h.URI, h.Attributes, h.Metadata
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// readCosts reads the cost rows as sent: a row left empty is dropped; an
+// amount must be a number (in US dollars for a new row). kept are the
+// form rows (index into v.Costs) of the options returned, in order.
+func (s *Pages) readCosts(c echo.Context, l *locale, v *serviceForm, had []resources.CostOption) (out []resources.CostOption, kept []int) {
+	n, _ := strconv.Atoi(c.FormValue("cost_rows"))
+	n = min(max(n, 0), len(had)+20)
+	v.Costs = v.Costs[:0]
+	old := map[string]resources.CostOption{}
+	for _, o := range had {
+		old[o.ID] = o
+	}
+	for i := 1; i <= n; i++ {
+		row := costRow{N: i, ID: c.FormValue(fmt.Sprintf("cost.id.%d", i)), Option: strings.TrimSpace(c.FormValue(fmt.Sprintf("cost.option.%d", i))),
+			Amount:      strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c.FormValue(fmt.Sprintf("cost.amount.%d", i))), "$")),
+			Description: strings.TrimSpace(c.FormValue(fmt.Sprintf("cost.description.%d", i)))}
+		v.Costs = append(v.Costs, row)
+		if row.Option == "" && row.Amount == "" && row.Description == "" {
+			continue
+		}
+		o, ok := old[row.ID]
+		if !ok || row.ID == "" {
+			o = resources.CostOption{ID: uuid.NewString(), Currency: "USD"}
+		}
+		o.ServiceID, o.Option, o.AmountDescription, o.Amount = v.ServiceID, row.Option, row.Description, nil
+		if row.Amount != "" {
+			a, err := strconv.ParseFloat(strings.ReplaceAll(row.Amount, ",", ""), 64)
+			if err != nil {
+				v.Costs[i-1].AmountErr = l.T("orgedit.err.cost_amount")
+			}
+			o.Amount = &a
+			if o.Currency == "" {
+				o.Currency = "USD"
+			}
+		}
+		if row.Option == "" && row.Amount != "" {
+			v.Costs[i-1].OptionErr = l.T("orgedit.err.cost_option")
+		}
+		kept = append(kept, i-1)
+		out = append(out, o)
+	}
+	return out, kept
+}
+
+// costField reads "cost_options[2].amount".
+var costField = regexp.MustCompile(`^cost_options\[(\d+)\]\.(\w+)$`)
 
 func (s *Pages) serviceEditPage(c echo.Context) error {
 	svc, err := s.ownService(c)
@@ -93,6 +198,7 @@ func (s *Pages) saveService(c echo.Context) error {
 		return err
 	}
 	v := s.serviceFormOf(c, svc)
+	v.Version = sentVersion(c, v.Version)
 	for _, f := range serviceFields {
 		v.Values[f] = strings.TrimSpace(c.FormValue(f))
 	}
@@ -108,7 +214,10 @@ func (s *Pages) saveService(c echo.Context) error {
 	if unknown != "" {
 		v.Errs["languages"] = l.T("orgedit.err.language", unknown)
 	}
-	if len(v.Errs) == 0 {
+	docs := parseDocuments(v.Values["required_documents"], svc.ID, svc.RequiredDocuments)
+	costs, costRows := s.readCosts(c, l, v, svc.CostOptions)
+	costBad := slices.ContainsFunc(v.Costs, func(r costRow) bool { return r.OptionErr != "" || r.AmountErr != "" })
+	if len(v.Errs) == 0 && !costBad {
 		_, err = listings.Change(c.Request().Context(), s.store, svc.ID, version(c), func(svc *resources.Service) error {
 			svc.Name, svc.Description, svc.Status = v.Values["name"], v.Values["description"], v.Values["status"]
 			svc.EligibilityDescription, svc.ApplicationProcess, svc.FeesDescription = v.Values["eligibility_description"], v.Values["application_process"], v.Values["fees_description"]
@@ -117,6 +226,7 @@ func (s *Pages) saveService(c echo.Context) error {
 				langs[i].ServiceID = svc.ID
 			}
 			svc.Languages = langs
+			svc.RequiredDocuments, svc.CostOptions = docs, costs
 			return nil
 		})
 		var re *resources.Error
@@ -126,6 +236,12 @@ func (s *Pages) saveService(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, "/org?done=saved"+adminOrg(c))
 		case errors.As(err, &re) && re.Code == resources.EINVALID && len(re.Fields) > 0:
 			for field := range re.Fields {
+				if m := costField.FindStringSubmatch(field); m != nil {
+					if k, _ := strconv.Atoi(m[1]); k < len(costRows) && m[2] == "amount" {
+						v.Costs[costRows[k]].AmountErr = l.T("orgedit.err.cost_amount")
+						continue
+					}
+				}
 				key := "orgedit.err.other"
 				if orgeditFieldKnown[field] {
 					key = "orgedit.err." + field
@@ -139,6 +255,13 @@ func (s *Pages) saveService(c echo.Context) error {
 	for _, f := range serviceFields {
 		if e, ok := v.Errs[f]; ok {
 			v.Errors = append(v.Errors, l.T("orgedit.field."+f)+": "+e)
+		}
+	}
+	for _, r := range v.Costs {
+		for _, e := range []string{r.OptionErr, r.AmountErr} {
+			if e != "" {
+				v.Errors = append(v.Errors, l.T("orgedit.cost.row", r.N)+": "+e)
+			}
 		}
 	}
 	if len(v.Errors) == 0 { // a field the form does not show
@@ -237,6 +360,7 @@ func (s *Pages) saveOrg(c echo.Context) error {
 		return err
 	}
 	v := s.orgFormOf(c, org)
+	v.Version = sentVersion(c, v.Version)
 	for _, f := range orgFields {
 		v.Values[f] = strings.TrimSpace(c.FormValue(f))
 	}
@@ -251,8 +375,11 @@ func (s *Pages) saveOrg(c echo.Context) error {
 	case errors.As(err, &re) && re.Code == resources.EINVALID && len(re.Fields) > 0:
 		for field := range re.Fields {
 			key := "orgedit.err.other"
-			if field == "name" {
+			switch field {
+			case "name":
 				key = "orgedit.err.org_name"
+			case "email", "website":
+				key = "orgedit.err." + field
 			}
 			v.Errs[field] = l.T(key)
 		}

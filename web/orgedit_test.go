@@ -196,6 +196,23 @@ func TestOrgStaffEditOrganization(t *testing.T) {
 	if resp, page := staff.post(t, "/org/edit", "/org/edit", bad); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Give the organization a name.") {
 		t.Errorf("no name: %d", resp.StatusCode)
 	}
+	// E-mail and web address by listings' rule, each on its field, in the
+	// page's language.
+	bad = formValues(t, form)
+	bad.Set("email", "help at caa")
+	bad.Set("website", "caa.example.org")
+	if resp, page := staff.post(t, "/org/edit", "/org/edit", bad); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(page, `id="e-email"`) || !strings.Contains(page, "such as help@example.org") || !strings.Contains(page, "starts with https://") {
+		t.Errorf("bad e-mail and website: %d", resp.StatusCode)
+	}
+	bad.Set("email", "help@caa.example.org")
+	if resp, page := staff.post(t, "/org/edit?lang=es", "/org/edit?lang=es", bad); resp.StatusCode != http.StatusBadRequest ||
+		strings.Contains(page, `id="e-email"`) || !strings.Contains(page, "Escriba una dirección web") {
+		t.Errorf("a bad website in Spanish: %d", resp.StatusCode)
+	}
+	if org, _ := resources.Get[*resources.Organization](context.Background(), ts.Store, "org"); org.Website != "https://caa.example.org" {
+		t.Errorf("a refused form changed the website: %q", org.Website)
+	}
 	// Staff's ?org= is ignored: the form is their own organization's.
 	if _, page := staff.get(t, "/org/edit?org=other"); strings.Contains(page, "Other Org") {
 		t.Error("staff reached another organization's form")

@@ -79,6 +79,10 @@ var pageFiles = map[string][]string{
 	"orgedit_org":         {"layout.html", "orgedit_org.html"},
 	"orgedit_service":     {"layout.html", "orgedit_service.html"},
 	"orgedit_unconfirmed": {"layout.html", "orgedit_unconfirmed.html"},
+	"capacity":            {"layout.html", "capacity.html"},
+	"sites":               {"layout.html", "sites.html"},
+	"site":                {"layout.html", "site.html"},
+	"phones":              {"layout.html", "phones.html"},
 	"print":               {"print.html", "map.html"},
 }
 
@@ -88,7 +92,8 @@ var webPages = func() map[string]map[string]*template.Template {
 	out := map[string]map[string]*template.Template{}
 	for code, l := range locales {
 		out[code] = map[string]*template.Template{}
-		funcs := template.FuncMap{"t": l.T, "km": l.Km, "miles": l.Miles}
+		funcs := template.FuncMap{"t": l.T, "km": l.Km, "miles": l.Miles,
+			"capacity": func(v resources.CapacityView) *capacityWords { return capacityText(l, v) }}
 		for page, files := range pageFiles {
 			paths := []string{"templates/parts.html"}
 			for _, f := range files {
@@ -113,6 +118,7 @@ var cssVersion = func() string {
 var webFuncs = template.FuncMap{
 	"css":  func() string { return "/static/refer.css?v=" + cssVersion },
 	"join": strings.Join,
+	"list": func(s ...string) []string { return s },
 	// deref reads an optional number or yes/no.
 	"deref": func(p any) any {
 		switch p := p.(type) {

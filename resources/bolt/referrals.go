@@ -302,7 +302,7 @@ func (db *DB) DeleteIdempotencyBefore(ctx context.Context, t time.Time) (int, er
 
 // PutCapacity sets a service's capacity, with an audit entry and a change
 // of the service in the log, so the index shows it at once.
-func (db *DB) PutCapacity(ctx context.Context, serviceID string, c resources.Capacity) error {
+func (db *DB) PutCapacity(ctx context.Context, serviceID string, c resources.Capacity, ifAsOf *time.Time) error {
 	return db.transact(ctx, resources.ActorSystem, func(w *writer) error {
 		sv := w.tx.Bucket([]byte(resources.KindService)).Get([]byte(serviceID))
 		if len(sv) < 8 {
@@ -310,6 +310,17 @@ func (db *DB) PutCapacity(ctx context.Context, serviceID string, c resources.Cap
 		}
 		b := w.tx.Bucket(bucketCapacity)
 		old := bytes.Clone(b.Get([]byte(serviceID)))
+		if ifAsOf != nil {
+			var was resources.Capacity
+			if old != nil {
+				if err := json.Unmarshal(old, &was); err != nil {
+					return fmt.Errorf("store: capacity of %q: %w", serviceID, err)
+				}
+			}
+			if !was.AsOf.Equal(*ifAsOf) {
+				return resources.Errorf(resources.ECONFLICT, "the capacity of service %q was set again since it was read", serviceID)
+			}
+		}
 		v, err := json.Marshal(c)
 		if err != nil {
 			return err

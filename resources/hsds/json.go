@@ -569,7 +569,7 @@ func (rs *recordSet) repair(e *recordEntry, opts Options) bool {
 			r.Latitude, r.Longitude, r.GeocodeSource = nil, nil, ""
 		}
 		if r.Latitude == nil && opts.Centroid != nil {
-			return placeAtCentroid(r, opts.Centroid)
+			return PlaceAtCentroid(r, opts.Centroid)
 		}
 	case *resources.Service:
 		for i := range r.ServiceAreas {
@@ -586,11 +586,12 @@ func (rs *recordSet) repair(e *recordEntry, opts Options) bool {
 	return false
 }
 
-// placeAtCentroid gives a location without coordinates those of its US ZIP
+// PlaceAtCentroid gives a location without coordinates those of its US ZIP
 // code's centroid, marked approximate: the one placement rule of every
-// reader. Only a physical address places a site; a mailing address (a PO
-// box, an office downtown) says nothing of where people go.
-func placeAtCentroid(l *resources.Location, centroid func(string) (float64, float64, bool)) bool {
+// reader, and of sites changed through package listings. Only a physical
+// address places a site; a mailing address (a PO box, an office downtown)
+// says nothing of where people go.
+func PlaceAtCentroid(l *resources.Location, centroid func(string) (float64, float64, bool)) bool {
 	if l.LocationType == resources.LocationVirtual {
 		return false
 	}

@@ -530,7 +530,7 @@ func (b *legacyBuild) refs(t *table, i int, cols ...string) legacyRefs {
 }
 
 // geocode places each location that has no coordinates at its ZIP code's
-// centroid, by the rule of every reader (placeAtCentroid), and says how
+// centroid, by the rule of every reader (PlaceAtCentroid), and says how
 // many it placed.
 func (b *legacyBuild) geocode(file string) {
 	if b.opts.Centroid == nil {
@@ -538,7 +538,7 @@ func (b *legacyBuild) geocode(file string) {
 	}
 	placed := 0
 	for _, l := range b.locations.list {
-		if l.Latitude == nil && placeAtCentroid(l, b.opts.Centroid) {
+		if l.Latitude == nil && PlaceAtCentroid(l, b.opts.Centroid) {
 			placed++
 		}
 	}

@@ -1,0 +1,91 @@
+package listings_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/listings"
+	"github.com/refer-project/refer/resources"
+)
+
+// TestCheckPhones: US numbers are written as the import writes them; short
+// codes are kept; anything else, a bad extension or an unknown type is
+// named by its field.
+func TestCheckPhones(t *testing.T) {
+	ext := func(v float64) *float64 { return &v }
+	for _, tc := range []struct {
+		in   resources.Phone
+		want string // the number as kept; "" when refused
+		bad  string // the field refused
+	}{
+		{resources.Phone{Number: " 305.555.0114 "}, "(305) 555-0114", ""},
+		{resources.Phone{Number: "1-305-555-0114", Type: "fax"}, "(305) 555-0114", ""},
+		{resources.Phone{Number: "(305) 555-0114 ext. 12"}, "(305) 555-0114 x12", ""},
+		{resources.Phone{Number: "211"}, "211", ""},
+		{resources.Phone{Number: "988", Type: "text"}, "988", ""},
+		{resources.Phone{Number: "555-0114"}, "", "phones[0].number"},
+		{resources.Phone{Number: "1-800-FLOWERS"}, "", "phones[0].number"},
+		{resources.Phone{Number: ""}, "", "phones[0].number"},
+		{resources.Phone{Number: "3055550114", Extension: ext(-1)}, "", "phones[0].extension"},
+		{resources.Phone{Number: "3055550114", Extension: ext(1.5)}, "", "phones[0].extension"},
+		{resources.Phone{Number: "3055550114", Type: "telegraph"}, "", "phones[0].type"},
+	} {
+		ps := []resources.Phone{tc.in}
+		err := listings.CheckPhones(ps)
+		fields := resources.ErrorFields(err)
+		switch {
+		case tc.bad == "" && (err != nil || ps[0].Number != tc.want):
+			t.Errorf("%+v: %q, %v; want %q", tc.in, ps[0].Number, err, tc.want)
+		case tc.bad != "" && (resources.ErrorCode(err) != resources.EINVALID || fields[tc.bad] == "" || len(fields) != 1):
+			t.Errorf("%+v: %v; want %s refused alone", tc.in, fields, tc.bad)
+		}
+	}
+}
+
+// TestLinksChecked: a new or changed e-mail or web address must look like
+// one, through the API's write path (Create, Replace, Change); one kept as
+// imported is not refused.
+func TestLinksChecked(t *testing.T) {
+	db := openStore(t)
+	ctx := resources.WithActor(context.Background(), staff)
+	for _, tc := range []struct {
+		email, website string
+		bad            []string
+	}{
+		{"help@caa.example.org", "https://caa.example.org/help", nil},
+		{"", "http://caa.example.org", nil},
+		{"help at caa", "", []string{"email"}},
+		{"Ana <ana@example.org>", "", []string{"email"}},
+		{"ana@localhost", "", []string{"email"}},
+		{"", "caa.example.org", []string{"website"}},
+		{"", "javascript:alert(1)", []string{"website"}},
+		{"x@", "ftp://caa.example.org", []string{"email", "website"}},
+	} {
+		org, _ := resources.Get[*resources.Organization](context.Background(), db, "org")
+		changed := *org
+		changed.Email, changed.Website = tc.email, tc.website
+		_, err := listings.Replace(ctx, db, resources.KindOrganization, "org", &changed, nil, listings.Any)
+		fields := resources.ErrorFields(err)
+		if len(tc.bad) == 0 && err != nil {
+			t.Errorf("%q %q refused: %v", tc.email, tc.website, err)
+		}
+		for _, f := range tc.bad {
+			if resources.ErrorCode(err) != resources.EINVALID || fields[f] == "" || len(fields) != len(tc.bad) {
+				t.Errorf("%q %q: %v; want %v refused", tc.email, tc.website, fields, tc.bad)
+			}
+		}
+	}
+	// A service's URL, through Change; a messy one kept as imported passes.
+	fixture.Put(t, db, &resources.Service{ID: "s-messy", OrganizationID: "org", Name: "Messy", Status: "active", URL: "www.messy", Email: "call us"})
+	if _, err := listings.Change(ctx, db, "s-messy", listings.Any, func(s *resources.Service) error { s.Name = "Tidy"; return nil }); err != nil {
+		t.Errorf("a kept imported url refused: %v", err)
+	}
+	_, err := listings.Change(ctx, db, "s-messy", listings.Any, func(s *resources.Service) error { s.URL = "www.tidy"; return nil })
+	if resources.ErrorFields(err)["url"] == "" {
+		t.Errorf("a new bad url: %v", err)
+	}
+	if _, err := listings.Create(ctx, db, &resources.Service{OrganizationID: "org", Name: "New", Status: "active", Email: "nope"}, nil); resources.ErrorFields(err)["email"] == "" {
+		t.Errorf("a new service's bad e-mail: %v", err)
+	}
+}
