@@ -189,7 +189,8 @@ func TestEval(t *testing.T) {
 		client := orb.Point{lon, lat}
 		cl := toClient(c.Client)
 		cl.Postcode = c.Postcode
-		req := matcher.Request{Client: cl, Place: client, IncludeVirtual: true, Limit: 10, At: evalAt}
+		// The client goes as far as the case says, by either ranking.
+		req := matcher.Request{Client: cl, Place: client, MaxDistanceKm: c.WithinKm, IncludeVirtual: true, Limit: 10, At: evalAt}
 		if c.Text != "" {
 			req.Needs = []matcher.NeedInput{{Text: c.Text}}
 		}
@@ -244,7 +245,7 @@ func TestEval(t *testing.T) {
 				label, _ := vocab.Need(need)
 				words = label.Label
 			}
-			bres, err := d.plain.Search(ctx, index.Query{Text: words, Near: &client, RadiusKm: matcher.DefaultRadiusKm, IncludeVirtual: true, PerPage: 10})
+			bres, err := d.plain.Search(ctx, index.Query{Text: words, Near: &client, RadiusKm: c.WithinKm, IncludeVirtual: true, PerPage: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
