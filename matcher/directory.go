@@ -54,7 +54,7 @@ func (m *Matcher) needsFromDirectory(ctx context.Context, text string, near orb.
 			}
 			best := 0.0
 			for _, t := range h.Terms {
-				best = max(best, n.Grade(t.Code, t.Name))
+				best = max(best, m.Vocab.TermGrade(n, t))
 			}
 			if best == 0 {
 				continue

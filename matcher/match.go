@@ -527,7 +527,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 		return
 	}
 	p := &s.parts
-	s.term, p.Need = needFit(c, vn)
+	s.term, p.Need = needFit(sc.m.Vocab, c, vn)
 	if t, ok := sc.textScores[c.ID]; ok && sc.maxText > 0 {
 		p.Text = round(t / sc.maxText)
 	}
@@ -690,14 +690,14 @@ func (sc *scoring) reasons(s *scored, covered []string) []string {
 }
 
 // needFit is the grade of the candidate's term that best serves the need
-// (Need.Grade), and that term.
-func needFit(c *Candidate, n *Need) (Term, float64) {
+// (Vocabulary.TermGrade), and that term.
+func needFit(v *Vocabulary, c *Candidate, n *Need) (Term, float64) {
 	if n == nil {
 		return Term{}, 0
 	}
 	best, fit := Term{}, 0.0
 	for _, t := range c.Terms {
-		if g := n.Grade(t.Code, t.Name); g > fit || g == fit && g > 0 && t.Code < best.Code {
+		if g := v.TermGrade(n, t); g > fit || g == fit && g > 0 && t.Code < best.Code {
 			best, fit = t, g
 		}
 	}

@@ -201,6 +201,37 @@ func TestGrades(t *testing.T) {
 	}
 }
 
+// TestKeywordTerms: a directory with no taxonomy codes (San Mateo's Ohana
+// sample) says what its services do in keywords; their names are read as
+// words are, for the index's needs and the need part of the score.
+func TestKeywordTerms(t *testing.T) {
+	v := mustVocabulary(t)
+	for _, tt := range []struct {
+		name, need string
+		want       float64
+	}{
+		{"Food Pantries", "food-insecurity", GradeRelated},
+		{"Utility Service Payment Assistance", "utility-insecurity", GradeRelated},
+		{"Homeless Shelter", "homelessness", GradeRelated},
+		{"Community Clinics", "health-care", GradeRelated},
+		{"Food Pantries", "homelessness", 0},
+		{"Arts and Crafts", "food-insecurity", 0},
+	} {
+		n, _ := v.Need(tt.need)
+		if got := v.TermGrade(n, Term{Name: tt.name}); got != tt.want {
+			t.Errorf("%q for %s: %v; want %v", tt.name, tt.need, got, tt.want)
+		}
+		if got := slices.Contains(v.NeedsOfTerm(&resources.TaxonomyTerm{Name: tt.name}), tt.need); got != (tt.want > 0) {
+			t.Errorf("NeedsOfTerm(%q) has %s: %v", tt.name, tt.need, got)
+		}
+	}
+	// A term with a code is graded by its code alone, never its name.
+	n, _ := v.Need("food-insecurity")
+	if got := v.TermGrade(n, Term{Code: "PL-7400", Name: "Food Pantries"}); got != 0 {
+		t.Errorf("a coded term's name counted: %v", got)
+	}
+}
+
 func TestUnmetAndUnknownNeeds(t *testing.T) {
 	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{}}
 	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Code: "dental-care"}}, At: matchAt})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/resources"
@@ -95,6 +96,48 @@ type Vocabulary struct {
 	// not maps an AIRS code prefix to the needs whose crosswalk it falls
 	// under but which it does not serve.
 	not map[string][]string
+	// named caches, by a lower-cased term name, the needs that the name
+	// of a term with no code reads as (namedNeeds).
+	named sync.Map
+}
+
+// namedNeeds returns the needs that a term with no AIRS code names, read as
+// words are (NeedsFromText), best first. Directories without a taxonomy
+// (the Ohana sample's free keywords: "Food Pantries", "Shelter/Refuge",
+// "Utility Service Payment Assistance") say what their services do only so.
+func (v *Vocabulary) namedNeeds(name string) []string {
+	k := strings.ToLower(strings.TrimSpace(name))
+	if k == "" {
+		return nil
+	}
+	if got, ok := v.named.Load(k); ok {
+		return got.([]string)
+	}
+	var out []string
+	for _, m := range v.NeedsFromText(k) {
+		out = append(out, m.Code)
+	}
+	v.named.Store(k, out)
+	return out
+}
+
+// TermGrade is how squarely a term serves the need: Need.Grade, and for a
+// term with no code whose name is none of the need's Open Eligibility
+// names, GradeRelated when its name reads as the need first, and
+// GradePeripheral when as the need after another.
+func (v *Vocabulary) TermGrade(n *Need, t Term) float64 {
+	if g := n.Grade(t.Code, t.Name); g > 0 || t.Code != "" {
+		return g
+	}
+	for i, code := range v.namedNeeds(t.Name) {
+		if code == n.Code {
+			if i == 0 {
+				return GradeRelated
+			}
+			return GradePeripheral
+		}
+	}
+	return 0
 }
 
 // LoadVocabulary reads the embedded vocabulary.
@@ -177,7 +220,8 @@ func AIRSPrefixes(code string) []string {
 
 // NeedsOfTerm returns the needs a taxonomy term serves, by its AIRS code
 // (any of its prefixes in the crosswalk, none in the need's grades.not) or
-// its Open Eligibility name.
+// its Open Eligibility name, and for a term with no code, the needs its
+// name reads as (a directory's own keywords).
 func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	var out, not []string
 	for _, p := range AIRSPrefixes(t.Code) {
@@ -186,6 +230,9 @@ func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	}
 	out = slices.DeleteFunc(out, func(n string) bool { return slices.Contains(not, n) })
 	out = append(out, v.oe[strings.ToLower(strings.TrimSpace(t.Name))]...)
+	if strings.TrimSpace(t.Code) == "" {
+		out = append(out, v.namedNeeds(t.Name)...)
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
