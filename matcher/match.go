@@ -238,19 +238,66 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 		return nil, &resources.Error{Code: resources.EINVALID, Message: "no need could be read from the request",
 			Fields: map[string]string{"needs": "none of the needs given is a known code, and neither the needs' words nor the directory's listings near the client matched the words; GET /api/v1/needs lists the codes"}}
 	}
-	at := req.At
-	if at.IsZero() {
-		at = time.Now()
+	resp, err := m.rank(ctx, req, needs, notes, limit, radius)
+	if err != nil {
+		return nil, err
 	}
+	// Words whose needs nothing near the client serves: the directory's
+	// own listings that the words fit say what it offers instead (a
+	// directory without the need's codes may still have services that
+	// fit: 'limpieza dental' where dental care is only in a description).
+	if unmet := unmetFromWords(resp); len(unmet) > 0 {
+		inferred, err := m.needsFromDirectory(ctx, wordsOf(req), req.Place, radius)
+		if err != nil {
+			return nil, err
+		}
+		more := needs
+		for _, in := range inferred {
+			if !slices.ContainsFunc(more, func(n FoundNeed) bool { return n.Code == in.Code }) {
+				n, _ := m.Vocab.Need(in.Code)
+				why := fmt.Sprintf("nothing near the client serves %s; %s", strings.Join(unmet, ", "), in.Why)
+				more = append(more[:len(more):len(more)], FoundNeed{Code: in.Code, Label: n.Label, Source: "directory", Why: why})
+			}
+		}
+		if len(more) > len(needs) {
+			return m.rank(ctx, req, more, notes, limit, radius)
+		}
+	}
+	return resp, nil
+}
+
+// unmetFromWords lists the needs read from words that found no option.
+func unmetFromWords(resp *Response) []string {
+	var out []string
+	for _, n := range resp.Needs {
+		if n.Source == "text" && slices.Contains(resp.UnmetNeeds, n.Code) {
+			out = append(out, n.Code)
+		}
+	}
+	return out
+}
+
+// wordsOf is the request's words, all together.
+func wordsOf(req Request) string {
 	var text []string
 	for _, n := range req.Needs {
 		if strings.TrimSpace(n.Text) != "" {
 			text = append(text, n.Text)
 		}
 	}
+	return strings.Join(text, " ")
+}
+
+// rank ranks the options for the needs read.
+func (m *Matcher) rank(ctx context.Context, req Request, needs []FoundNeed, notes []string, limit int, radius float64) (*Response, error) {
+	var err error
+	at := req.At
+	if at.IsZero() {
+		at = time.Now()
+	}
 	sc := scoring{m: m, client: req.Client, langs: lowerAll(req.Client.Languages), at: at}
-	if len(text) > 0 {
-		if sc.textScores, err = m.Finder.TextScores(ctx, strings.Join(text, " "), req.Place, radius); err != nil {
+	if text := wordsOf(req); text != "" {
+		if sc.textScores, err = m.Finder.TextScores(ctx, text, req.Place, radius); err != nil {
 			return nil, err
 		}
 	}

@@ -267,6 +267,34 @@ func TestNeedsFromDirectory(t *testing.T) {
 	}
 }
 
+// TestUnmetWordsReadFromDirectory: when nothing near the client serves the
+// need that words name, the listings the words fit say what the directory
+// offers instead, and the words' need stays among the unmet.
+func TestUnmetWordsReadFromDirectory(t *testing.T) {
+	clinic := Candidate{Listing: &listing.Listing{ID: "legal", ServiceID: "legal", Name: "Legal aid society", OrganizationID: "o",
+		Needs: []string{"legal-aid"}, Terms: []Term{{Code: "FT-3200"}}}, DistanceKm: km(2)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"legal-aid": {clinic}}}
+	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "i need a dentist, the last one turned me down"}}, At: matchAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range res.Needs {
+		got = append(got, n.Code+" "+n.Source)
+	}
+	if !slices.Contains(got, "dental-care text") || !slices.Contains(got, "legal-aid directory") {
+		t.Errorf("needs %v", got)
+	}
+	if !slices.Contains(res.UnmetNeeds, "dental-care") || len(res.Options) != 1 || res.Options[0].ServiceID != "legal" {
+		t.Errorf("unmet %v, options %+v", res.UnmetNeeds, res.Options)
+	}
+	// A need the words name that is served: nothing is read from the directory.
+	m.Finder = fakeFinder{"dental-care": {clinic}}
+	if res, err = m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "i need a dentist, the last one turned me down"}}, At: matchAt}); err != nil || len(res.Needs) != 1 {
+		t.Errorf("served words: %v %+v", err, res)
+	}
+}
+
 func BenchmarkScore(b *testing.B) {
 	v := mustVocabulary(b)
 	var cands []Candidate

@@ -155,7 +155,8 @@ type score struct {
 	c                    evalCase
 	need                 string
 	ndcg, p5, bndcg, bp5 float64
-	refused              bool // no need could be read from the words
+	refused              bool     // no need could be read from the words
+	read                 []string // the needs read from the words, and how
 }
 
 // TestEval prints NDCG@10 and precision@5 of refer's matching and of the
@@ -205,6 +206,10 @@ func TestEval(t *testing.T) {
 			}
 			refused, res = true, &matcher.Response{}
 		}
+		var read []string
+		for _, n := range res.Needs {
+			read = append(read, n.Code+" ("+n.Source+")")
+		}
 		byID := map[string]matcher.Option{}
 		for _, o := range res.Options {
 			byID[cmpOr(o.ServiceAtLocationID, o.ServiceID)] = o
@@ -253,7 +258,7 @@ func TestEval(t *testing.T) {
 			for _, h := range bres.Hits {
 				bg = append(bg, gradeOf(cmpOr(h.Doc.ServiceAtLocationID, h.Doc.ServiceID)))
 			}
-			scores = append(scores, score{c: c, need: need, ndcg: ndcg(rg, ideal, 10), p5: precision(rg, 5), bndcg: ndcg(bg, ideal, 10), bp5: precision(bg, 5), refused: refused})
+			scores = append(scores, score{c: c, need: need, ndcg: ndcg(rg, ideal, 10), p5: precision(rg, 5), bndcg: ndcg(bg, ideal, 10), bp5: precision(bg, 5), refused: refused, read: read})
 		}
 	}
 	report(t, scores)
@@ -271,7 +276,11 @@ func report(t *testing.T, scores []score) {
 			if s.refused {
 				name = "REFUSED " + name
 			}
-			t.Logf("%-9s %-5s %-2s %-56s %-26s %7.3f %7.3f %5.2f %5.2f", s.c.Dir, s.c.mode(), s.c.Lang, trunc(name, 56), trunc(s.need, 26), s.ndcg, s.bndcg, s.p5, s.bp5)
+			read := ""
+			if s.c.Text != "" {
+				read = strings.Join(s.read, ", ")
+			}
+			t.Logf("%-9s %-5s %-2s %-56s %-26s %7.3f %7.3f %5.2f %5.2f %s", s.c.Dir, s.c.mode(), s.c.Lang, trunc(name, 56), trunc(s.need, 26), s.ndcg, s.bndcg, s.p5, s.bp5, read)
 		}
 	}
 	type agg struct {
