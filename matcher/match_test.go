@@ -259,7 +259,7 @@ func TestNeedsFromDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// legal-aid: 9/9*0.7 + 6/9*1 = 1.37; housing-instability 6/9*0.7 = 0.47
+	// legal-aid: 9/9*0.5 + 6/9*1 = 1.17; housing-instability 6/9*0.5 = 0.33
 	// and food 2/9: under the share of the best.
 	if len(res.Needs) != 1 || res.Needs[0].Code != "legal-aid" || res.Needs[0].Source != "directory" ||
 		!strings.Contains(res.Needs[0].Why, "Benefits appeals clinic") {

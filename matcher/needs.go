@@ -44,8 +44,8 @@ type Grades struct {
 // The grades' part of the score: the need part of an option.
 const (
 	GradeCore       = 1.0
-	GradeRelated    = 0.7
-	GradePeripheral = 0.4
+	GradeRelated    = 0.5
+	GradePeripheral = 0.25
 	// GradeOpenEligibility is an Open Eligibility name of the need that is
 	// not among its core names.
 	GradeOpenEligibility = 0.7
