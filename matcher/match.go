@@ -128,6 +128,13 @@ type FoundNeed struct {
 	Source string `json:"source"` // code, text or screening
 	// Why says what made it, for text and screening needs.
 	Why string `json:"why,omitempty"`
+	// sure is how surely the request names the need, from 0 to 1: 1 for
+	// a code or a screening; for words, how strongly they name it beside
+	// the need they name most strongly (NeedsFromText's scores). An
+	// option's need part is its grade times it, so the need the words
+	// are about comes before one they name in passing ("mold in the
+	// bathroom, it makes my son sick").
+	sure float64
 }
 
 // Option is one referral option.
@@ -256,7 +263,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 			if !slices.ContainsFunc(more, func(n FoundNeed) bool { return n.Code == in.Code }) {
 				n, _ := m.Vocab.Need(in.Code)
 				why := fmt.Sprintf("nothing near the client serves %s; %s", strings.Join(unmet, ", "), in.Why)
-				more = append(more[:len(more):len(more)], FoundNeed{Code: in.Code, Label: n.Label, Source: "directory", Why: why})
+				more = append(more[:len(more):len(more)], FoundNeed{Code: in.Code, Label: n.Label, Source: "directory", Why: why, sure: in.Vote / inferred[0].Vote})
 			}
 		}
 		if len(more) > len(needs) {
@@ -344,7 +351,7 @@ func (m *Matcher) rank(ctx context.Context, req Request, needs []FoundNeed, note
 			}
 			all = append(all, scored{})
 			s := &all[len(all)-1]
-			sc.score(s, c, need.Code, vn)
+			sc.score(s, c, need.Code, vn, need.sure)
 			byCand[k] = s
 			if !s.excluded {
 				list = append(list, s)
@@ -480,13 +487,13 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 	var out []FoundNeed
 	var notes []string
 	seen := map[string]bool{}
-	add := func(code, source, why string) {
+	add := func(code, source, why string, sure float64) {
 		if seen[code] {
 			return
 		}
 		seen[code] = true
 		n, _ := m.Vocab.Need(code)
-		out = append(out, FoundNeed{Code: code, Label: n.Label, Source: source, Why: why})
+		out = append(out, FoundNeed{Code: code, Label: n.Label, Source: source, Why: why, sure: sure})
 	}
 	bad := resources.FieldErrors{}
 	for i, n := range req.Needs {
@@ -496,11 +503,11 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 				bad.Add(fmt.Sprintf("needs[%d].code", i), "%q is not a need code; GET /api/v1/needs lists them", n.Code)
 				continue
 			}
-			add(n.Code, "code", "")
+			add(n.Code, "code", "", 1)
 		case strings.TrimSpace(n.Text) != "":
 			matches := m.Vocab.NeedsFromText(n.Text)
 			for _, tm := range matches {
-				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "))
+				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "), tm.Score/matches[0].Score)
 			}
 			if len(matches) > 0 {
 				break
@@ -513,7 +520,7 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 				notes = append(notes, fmt.Sprintf("No need was recognised in %q, and no listing near the client fits those words; add a need code.", n.Text))
 			}
 			for _, in := range inferred {
-				add(in.Code, "directory", in.Why)
+				add(in.Code, "directory", in.Why, in.Vote/inferred[0].Vote)
 			}
 		default:
 			bad.Add(fmt.Sprintf("needs[%d]", i), "give a code or text")
@@ -528,7 +535,7 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 			return nil, nil, err
 		}
 		for _, n := range res.Needs {
-			add(n.Code, "screening", n.Reason)
+			add(n.Code, "screening", n.Reason, 1)
 		}
 		notes = append(notes, res.Notes...)
 	}
@@ -566,7 +573,7 @@ func (sc *scoring) verdict(c *Candidate) Verdict {
 
 // score scores a candidate for a need, or marks it excluded when the
 // client cannot use it.
-func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
+func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure float64) {
 	s.c, s.id, s.need = c, cmp.Or(c.ServiceAtLocationID, c.ServiceID), need
 	s.status = requirements(c).status(sc.client, distanceOf(c))
 	if s.status == Ineligible {
@@ -574,7 +581,12 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 		return
 	}
 	p := &s.parts
-	s.term, p.Need = needFit(sc.m.Vocab, c, vn)
+	var fit float64
+	s.term, fit = needFit(sc.m.Vocab, c, vn)
+	p.Need = fit
+	if sure > 0 && sure < 1 {
+		p.Need = round(fit * sure)
+	}
 	if t, ok := sc.textScores[c.ID]; ok && sc.maxText > 0 {
 		p.Text = round(t / sc.maxText)
 	}
@@ -635,7 +647,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 	s.score = round(p.total() * capacityFactor(c.Capacity, sc.at))
 	// For a safety need the services at its core (domestic-violence
 	// hotlines and shelters; crisis lines) come before all others.
-	s.crisis = vn != nil && vn.Safety && p.Need == GradeCore
+	s.crisis = vn != nil && vn.Safety && fit == GradeCore
 }
 
 // covered lists the needs asked for that a candidate serves, in the order

@@ -295,6 +295,34 @@ func TestUnmetWordsReadFromDirectory(t *testing.T) {
 	}
 }
 
+// TestWordsNeedWeighed: the need words name most strongly comes first; one
+// they name in passing weighs its options' need part by how strongly.
+func TestWordsNeedWeighed(t *testing.T) {
+	repair := Candidate{Listing: &listing.Listing{ID: "repair", ServiceID: "repair", Name: "Home repair", OrganizationID: "o1",
+		Needs: []string{"inadequate-housing"}, Terms: []Term{{Code: "BH-3000.3550-390"}}}, DistanceKm: km(4)}
+	clinic := Candidate{Listing: &listing.Listing{ID: "clinic", ServiceID: "clinic", Name: "Clinic", OrganizationID: "o2",
+		Needs: []string{"health-care"}, Terms: []Term{{Code: "LN-1500"}}}, DistanceKm: km(1)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"inadequate-housing": {repair}, "health-care": {clinic}}}
+	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "mold all over the bathroom and its making my son sick"}}, At: matchAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Needs) != 2 || res.Needs[0].Code != "inadequate-housing" || res.Needs[1].Code != "health-care" {
+		t.Fatalf("needs %+v", res.Needs)
+	}
+	if len(res.Options) != 2 || res.Options[0].ServiceID != "repair" {
+		t.Fatalf("options %+v", res.Options)
+	}
+	if p := res.Options[1].ScoreParts.Need; p <= 0 || p >= GradeCore {
+		t.Errorf("the clinic's need part %v: weighed by how strongly 'sick' names health care", p)
+	}
+	// By code, a need is sure.
+	res, err = m.Match(context.Background(), Request{Needs: []NeedInput{{Code: "health-care"}}, At: matchAt})
+	if err != nil || len(res.Options) != 1 || res.Options[0].ScoreParts.Need != GradeCore {
+		t.Errorf("by code: %v %+v", err, res.Options)
+	}
+}
+
 func BenchmarkScore(b *testing.B) {
 	v := mustVocabulary(b)
 	var cands []Candidate
