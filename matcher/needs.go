@@ -96,9 +96,11 @@ type Vocabulary struct {
 	// not maps an AIRS code prefix to the needs whose crosswalk it falls
 	// under but which it does not serve.
 	not map[string][]string
-	// named caches, by a lower-cased term name, the needs that the name
-	// of a term with no code reads as (namedNeeds).
-	named sync.Map
+	// named caches, by a term's name as written, the needs that the name
+	// of a term with no code reads as (namedNeeds). A plain map under a
+	// lock: a hit costs no allocation on the match path.
+	namedMu sync.RWMutex
+	named   map[string][]string
 }
 
 // namedNeeds returns the needs that a term with no AIRS code names, read as
@@ -106,18 +108,24 @@ type Vocabulary struct {
 // (the Ohana sample's free keywords: "Food Pantries", "Shelter/Refuge",
 // "Utility Service Payment Assistance") say what their services do only so.
 func (v *Vocabulary) namedNeeds(name string) []string {
-	k := strings.ToLower(strings.TrimSpace(name))
-	if k == "" {
-		return nil
-	}
-	if got, ok := v.named.Load(k); ok {
-		return got.([]string)
+	v.namedMu.RLock()
+	got, ok := v.named[name]
+	v.namedMu.RUnlock()
+	if ok {
+		return got
 	}
 	var out []string
-	for _, m := range v.NeedsFromText(k) {
-		out = append(out, m.Code)
+	if k := strings.ToLower(strings.TrimSpace(name)); k != "" {
+		for _, m := range v.NeedsFromText(k) {
+			out = append(out, m.Code)
+		}
 	}
-	v.named.Store(k, out)
+	v.namedMu.Lock()
+	if v.named == nil {
+		v.named = map[string][]string{}
+	}
+	v.named[name] = out
+	v.namedMu.Unlock()
 	return out
 }
 
