@@ -32,7 +32,9 @@ bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
 
 # NDCG@10 and precision@5 of matching against a keyword baseline, over the
-# Miami 211 directory in ../shared/data.
+# Miami 211 directory and the San Mateo sample in ../shared/data: per need,
+# per directory, by codes and from words in English and Spanish
+# (internal/eval/testdata). EVAL_CASES=1 adds a row per case.
 eval:
 	$(GO) test -count=1 -run TestEval -v ./internal/eval | grep -v '^=== RUN'
 

@@ -19,9 +19,10 @@ const (
 	// directoryHits is how many of the best listings vote.
 	directoryHits = 10
 	// directoryMinVote is the least vote a need must have: about what one
-	// best-fitting listing at the need's core gives, so one stray listing
-	// in the middle of the list does not make a need.
-	directoryMinVote = 1.0
+	// best-fitting listing that serves it gives (GradeRelated: the most a
+	// directory's own keywords give), so one stray listing in the middle
+	// of the list does not make a need.
+	directoryMinVote = GradeRelated
 	// directoryShare: a need is taken when its vote is at least this
 	// share of the best need's.
 	directoryShare = 0.6
@@ -54,7 +55,7 @@ func (m *Matcher) needsFromDirectory(ctx context.Context, text string, near orb.
 			}
 			best := 0.0
 			for _, t := range h.Terms {
-				best = max(best, n.Grade(t.Code, t.Name))
+				best = max(best, m.Vocab.TermGrade(n, t))
 			}
 			if best == 0 {
 				continue

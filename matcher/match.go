@@ -128,6 +128,13 @@ type FoundNeed struct {
 	Source string `json:"source"` // code, text or screening
 	// Why says what made it, for text and screening needs.
 	Why string `json:"why,omitempty"`
+	// sure is how surely the request names the need, from 0 to 1: 1 for
+	// a code or a screening; for words, how strongly they name it beside
+	// the need they name most strongly (NeedsFromText's scores). An
+	// option's need part is its grade times it, so the need the words
+	// are about comes before one they name in passing ("mold in the
+	// bathroom, it makes my son sick").
+	sure float64
 }
 
 // Option is one referral option.
@@ -238,19 +245,66 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 		return nil, &resources.Error{Code: resources.EINVALID, Message: "no need could be read from the request",
 			Fields: map[string]string{"needs": "none of the needs given is a known code, and neither the needs' words nor the directory's listings near the client matched the words; GET /api/v1/needs lists the codes"}}
 	}
-	at := req.At
-	if at.IsZero() {
-		at = time.Now()
+	resp, err := m.rank(ctx, req, needs, notes, limit, radius)
+	if err != nil {
+		return nil, err
 	}
+	// Words whose needs nothing near the client serves: the directory's
+	// own listings that the words fit say what it offers instead (a
+	// directory without the need's codes may still have services that
+	// fit: 'limpieza dental' where dental care is only in a description).
+	if unmet := unmetFromWords(resp); len(unmet) > 0 {
+		inferred, err := m.needsFromDirectory(ctx, wordsOf(req), req.Place, radius)
+		if err != nil {
+			return nil, err
+		}
+		more := needs
+		for _, in := range inferred {
+			if !slices.ContainsFunc(more, func(n FoundNeed) bool { return n.Code == in.Code }) {
+				n, _ := m.Vocab.Need(in.Code)
+				why := fmt.Sprintf("nothing near the client serves %s; %s", strings.Join(unmet, ", "), in.Why)
+				more = append(more[:len(more):len(more)], FoundNeed{Code: in.Code, Label: n.Label, Source: "directory", Why: why, sure: in.Vote / inferred[0].Vote})
+			}
+		}
+		if len(more) > len(needs) {
+			return m.rank(ctx, req, more, notes, limit, radius)
+		}
+	}
+	return resp, nil
+}
+
+// unmetFromWords lists the needs read from words that found no option.
+func unmetFromWords(resp *Response) []string {
+	var out []string
+	for _, n := range resp.Needs {
+		if n.Source == "text" && slices.Contains(resp.UnmetNeeds, n.Code) {
+			out = append(out, n.Code)
+		}
+	}
+	return out
+}
+
+// wordsOf is the request's words, all together.
+func wordsOf(req Request) string {
 	var text []string
 	for _, n := range req.Needs {
 		if strings.TrimSpace(n.Text) != "" {
 			text = append(text, n.Text)
 		}
 	}
+	return strings.Join(text, " ")
+}
+
+// rank ranks the options for the needs read.
+func (m *Matcher) rank(ctx context.Context, req Request, needs []FoundNeed, notes []string, limit int, radius float64) (*Response, error) {
+	var err error
+	at := req.At
+	if at.IsZero() {
+		at = time.Now()
+	}
 	sc := scoring{m: m, client: req.Client, langs: lowerAll(req.Client.Languages), at: at}
-	if len(text) > 0 {
-		if sc.textScores, err = m.Finder.TextScores(ctx, strings.Join(text, " "), req.Place, radius); err != nil {
+	if text := wordsOf(req); text != "" {
+		if sc.textScores, err = m.Finder.TextScores(ctx, text, req.Place, radius); err != nil {
 			return nil, err
 		}
 	}
@@ -297,7 +351,7 @@ func (m *Matcher) Match(ctx context.Context, req Request) (*Response, error) {
 			}
 			all = append(all, scored{})
 			s := &all[len(all)-1]
-			sc.score(s, c, need.Code, vn)
+			sc.score(s, c, need.Code, vn, need.sure)
 			byCand[k] = s
 			if !s.excluded {
 				list = append(list, s)
@@ -433,13 +487,13 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 	var out []FoundNeed
 	var notes []string
 	seen := map[string]bool{}
-	add := func(code, source, why string) {
+	add := func(code, source, why string, sure float64) {
 		if seen[code] {
 			return
 		}
 		seen[code] = true
 		n, _ := m.Vocab.Need(code)
-		out = append(out, FoundNeed{Code: code, Label: n.Label, Source: source, Why: why})
+		out = append(out, FoundNeed{Code: code, Label: n.Label, Source: source, Why: why, sure: sure})
 	}
 	bad := resources.FieldErrors{}
 	for i, n := range req.Needs {
@@ -449,11 +503,11 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 				bad.Add(fmt.Sprintf("needs[%d].code", i), "%q is not a need code; GET /api/v1/needs lists them", n.Code)
 				continue
 			}
-			add(n.Code, "code", "")
+			add(n.Code, "code", "", 1)
 		case strings.TrimSpace(n.Text) != "":
 			matches := m.Vocab.NeedsFromText(n.Text)
 			for _, tm := range matches {
-				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "))
+				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "), tm.Score/matches[0].Score)
 			}
 			if len(matches) > 0 {
 				break
@@ -466,7 +520,7 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 				notes = append(notes, fmt.Sprintf("No need was recognised in %q, and no listing near the client fits those words; add a need code.", n.Text))
 			}
 			for _, in := range inferred {
-				add(in.Code, "directory", in.Why)
+				add(in.Code, "directory", in.Why, in.Vote/inferred[0].Vote)
 			}
 		default:
 			bad.Add(fmt.Sprintf("needs[%d]", i), "give a code or text")
@@ -481,7 +535,7 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 			return nil, nil, err
 		}
 		for _, n := range res.Needs {
-			add(n.Code, "screening", n.Reason)
+			add(n.Code, "screening", n.Reason, 1)
 		}
 		notes = append(notes, res.Notes...)
 	}
@@ -519,7 +573,7 @@ func (sc *scoring) verdict(c *Candidate) Verdict {
 
 // score scores a candidate for a need, or marks it excluded when the
 // client cannot use it.
-func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
+func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure float64) {
 	s.c, s.id, s.need = c, cmp.Or(c.ServiceAtLocationID, c.ServiceID), need
 	s.status = requirements(c).status(sc.client, distanceOf(c))
 	if s.status == Ineligible {
@@ -527,7 +581,12 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 		return
 	}
 	p := &s.parts
-	s.term, p.Need = needFit(c, vn)
+	var fit float64
+	s.term, fit = needFit(sc.m.Vocab, c, vn)
+	p.Need = fit
+	if sure > 0 && sure < 1 {
+		p.Need = round(fit * sure)
+	}
 	if t, ok := sc.textScores[c.ID]; ok && sc.maxText > 0 {
 		p.Text = round(t / sc.maxText)
 	}
@@ -588,7 +647,7 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need) {
 	s.score = round(p.total() * capacityFactor(c.Capacity, sc.at))
 	// For a safety need the services at its core (domestic-violence
 	// hotlines and shelters; crisis lines) come before all others.
-	s.crisis = vn != nil && vn.Safety && p.Need == GradeCore
+	s.crisis = vn != nil && vn.Safety && fit == GradeCore
 }
 
 // covered lists the needs asked for that a candidate serves, in the order
@@ -690,14 +749,14 @@ func (sc *scoring) reasons(s *scored, covered []string) []string {
 }
 
 // needFit is the grade of the candidate's term that best serves the need
-// (Need.Grade), and that term.
-func needFit(c *Candidate, n *Need) (Term, float64) {
+// (Vocabulary.TermGrade), and that term.
+func needFit(v *Vocabulary, c *Candidate, n *Need) (Term, float64) {
 	if n == nil {
 		return Term{}, 0
 	}
 	best, fit := Term{}, 0.0
 	for _, t := range c.Terms {
-		if g := n.Grade(t.Code, t.Name); g > fit || g == fit && g > 0 && t.Code < best.Code {
+		if g := v.TermGrade(n, t); g > fit || g == fit && g > 0 && t.Code < best.Code {
 			best, fit = t, g
 		}
 	}

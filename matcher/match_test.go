@@ -201,6 +201,37 @@ func TestGrades(t *testing.T) {
 	}
 }
 
+// TestKeywordTerms: a directory with no taxonomy codes (San Mateo's Ohana
+// sample) says what its services do in keywords; their names are read as
+// words are, for the index's needs and the need part of the score.
+func TestKeywordTerms(t *testing.T) {
+	v := mustVocabulary(t)
+	for _, tt := range []struct {
+		name, need string
+		want       float64
+	}{
+		{"Food Pantries", "food-insecurity", GradeRelated},
+		{"Utility Service Payment Assistance", "utility-insecurity", GradeRelated},
+		{"Homeless Shelter", "homelessness", GradeRelated},
+		{"Community Clinics", "health-care", GradeRelated},
+		{"Food Pantries", "homelessness", 0},
+		{"Arts and Crafts", "food-insecurity", 0},
+	} {
+		n, _ := v.Need(tt.need)
+		if got := v.TermGrade(n, Term{Name: tt.name}); got != tt.want {
+			t.Errorf("%q for %s: %v; want %v", tt.name, tt.need, got, tt.want)
+		}
+		if got := slices.Contains(v.NeedsOfTerm(&resources.TaxonomyTerm{Name: tt.name}), tt.need); got != (tt.want > 0) {
+			t.Errorf("NeedsOfTerm(%q) has %s: %v", tt.name, tt.need, got)
+		}
+	}
+	// A term with a code is graded by its code alone, never its name.
+	n, _ := v.Need("food-insecurity")
+	if got := v.TermGrade(n, Term{Code: "PL-7400", Name: "Food Pantries"}); got != 0 {
+		t.Errorf("a coded term's name counted: %v", got)
+	}
+}
+
 func TestUnmetAndUnknownNeeds(t *testing.T) {
 	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{}}
 	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Code: "dental-care"}}, At: matchAt})
@@ -228,11 +259,67 @@ func TestNeedsFromDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// legal-aid: 9/9*0.7 + 6/9*1 = 1.37; housing-instability 6/9*0.7 = 0.47
+	// legal-aid: 9/9*0.5 + 6/9*1 = 1.17; housing-instability 6/9*0.5 = 0.33
 	// and food 2/9: under the share of the best.
 	if len(res.Needs) != 1 || res.Needs[0].Code != "legal-aid" || res.Needs[0].Source != "directory" ||
 		!strings.Contains(res.Needs[0].Why, "Benefits appeals clinic") {
 		t.Errorf("needs %+v", res.Needs)
+	}
+}
+
+// TestUnmetWordsReadFromDirectory: when nothing near the client serves the
+// need that words name, the listings the words fit say what the directory
+// offers instead, and the words' need stays among the unmet.
+func TestUnmetWordsReadFromDirectory(t *testing.T) {
+	clinic := Candidate{Listing: &listing.Listing{ID: "legal", ServiceID: "legal", Name: "Legal aid society", OrganizationID: "o",
+		Needs: []string{"legal-aid"}, Terms: []Term{{Code: "FT-3200"}}}, DistanceKm: km(2)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"legal-aid": {clinic}}}
+	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "i need a dentist, the last one turned me down"}}, At: matchAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range res.Needs {
+		got = append(got, n.Code+" "+n.Source)
+	}
+	if !slices.Contains(got, "dental-care text") || !slices.Contains(got, "legal-aid directory") {
+		t.Errorf("needs %v", got)
+	}
+	if !slices.Contains(res.UnmetNeeds, "dental-care") || len(res.Options) != 1 || res.Options[0].ServiceID != "legal" {
+		t.Errorf("unmet %v, options %+v", res.UnmetNeeds, res.Options)
+	}
+	// A need the words name that is served: nothing is read from the directory.
+	m.Finder = fakeFinder{"dental-care": {clinic}}
+	if res, err = m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "i need a dentist, the last one turned me down"}}, At: matchAt}); err != nil || len(res.Needs) != 1 {
+		t.Errorf("served words: %v %+v", err, res)
+	}
+}
+
+// TestWordsNeedWeighed: the need words name most strongly comes first; one
+// they name in passing weighs its options' need part by how strongly.
+func TestWordsNeedWeighed(t *testing.T) {
+	repair := Candidate{Listing: &listing.Listing{ID: "repair", ServiceID: "repair", Name: "Home repair", OrganizationID: "o1",
+		Needs: []string{"inadequate-housing"}, Terms: []Term{{Code: "BH-3000.3550-390"}}}, DistanceKm: km(4)}
+	clinic := Candidate{Listing: &listing.Listing{ID: "clinic", ServiceID: "clinic", Name: "Clinic", OrganizationID: "o2",
+		Needs: []string{"health-care"}, Terms: []Term{{Code: "LN-1500"}}}, DistanceKm: km(1)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"inadequate-housing": {repair}, "health-care": {clinic}}}
+	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Text: "mold all over the bathroom and its making my son sick"}}, At: matchAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Needs) != 2 || res.Needs[0].Code != "inadequate-housing" || res.Needs[1].Code != "health-care" {
+		t.Fatalf("needs %+v", res.Needs)
+	}
+	if len(res.Options) != 2 || res.Options[0].ServiceID != "repair" {
+		t.Fatalf("options %+v", res.Options)
+	}
+	if p := res.Options[1].ScoreParts.Need; p <= 0 || p >= GradeCore {
+		t.Errorf("the clinic's need part %v: weighed by how strongly 'sick' names health care", p)
+	}
+	// By code, a need is sure.
+	res, err = m.Match(context.Background(), Request{Needs: []NeedInput{{Code: "health-care"}}, At: matchAt})
+	if err != nil || len(res.Options) != 1 || res.Options[0].ScoreParts.Need != GradeCore {
+		t.Errorf("by code: %v %+v", err, res.Options)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/resources"
@@ -43,8 +44,8 @@ type Grades struct {
 // The grades' part of the score: the need part of an option.
 const (
 	GradeCore       = 1.0
-	GradeRelated    = 0.7
-	GradePeripheral = 0.4
+	GradeRelated    = 0.5
+	GradePeripheral = 0.25
 	// GradeOpenEligibility is an Open Eligibility name of the need that is
 	// not among its core names.
 	GradeOpenEligibility = 0.7
@@ -95,6 +96,56 @@ type Vocabulary struct {
 	// not maps an AIRS code prefix to the needs whose crosswalk it falls
 	// under but which it does not serve.
 	not map[string][]string
+	// named caches, by a term's name as written, the needs that the name
+	// of a term with no code reads as (namedNeeds). A plain map under a
+	// lock: a hit costs no allocation on the match path.
+	namedMu sync.RWMutex
+	named   map[string][]string
+}
+
+// namedNeeds returns the needs that a term with no AIRS code names, read as
+// words are (NeedsFromText), best first. Directories without a taxonomy
+// (the Ohana sample's free keywords: "Food Pantries", "Shelter/Refuge",
+// "Utility Service Payment Assistance") say what their services do only so.
+func (v *Vocabulary) namedNeeds(name string) []string {
+	v.namedMu.RLock()
+	got, ok := v.named[name]
+	v.namedMu.RUnlock()
+	if ok {
+		return got
+	}
+	var out []string
+	if k := strings.ToLower(strings.TrimSpace(name)); k != "" {
+		for _, m := range v.NeedsFromText(k) {
+			out = append(out, m.Code)
+		}
+	}
+	v.namedMu.Lock()
+	if v.named == nil {
+		v.named = map[string][]string{}
+	}
+	v.named[name] = out
+	v.namedMu.Unlock()
+	return out
+}
+
+// TermGrade is how squarely a term serves the need: Need.Grade, and for a
+// term with no code whose name is none of the need's Open Eligibility
+// names, GradeRelated when its name reads as the need first, and
+// GradePeripheral when as the need after another.
+func (v *Vocabulary) TermGrade(n *Need, t Term) float64 {
+	if g := n.Grade(t.Code, t.Name); g > 0 || t.Code != "" {
+		return g
+	}
+	for i, code := range v.namedNeeds(t.Name) {
+		if code == n.Code {
+			if i == 0 {
+				return GradeRelated
+			}
+			return GradePeripheral
+		}
+	}
+	return 0
 }
 
 // LoadVocabulary reads the embedded vocabulary.
@@ -177,7 +228,8 @@ func AIRSPrefixes(code string) []string {
 
 // NeedsOfTerm returns the needs a taxonomy term serves, by its AIRS code
 // (any of its prefixes in the crosswalk, none in the need's grades.not) or
-// its Open Eligibility name.
+// its Open Eligibility name, and for a term with no code, the needs its
+// name reads as (a directory's own keywords).
 func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	var out, not []string
 	for _, p := range AIRSPrefixes(t.Code) {
@@ -186,6 +238,9 @@ func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	}
 	out = slices.DeleteFunc(out, func(n string) bool { return slices.Contains(not, n) })
 	out = append(out, v.oe[strings.ToLower(strings.TrimSpace(t.Name))]...)
+	if strings.TrimSpace(t.Code) == "" {
+		out = append(out, v.namedNeeds(t.Name)...)
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -47,6 +47,10 @@ func TestNeedsFromText(t *testing.T) {
 		{"Necesito ayuda con la renta.", []string{"housing-instability"}},
 		{"necesito guarderia", []string{"childcare"}},
 		{"necesito guardería", []string{"childcare"}},
+		// Médico is the Spanish doctor, as strong a cue; the whole phrase
+		// of insurance holds its word.
+		{"no tengo médico", []string{"health-care"}},
+		{"no tengo seguro médico", []string{"health-insurance-coverage-status"}},
 		// Inflections meet.
 		{"we were evicted", []string{"housing-instability"}},
 		{"they're evicting us", []string{"housing-instability"}},

@@ -7,11 +7,11 @@ import (
 )
 
 // debugCase prints a case's options with their grades when EVAL_DEBUG names it.
-func debugCase(t *testing.T, name, need string, ids []string, grade func(string) int, codes func(string) []string, detail func(string) string) {
+func debugCase(t *testing.T, name, need string, ids []string, detail func(string) string) {
 	if q := os.Getenv("EVAL_DEBUG"); q == "" || !strings.Contains(name, q) {
 		return
 	}
 	for _, id := range ids {
-		t.Logf("   %s %d %s %v", need, grade(id), detail(id), codes(id))
+		t.Logf("   %s %s", need, detail(id))
 	}
 }
