@@ -111,8 +111,10 @@ type webResult struct {
 	Verified    *dateView
 	Modified    *dateView
 	Virtual     bool
-	OnList      bool // already on the client's list
-	N           int  // its number in the list and on the map
+	// Directions asks a maps site for the way to its site.
+	Directions string
+	OnList     bool // already on the client's list
+	N          int  // its number in the list and on the map
 }
 
 func (s *Pages) searchPage(c echo.Context) error {
@@ -395,6 +397,7 @@ func (s *Pages) webResultOf(l *locale, h index.Hit, now time.Time) webResult {
 		r.Modified = newDateView(l, d.LastModified.Format(time.DateOnly), now)
 	}
 	r.OpenUntil = untilWords(l, r.OpenUntil)
+	r.Directions = directionsLink(r.Address, r.Latitude, r.Longitude, r.Virtual)
 	for _, n := range d.Needs {
 		if _, ok := s.vocab.Need(n); ok {
 			r.NeedLabels = append(r.NeedLabels, s.needLabel(l, n))
