@@ -3,7 +3,7 @@
 // match latency over real HTTP on 127.0.0.1, one client and 16 at once, at
 // 10k and 100k generated services (1M with -1m). `make bench` runs it.
 //
-//	go run ./internal/bench/cmd/benchrefer [-1m] [-out BENCHMARKS.md]
+//	go run ./internal/bench/cmd/benchrefer [-1m] [-sizes 10000,100000] [-out BENCHMARKS.md]
 package main
 
 import (
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -37,8 +38,17 @@ import (
 func main() {
 	million := flag.Bool("1m", false, "also measure 1,000,000 services")
 	out := flag.String("out", "BENCHMARKS.md", "file to write the table to")
+	sizesFlag := flag.String("sizes", "10000,100000", "the directory `sizes` to measure, comma-separated")
 	flag.Parse()
-	sizes := []int{10_000, 100_000}
+	var sizes []int
+	for _, f := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "benchrefer: -sizes: %q is not a number of services\n", f)
+			os.Exit(2)
+		}
+		sizes = append(sizes, n)
+	}
 	if *million {
 		sizes = append(sizes, 1_000_000)
 	}
@@ -73,6 +83,7 @@ type row struct {
 	referralCreate, referralStatus  latency
 	searchRPS, matchRPS             float64
 	searchPage, servicePage         latency // the web pages, 1 client
+	matchPage, printPage            latency
 	indexedMatch, bruteMatch        latency
 }
 
@@ -97,6 +108,8 @@ func measure(bin, dir string, n int) row {
 	r.indexBytes = size(filepath.Join(data, "index"))
 	key := lastLine(output(bin, "keys", "create", "--data", data, "--role", "case_manager", "--name", "bench"))
 	adminKey := lastLine(output(bin, "keys", "create", "--data", data, "--role", "admin", "--name", "bench admin"))
+	// A case manager, for the match page: the link sets their password.
+	setPassword := lastLine(output(bin, "users", "create", "--data", data, "--email", "bench@example.org", "--role", "case_manager"))
 
 	// Start-up on the existing directory: until /readyz says the index is
 	// open (the server answers /healthz from the first moment).
@@ -184,6 +197,24 @@ func measure(bin, dir string, n int) row {
 	sequential(20, searchPage)
 	r.searchPage = sequential(200, searchPage)
 	r.servicePage = sequential(200, servicePage)
+	// The match page as a signed-in case manager sends it (a POST with
+	// the page's CSRF token), and the printed list of five services.
+	person := signIn(base, setPassword, "bench@example.org")
+	matchPage := func(i int) {
+		zip := bench.ThreeNeedZIPs[i%len(bench.ThreeNeedZIPs)]
+		drain(person.post("/match", url.Values{"postcode": {zip}, "age": {"34"}, "household_size": {"3"}, "languages": {"Spanish"},
+			"need": {"food-insecurity", "housing-instability", "utility-insecurity"}}))
+	}
+	printPage := func(i int) {
+		var five []string
+		for k := range 5 {
+			five = append(five, ids[(i*5+k)%len(ids)])
+		}
+		page(base + "/print?" + url.Values{"ids": {strings.Join(five, ",")}}.Encode())
+	}
+	sequential(20, matchPage)
+	r.matchPage = sequential(200, matchPage)
+	r.printPage = sequential(200, printPage)
 	r.serveRSS = rssOf(srv.Process.Pid)
 	check(srv.Process.Signal(syscall.SIGTERM))
 	srv.Wait()
@@ -211,6 +242,40 @@ func measure(bin, dir string, n int) row {
 	// every document (the naive baseline).
 	r.indexedMatch, r.bruteMatch = inProcess(data)
 	return r
+}
+
+// person is a browser's cookies: a signed-in person's session and the
+// pages' CSRF token.
+type person struct {
+	client *http.Client
+	base   string
+	jar    *cookiejar.Jar
+}
+
+// signIn sets a password with the one-time link that refer users create
+// printed, and signs in with it, as a person does in the pages.
+func signIn(base, link, email string) *person {
+	u, err := url.Parse(link)
+	check(err)
+	jar, err := cookiejar.New(nil)
+	check(err)
+	p := &person{client: &http.Client{Jar: jar}, base: base, jar: jar}
+	drain(p.client.Get(base + "/signin")) // the CSRF cookie
+	const pw = "bench-password-long-enough"
+	drain(p.post("/set-password", url.Values{"token": {u.Query().Get("token")}, "password": {pw}, "password2": {pw}}))
+	drain(p.post("/signin", url.Values{"email": {email}, "password": {pw}, "next": {"/match"}}))
+	return p
+}
+
+// post sends a form with the CSRF token, following a redirect.
+func (p *person) post(path string, form url.Values) (*http.Response, error) {
+	u, _ := url.Parse(p.base)
+	for _, c := range p.jar.Cookies(u) {
+		if c.Name == "refer_csrf" {
+			form.Set("csrf", c.Value)
+		}
+	}
+	return p.client.PostForm(p.base+path, form)
 }
 
 // referralLatency makes referrals to the services a search finds, one
@@ -461,6 +526,9 @@ func render(rows []row) string {
 	})
 	line("search page (words + place) / service page p50 / p99, ms, 1 client", "p50 < 50", func(r row) string {
 		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.searchPage.p50), ms(r.servicePage.p50), ms(r.searchPage.p99), ms(r.servicePage.p99))
+	})
+	line("match page (POST, three needs, signed in) / printed list of 5 p50 / p99, ms, 1 client", "p50 < 50", func(r row) string {
+		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.matchPage.p50), ms(r.printPage.p50), ms(r.matchPage.p99), ms(r.printPage.p99))
 	})
 	line("referral create / status change p50, ms, 1 client (p99)", "≤ 5 / ≤ 5", func(r row) string {
 		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.referralCreate.p50), ms(r.referralStatus.p50), ms(r.referralCreate.p99), ms(r.referralStatus.p99))
