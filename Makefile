@@ -1,14 +1,16 @@
-# refer: `make run` serves the bundled sample on http://127.0.0.1:8080,
+# refer: `make run` serves a made-up sample (1,000 synthetic services around
+# Miami; SAMPLE=san-mateo: the bundled 19 real ones) on http://127.0.0.1:8080,
 # `make test` is what CI runs.
 GO       ?= go
 DATA     ?= ./var
 ADDR     ?= 127.0.0.1:8080
+SAMPLE   ?= synthetic
 BENCHTIME ?= 1s
 
 .PHONY: run build test test-short bench bench-go eval lint fmt fuzz stress clean
 
 run:
-	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --load-sample --insecure-no-secret-key
+	$(GO) run ./cmd/refer serve --data $(DATA) --addr $(ADDR) --sample $(SAMPLE) --insecure-no-secret-key
 
 build:
 	$(GO) build -o bin/refer ./cmd/refer

@@ -19,10 +19,18 @@ func TestDependencyRule(t *testing.T) {
 		// The rules both faces call speak no HTTP and no storage.
 		"github.com/refer-project/refer/listings": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/api", "github.com/refer-project/refer/web"},
 		"github.com/refer-project/refer/people":   {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/api", "github.com/refer-project/refer/web"},
-		// The API serves the pages without knowing them (api.Pages).
-		"github.com/refer-project/refer/api":     {"github.com/refer-project/refer/web"},
-		"github.com/refer-project/refer/listing": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/resources", "github.com/refer-project/refer/index", "github.com/refer-project/refer/matcher"},
-		"github.com/refer-project/refer/finder":  {"github.com/labstack/echo", "github.com/refer-project/refer/api"},
+		// A face per audience: the contract API (api), the HSDS read API
+		// (hsdsapi) and the pages (web). The API's server hosts the other
+		// two, the pages without knowing them (api.Pages); the HSDS read
+		// API knows neither the contract API nor the pages (nor matching or
+		// referrals: it reads the directory). What two faces share (query parameters)
+		// is in internal/query, which knows none of them and no HTTP
+		// framework.
+		"github.com/refer-project/refer/api":            {"github.com/refer-project/refer/web"},
+		"github.com/refer-project/refer/hsdsapi":        {"github.com/refer-project/refer/api", "github.com/refer-project/refer/web", "github.com/refer-project/refer/matcher", "github.com/refer-project/refer/referrals"},
+		"github.com/refer-project/refer/internal/query": {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/api", "github.com/refer-project/refer/hsdsapi", "github.com/refer-project/refer/web"},
+		"github.com/refer-project/refer/listing":        {"go.etcd.io/bbolt", "github.com/blevesearch/", "github.com/labstack/echo", "github.com/refer-project/refer/resources", "github.com/refer-project/refer/index", "github.com/refer-project/refer/matcher"},
+		"github.com/refer-project/refer/finder":         {"github.com/labstack/echo", "github.com/refer-project/refer/api"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/apitest"
 	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
@@ -53,7 +54,7 @@ func TestFullDisk(t *testing.T) {
 			t.Fatal(err)
 		}
 		go srv.Serve(l)
-		ts := &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}
+		ts := &testServer{&apitest.TestServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}}
 		return ts, func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/internal/fixture"
+	"github.com/refer-project/refer/internal/query"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 )
@@ -46,8 +47,8 @@ func TestQueryLengthLimit(t *testing.T) {
 
 	// The default: 500.
 	ts = startServer(t, fixture.Seed)
-	if api.MaxQueryLength() != api.DefaultMaxQueryLength {
-		t.Errorf("MaxQueryLength() = %d with the default config", api.MaxQueryLength())
+	if query.MaxQueryLength() != query.DefaultMaxQueryLength {
+		t.Errorf("MaxQueryLength() = %d with the default config", query.MaxQueryLength())
 	}
 	var e errorBody
 	if resp := ts.call(t, "GET", "/api/v1/search?q="+strings.Repeat("a", 501), "", nil, &e); resp.StatusCode != 400 || !strings.Contains(e.Error.Fields["q"], "limit of 500") {

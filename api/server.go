@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/refer-project/refer/finder"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/query"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/referrals"
 	"github.com/refer-project/refer/resources"
@@ -62,8 +63,8 @@ type Config struct {
 	JSONDepth int
 	// MaxQueryLength caps the characters of a search's words (search's q,
 	// the HSDS API's search, the search page's words); zero means
-	// DefaultMaxQueryLength. It holds for the whole process: New puts it
-	// in force (see MaxQueryLength), as the pages read a search through
+	// query.DefaultMaxQueryLength. It holds for the whole process: New puts it
+	// in force (see query.MaxQueryLength), as the pages read a search through
 	// SearchQuery.
 	MaxQueryLength int
 	// HeaderLimit caps a request's headers in bytes (431 above it); zero
@@ -136,7 +137,7 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	setMaxQueryLength(cfg.MaxQueryLength)
+	query.SetMaxQueryLength(cfg.MaxQueryLength)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, store: cfg.Store, index: cfg.Index, vocab: cfg.Vocabulary,

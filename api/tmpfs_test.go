@@ -14,6 +14,7 @@ import (
 
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/apitest"
 	"github.com/refer-project/refer/internal/fixture"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
@@ -78,7 +79,7 @@ func TestFullFileSystem(t *testing.T) {
 		ix.Close()
 		db.Close()
 	})
-	ts := &testServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}
+	ts := &testServer{&apitest.TestServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}}
 	admin := ts.newKey(t, resources.RoleAdmin, "")
 
 	post := func(i int) (int, []byte) {

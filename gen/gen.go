@@ -50,13 +50,49 @@ var idSpace = uuid.MustParse("9f1d3a52-6c0e-4b7a-8e21-3d5f0c7b9a64")
 // foreign key filled, every record valid). The same seed gives the same
 // records, field for field.
 func Generate(n int, seed int64) *hsds.Directory {
+	d, _ := GenerateWith(n, seed, Options{}) // no metro named: no error
+	return d
+}
+
+// Options change what Generate makes.
+type Options struct {
+	// Metro puts every site around one of the metros (its name as in the
+	// tables, "Miami"), with that metro's ZIP codes, area codes and
+	// languages; "" spreads them over all of them by population.
+	Metro string
+}
+
+// Metros are the names of the metros Options.Metro may name.
+func Metros() []string {
+	var out []string
+	for _, m := range metros {
+		out = append(out, m.city)
+	}
+	return out
+}
+
+// GenerateWith is Generate with options; an unknown metro is an error
+// (resources.EINVALID).
+func GenerateWith(n int, seed int64, o Options) (*hsds.Directory, error) {
 	t := loadTables()
+	var only *metroInfo
+	if o.Metro != "" {
+		for i := range t.metros {
+			if strings.EqualFold(t.metros[i].city, o.Metro) {
+				only = &t.metros[i]
+			}
+		}
+		if only == nil {
+			return nil, resources.Errorf(resources.EINVALID, "there is no metro %q; use one of %s", o.Metro, strings.Join(Metros(), ", "))
+		}
+	}
 	g := &generator{
-		t:    t,
-		r:    rand.New(rand.NewPCG(uint64(seed), 0x7265666572)), // "refer"
-		seed: seed,
-		h:    sha1.New(),
-		strs: map[string]string{},
+		metro: only,
+		t:     t,
+		r:     rand.New(rand.NewPCG(uint64(seed), 0x7265666572)), // "refer"
+		seed:  seed,
+		h:     sha1.New(),
+		strs:  map[string]string{},
 	}
 	n = max(n, 0)
 	// Sizes are drawn up front so that slices can be sized once.
@@ -73,7 +109,7 @@ func Generate(n int, seed int64) *hsds.Directory {
 	for _, s := range sizes {
 		g.organization(s)
 	}
-	return g.directory()
+	return g.directory(), nil
 }
 
 // tables holds what the package tables become once read: weights,
@@ -364,14 +400,15 @@ func (w *weights) pick(r *rand.Rand) int {
 // generator makes one directory. All randomness comes from r, in the order
 // the code runs, so that a seed gives the same directory.
 type generator struct {
-	t    *tables
-	r    *rand.Rand
-	seed int64
-	ctr  uint64
-	h    hash.Hash
-	sum  [sha1.Size]byte
-	buf  []byte            // for building strings
-	strs map[string]string // strings made so far, to share
+	t     *tables
+	metro *metroInfo // every site's metro, or nil: any, by population
+	r     *rand.Rand
+	seed  int64
+	ctr   uint64
+	h     hash.Hash
+	sum   [sha1.Size]byte
+	buf   []byte            // for building strings
+	strs  map[string]string // strings made so far, to share
 
 	orgs      []*resources.Organization
 	locations []*resources.Location
@@ -492,7 +529,10 @@ func (g *generator) phone(m *metroInfo) string {
 // they use.
 func (g *generator) organization(size int) {
 	t := g.t
-	m := &t.metros[t.metroPick.pick(g.r)]
+	m := g.metro
+	if m == nil {
+		m = &t.metros[t.metroPick.pick(g.r)]
+	}
 	home := t.catPick.pick(g.r)
 	group := t.cats[home].group
 

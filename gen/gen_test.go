@@ -545,3 +545,49 @@ func liveMB(make func() any) float64 {
 	runtime.KeepAlive(v)
 	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
 }
+
+// TestOneMetro: a directory around one metro has every site there, and
+// its services still cover what a match asks for; Spanish is offered as
+// often as the metro's table says. An unknown metro is refused.
+func TestOneMetro(t *testing.T) {
+	d, err := gen.GenerateWith(1000, 1, gen.Options{Metro: "miami"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := splitOf(t, d)
+	miami := orb.Point{-80.1937, 25.7836} // ZIP 33130, the metro's centre
+	spanish := 0
+	for _, l := range s.locations {
+		p, _ := l.Point()
+		if km := geo.Distance(p, miami) / 1000; km > 45 || l.Addresses[0].StateProvince != "FL" {
+			t.Errorf("location %s is %.0f km from Miami, in %s", l.ID, km, l.Addresses[0].StateProvince)
+		}
+	}
+	for _, sv := range s.services {
+		for _, lang := range sv.Languages {
+			if lang.Name == "Spanish" {
+				spanish++
+			}
+		}
+	}
+	if n := len(s.services); n != 1000 || spanish < 700 || spanish > 900 {
+		t.Errorf("%d services, %d of them in Spanish (the table says 80%%)", n, spanish)
+	}
+	again, _ := gen.GenerateWith(1000, 1, gen.Options{Metro: "Miami"})
+	if !reflect.DeepEqual(d.Records, again.Records) {
+		t.Error("the same seed and metro gave another directory")
+	}
+	if _, err := gen.GenerateWith(10, 1, gen.Options{Metro: "Springfield"}); resources.ErrorCode(err) != resources.EINVALID {
+		t.Errorf("an unknown metro: %v", err)
+	}
+	if got := gen.Generate(300, 7); !reflect.DeepEqual(got.Records, must(gen.GenerateWith(300, 7, gen.Options{})).Records) {
+		t.Error("Generate and GenerateWith without options differ")
+	}
+}
+
+func must(d *hsds.Directory, err error) *hsds.Directory {
+	if err != nil {
+		panic(err)
+	}
+	return d
+}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -241,6 +242,53 @@ func (b *browser) look(t *testing.T, name string) {
 	b.screenshot(t, name)
 }
 
+// checkPrintMap holds the printed list's map and directions to the list:
+// a pin for each listed service at a place, numbered as in the list, and
+// a directions link for each; printed (print media, and a PDF kept with
+// the screenshots), the map shows and the site's navigation does not.
+func checkPrintMap(t *testing.T, b *browser) {
+	t.Helper()
+	type printFacts struct {
+		Placed     []string `json:"placed"`     // numbers of the items with an address
+		Pins       []string `json:"pins"`       // numbers on the pins
+		Directions int      `json:"directions"` // items with an address and a directions link
+	}
+	facts := read(t, b, "print map", chromedp.Evaluate[printFacts](`(() => {
+		const items = [...document.querySelectorAll(".print-item")];
+		const placed = items.map((li, i) => li.querySelector("address") ? String(i + 1) : null).filter(Boolean);
+		const pins = [...document.querySelectorAll("figure.map .map-pin text")].flatMap(t => t.textContent.split(","));
+		const directions = items.filter(li => li.querySelector("address") && li.querySelector('a[href^="https://www.google.com/maps/dir/"]')).length;
+		return {placed, pins: [...new Set(pins)].sort(), directions};
+	})()`))
+	if len(facts.Placed) == 0 || strings.Join(facts.Placed, ",") != strings.Join(facts.Pins, ",") {
+		t.Errorf("the printed map's pins %v are not the listed services at a place %v", facts.Pins, facts.Placed)
+	}
+	if facts.Directions != len(facts.Placed) {
+		t.Errorf("%d of %d printed services at a place have directions", facts.Directions, len(facts.Placed))
+	}
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	b.do(t, "print media", media("print"))
+	shown := read(t, b, "printed map", chromedp.Evaluate[[]string](`[
+		getComputedStyle(document.querySelector("figure.map")).display,
+		getComputedStyle(document.querySelector(".print-hint")).display]`))
+	if shown[0] == "none" || shown[1] != "none" {
+		t.Errorf("printed, the map's display is %q and the screen's hint's %q", shown[0], shown[1])
+	}
+	pdf := read(t, b, "pdf", chromedp.PrintToPDF())
+	if len(pdf) < 2000 {
+		t.Errorf("the printed list's PDF is %d bytes", len(pdf))
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir(t), "print.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, "screen media", media(""))
+}
+
 // TestWebInBrowser drives the pages in a real browser, as a case manager
 // would: search by ZIP and need, open a result, tick two results and print
 // them. No page may log an error or break its Content-Security-Policy.
@@ -318,6 +366,15 @@ func TestWebInBrowser(t *testing.T) {
 	if pins := read(t, b, "map pins", chromedp.Nodes(chromedp.CSSAll("figure.map .map-pin"))); len(pins) == 0 {
 		t.Errorf("the search page draws no pins on its map")
 	}
+	// Every result at a place (a distance in miles) links to directions.
+	dirs := read(t, b, "directions", chromedp.Evaluate[[]int](`(() => {
+		const lis = [...document.querySelectorAll("ol.results > li")];
+		const placed = lis.filter(li => / mi$/.test(li.querySelector(".distance").textContent.trim()));
+		return [placed.length, placed.filter(li => li.querySelector('a.directions[href^="https://www.google.com/maps/dir/?api=1&destination="]')).length];
+	})()`))
+	if dirs[0] == 0 || dirs[1] != dirs[0] {
+		t.Errorf("%d of %d results at a place link to directions", dirs[1], dirs[0])
+	}
 	b.look(t, "search")
 
 	// Follow the first result to its detail page.
@@ -330,6 +387,9 @@ func TestWebInBrowser(t *testing.T) {
 	location := read(t, b, "location", chromedp.Location())
 	if title != "Downtown Food Pantry" || !strings.Contains(hours, "Mon–Fri 9 AM–5 PM") || !strings.HasSuffix(location, "/services/s-pantry") {
 		t.Errorf("detail page: %q at %s, hours %q", title, location, hours)
+	}
+	if links := read(t, b, "directions", chromedp.Nodes(chromedp.CSSAll(`.site a[href^="https://www.google.com/maps/dir/"]`))); len(links) == 0 {
+		t.Errorf("the service page has no directions link")
 	}
 	b.look(t, "detail")
 
@@ -364,6 +424,7 @@ func TestWebInBrowser(t *testing.T) {
 		t.Errorf("print list: %q", printed)
 	}
 	b.look(t, "print")
+	checkPrintMap(t, b)
 
 	if p := b.takeProblems(); len(p) > 0 {
 		t.Errorf("the pages logged errors or broke their CSP:\n%s", strings.Join(p, "\n"))

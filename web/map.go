@@ -180,3 +180,35 @@ func numbers(ns []int) string {
 
 // num writes an SVG coordinate: one decimal is finer than a screen's dot.
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// printMap draws the sites of a printed list, each pin numbered as its
+// service is in the list; nil when no site has a place. The printed list
+// knows no client's place, so the map is drawn around the sites.
+func printMap(l *locale, items []printItem) *mapView {
+	var pts []mapPlace
+	unmapped := 0
+	for i, it := range items {
+		if it.Service == nil {
+			continue
+		}
+		mapped := false
+		for _, site := range it.Service.Sites {
+			if site.point != nil {
+				pts = append(pts, mapPlace{N: i + 1, Name: it.Service.Name, Point: *site.point})
+				mapped = true
+			}
+		}
+		if !mapped {
+			unmapped++
+		}
+	}
+	if len(pts) == 0 {
+		return nil
+	}
+	m := newMap(l, nil, pts, l.T("map.print_title"))
+	m.Desc = l.T("map.print_desc")
+	if unmapped > 0 {
+		m.Desc += " " + l.T("map.print_unmapped", unmapped)
+	}
+	return m
+}

@@ -27,7 +27,9 @@ func TestMatchPage(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("match: %d", resp.StatusCode)
 	}
-	for _, want := range []string{"Food insecurity", "Downtown Food Pantry", "Why this option", `name="ids" value="sal-pantry-downtown"`, " mi away"} {
+	// The page says what directory the options come from.
+	for _, want := range []string{"Food insecurity", "Downtown Food Pantry", "Why this option", `name="ids" value="sal-pantry-downtown"`, " mi away",
+		`<p class="directory-note">Directory: `} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the match lacks %q", want)
 		}

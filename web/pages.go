@@ -171,9 +171,18 @@ type Config struct {
 	// Referrals makes and follows referrals; without it the pages offer
 	// none.
 	Referrals *referrals.Referrals
-	// Sample names the source of the directory when it is the bundled
-	// sample (refer serve --load-sample), which the pages then say.
-	Sample string
+	// Sample says the directory is a sample (refer serve --sample), which
+	// every page then says; zero for a real directory.
+	Sample Sample
+}
+
+// Sample is a sample directory as the pages name it.
+type Sample struct {
+	// Source is where its records come from: the bundled sample's origin
+	// and licence, or the command that made a synthetic one.
+	Source string
+	// Synthetic says its records are made up: no service in it is real.
+	Synthetic bool
 }
 
 // Pages are the web pages, served by api.Server (api.Config.Pages).
@@ -192,7 +201,7 @@ type Pages struct {
 	now      func() time.Time
 	refs     *referrals.Referrals
 	// sample is Config.Sample; placeTable the directory's places.
-	sample     string
+	sample     Sample
 	placeTable *placeTable
 }
 
@@ -370,6 +379,11 @@ type chrome struct {
 	Nav    []navLink
 	// CanRefer says the person may refer a client (the pages show "Refer").
 	CanRefer bool
+	// Directory says what directory is loaded, on every page a newcomer
+	// may land on; IsSample that it is a sample (the printed list says so
+	// too, so that a made-up service is never handed to a client).
+	Directory string
+	IsSample  bool
 }
 
 func (c *chrome) frame() *chrome { return c }
@@ -428,6 +442,7 @@ func (s *Pages) render(c echo.Context, status int, page string, data framed) err
 	f.Langs = otherLanguages(c, l)
 	f.Nav = nav(c, f.Person, l, s.refs != nil)
 	f.CanRefer = s.mayRefer(f.Person)
+	f.Directory, f.IsSample = s.directoryNote(c.Request().Context(), l), s.sample.Source != ""
 	var buf bytes.Buffer
 	if err := webPages[l.Lang][page].Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)

@@ -316,6 +316,15 @@ func TestWebPrintList(t *testing.T) {
 	if strings.Contains(body, `class="site"`) || strings.Contains(body, "<form") {
 		t.Error("the print list carries the site's navigation or forms")
 	}
+	// The map: the clinic (first on the list) is pin 1; the helpline
+	// (second) has no place, and the map says one service is not on it.
+	if !strings.Contains(body, `<svg class="map-svg"`) || strings.Count(body, `class="map-pin"`) != 1 ||
+		!strings.Contains(body, `font-weight="700" fill="#fff">1</text>`) || !strings.Contains(body, "1 of the services have no place on the map") {
+		t.Errorf("the print list's map does not match the list:\n%s", body)
+	}
+	if _, body := ts.page(t, "/print?ids=s-hotline"); strings.Contains(body, "map-svg") {
+		t.Error("a list with no service at a place draws an empty map")
+	}
 	// Ids may come comma-separated too.
 	if _, body := ts.page(t, "/print?ids=sal-clinic,s-hotline"); strings.Count(body, `class="print-item"`) != 2 {
 		t.Error("comma-separated ids")

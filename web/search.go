@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"net/http"
 	"net/url"
@@ -69,10 +70,9 @@ type searchView struct {
 	NeedFacets     []facetLink
 	LanguageFacets []facetLink
 
-	// Directory says what directory is loaded; Covers, when a search far
-	// from it found nothing, where it is.
-	Directory string
-	Covers    string
+	// Covers, when a search far from the directory found nothing, says
+	// where it is.
+	Covers string
 	// DidYouMean lists the places the place box may have meant.
 	DidYouMean []facetLink
 	// Map draws the page's results around the client's point.
@@ -111,8 +111,10 @@ type webResult struct {
 	Verified    *dateView
 	Modified    *dateView
 	Virtual     bool
-	OnList      bool // already on the client's list
-	N           int  // its number in the list and on the map
+	// Directions asks a maps site for the way to its site.
+	Directions string
+	OnList     bool // already on the client's list
+	N          int  // its number in the list and on the map
 }
 
 func (s *Pages) searchPage(c echo.Context) error {
@@ -124,7 +126,6 @@ func (s *Pages) searchPage(c echo.Context) error {
 	}
 	values := c.QueryParams()
 	v := s.newSearchView(l, values)
-	v.Directory = s.directoryNote(l, pl)
 	if !v.Searched {
 		// The place box starts where the directory's services are.
 		if pl.Place != "" {
@@ -210,11 +211,20 @@ func (s *Pages) readPlace(l *locale, v *searchView, pl *places, values url.Value
 }
 
 // directoryNote says what directory the pages show: its size and place,
-// and its source when it is the bundled sample.
-func (s *Pages) directoryNote(l *locale, pl *places) string {
+// and its source when it is a sample, made up or not; "" when its places
+// cannot be read (the page is drawn without the note).
+func (s *Pages) directoryNote(ctx context.Context, l *locale) string {
+	pl, err := s.places(ctx)
+	if err != nil {
+		s.log.Error("could not read the directory's places", "err", err)
+		return ""
+	}
 	place := cmp.Or(pl.Place, l.T("sample.no_place"))
-	if s.sample != "" {
-		return l.T("sample.note", pl.Services, s.sample, place)
+	switch {
+	case s.sample.Synthetic:
+		return l.T("sample.synthetic", pl.Services, place, s.sample.Source)
+	case s.sample.Source != "":
+		return l.T("sample.note", pl.Services, s.sample.Source, place)
 	}
 	return l.T("sample.directory", pl.Services, place)
 }
@@ -399,6 +409,7 @@ func (s *Pages) webResultOf(l *locale, h index.Hit, now time.Time) webResult {
 		r.Modified = newDateView(l, d.LastModified.Format(time.DateOnly), now)
 	}
 	r.OpenUntil = untilWords(l, r.OpenUntil)
+	r.Directions = directionsLink(r.Address, r.Latitude, r.Longitude, r.Virtual)
 	for _, n := range d.Needs {
 		if _, ok := s.vocab.Need(n); ok {
 			r.NeedLabels = append(r.NeedLabels, s.needLabel(l, n))

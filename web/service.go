@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/resources"
 )
@@ -123,6 +124,9 @@ type siteView struct {
 	Languages      []string
 	// Directions is a link that asks a maps site for the way there.
 	Directions string
+	// point is where it is on a map; nil for a virtual site or one with
+	// no coordinates.
+	point *orb.Point
 }
 
 // openView is open-now as pages say it.
@@ -261,7 +265,11 @@ func siteViewOf(l *locale, svc *resources.Service, site index.Site, now time.Tim
 	if st.Known && !st.Open {
 		sv.Open.Next = nextOpening(l, schedules, now, zone)
 	}
-	sv.Directions = directionsLink(sv.Address, loc)
+	virtual := loc.LocationType == resources.LocationVirtual
+	sv.Directions = directionsLink(strings.Join(sv.Address, ", "), loc.Latitude, loc.Longitude, virtual)
+	if !virtual && loc.Latitude != nil && loc.Longitude != nil {
+		sv.point = &orb.Point{*loc.Longitude, *loc.Latitude}
+	}
 	for _, a := range loc.Accessibility {
 		sv.Accessibility = appendUnique(sv.Accessibility, strings.TrimSpace(firstNonEmpty(a.Description, a.Details)))
 	}
@@ -340,6 +348,9 @@ type printView struct {
 	chrome
 	Date  string
 	Items []printItem
+	// Map shows the listed sites, numbered as in the list; nil when none
+	// has a place.
+	Map *mapView
 	// Link is the list's own address, to send to a client; MailTo opens
 	// an email that holds it.
 	Link   string
@@ -388,6 +399,7 @@ func (s *Pages) renderPrint(c echo.Context, ids []string) error {
 		}
 		v.Items = append(v.Items, item)
 	}
+	v.Map = printMap(l, v.Items)
 	return s.render(c, http.StatusOK, "print", v)
 }
 
@@ -408,13 +420,15 @@ func (s *Pages) loadListed(ctx context.Context, id string) (*serviceRecord, *res
 
 // directionsLink asks a maps site for the way to a site: by its address
 // when it has one (what a person would type), else by its point; "" for a
-// site with neither. Google's documented Maps URLs open the app on a phone.
-func directionsLink(address []string, loc *resources.Location) string {
-	dest := strings.Join(address, ", ")
-	if dest == "" && loc.Latitude != nil && loc.Longitude != nil {
-		dest = strconv.FormatFloat(*loc.Latitude, 'f', 6, 64) + "," + strconv.FormatFloat(*loc.Longitude, 'f', 6, 64)
+// virtual site or one with neither. Google's documented Maps URLs open the
+// app on a phone. The service page, the search results and the printed
+// list all link with it.
+func directionsLink(address string, lat, lon *float64, virtual bool) string {
+	dest := address
+	if dest == "" && lat != nil && lon != nil {
+		dest = strconv.FormatFloat(*lat, 'f', 6, 64) + "," + strconv.FormatFloat(*lon, 'f', 6, 64)
 	}
-	if dest == "" || loc.LocationType == resources.LocationVirtual {
+	if dest == "" || virtual {
 		return ""
 	}
 	return "https://www.google.com/maps/dir/?api=1&destination=" + url.QueryEscape(dest)

@@ -20,8 +20,9 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs, _ := newFlags("gen", stderr)
 	services := fs.Int("services", 0, "how many `N` services to generate (required)")
 	seed := fs.Int64("seed", 1, "random `seed`; the same seed gives the same directory, byte for byte")
+	metro := fs.String("metro", "", "put every site around this `metro` (Miami, New York, …); default: around 43 US metros by population")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer gen --services N [--seed S] OUT")
+		fmt.Fprintln(stderr, "usage: refer gen --services N [--seed S] [--metro NAME] OUT")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -34,7 +35,10 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{fmt.Sprintf("--services must be between 1 and %d", maxGenServices)}
 	}
 	start := time.Now()
-	d := gen.Generate(*services, *seed)
+	d, err := gen.GenerateWith(*services, *seed, gen.Options{Metro: *metro})
+	if err != nil {
+		return usageError{"--metro: " + resources.ErrorMessage(err)}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

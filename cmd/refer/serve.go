@@ -15,6 +15,7 @@ import (
 
 	"github.com/refer-project/refer/api"
 	"github.com/refer-project/refer/data"
+	"github.com/refer-project/refer/gen"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/people"
 	"github.com/refer-project/refer/resources"
@@ -28,12 +29,13 @@ const shutdownGrace = 10 * time.Second
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dataDir := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("REFER_ADDR", "127.0.0.1:8080"), "`address` to listen on (env REFER_ADDR)")
-	loadSample := fs.Bool("load-sample", false, "load the bundled sample directory (San Mateo County, CA) when the store is empty")
+	loadSample := fs.Bool("load-sample", false, "load the bundled sample directory (San Mateo County, CA) when the store is empty; the same as --sample san-mateo")
+	sampleFlag := fs.String("sample", "", "load a sample `directory` when the store is empty: san-mateo (19 real services, bundled) or synthetic (1,000 made-up services around Miami, from refer gen)")
 	hc := hardeningFlags(fs)
 	rf := addReferralFlags(fs)
 	ixLim := indexFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer serve [--data DIR] [--addr HOST:PORT] [--load-sample] [--public-read=false] [--trusted-proxy CIDR] [--cors-origin ORIGIN] [--rate-limit-address N] [--rate-limit-key N]")
+		fmt.Fprintln(stderr, "usage: refer serve [--data DIR] [--addr HOST:PORT] [--load-sample | --sample san-mateo|synthetic] [--public-read=false] [--trusted-proxy CIDR] [--cors-origin ORIGIN] [--rate-limit-address N] [--rate-limit-key N]")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -41,6 +43,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fs.NArg() != 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	sample := *sampleFlag
+	switch {
+	case *loadSample && sample != "" && sample != sampleSanMateo:
+		return usageError{"--load-sample is --sample san-mateo; give one of them"}
+	case *loadSample:
+		sample = sampleSanMateo
+	case sample != "" && sample != sampleSanMateo && sample != sampleSynthetic:
+		return usageError{fmt.Sprintf("--sample is %q; use san-mateo or synthetic", sample)}
 	}
 	cfg, err := hc.config()
 	if err != nil {
@@ -56,8 +67,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer store.Close()
-	if *loadSample {
+	var sampleNote web.Sample
+	switch sample {
+	case sampleSanMateo:
 		if err := loadSampleIfEmpty(ctx, store, log); err != nil {
+			return err
+		}
+		sampleNote = web.Sample{Source: sampleSource}
+	case sampleSynthetic:
+		if sampleNote, err = loadSyntheticIfEmpty(ctx, store, log); err != nil {
 			return err
 		}
 	}
@@ -105,7 +123,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
 	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now,
 		Accounts: accounts, Keys: store, BaseURL: baseURL(), Closed: cfg.RequireKeyToRead, Referrals: refs.rs,
-		Sample: sampleName(*loadSample),
+		Sample: sampleNote,
 		// The SMTP server that sends lists to clients (env REFER_SMTP_ADDR,
 		// host:port, and REFER_SMTP_FROM); none, and lists are only printed.
 		Mail: web.MailConfig{Addr: os.Getenv("REFER_SMTP_ADDR"), From: envOr("REFER_SMTP_FROM", "refer@localhost")}})
@@ -287,9 +305,52 @@ func dropTestRecords(rs []resources.Record) ([]resources.Record, int) {
 func key(r resources.Record) string { return string(r.Kind()) + "/" + r.RecordID() }
 
 // sampleName is the sample's source when serve loads it, for the pages.
-func sampleName(loaded bool) string {
-	if loaded {
-		return sampleSource
+// The samples refer serve --sample loads.
+const (
+	sampleSanMateo  = "san-mateo"
+	sampleSynthetic = "synthetic"
+)
+
+// The synthetic sample: refer gen --services 1000 --seed 1 --metro Miami.
+const (
+	syntheticServices = 1000
+	syntheticSeed     = 1
+	syntheticMetro    = "Miami"
+)
+
+// loadSyntheticIfEmpty loads the synthetic sample into an empty store. A
+// store that already holds it (a restart) is left as it is and still
+// named the sample; a store that holds another directory is left as it is
+// and not named a sample: the pages must not call real records made up.
+func loadSyntheticIfEmpty(ctx context.Context, s resources.Store, log *slog.Logger) (web.Sample, error) {
+	note := web.Sample{Source: fmt.Sprintf("refer gen --services %d --seed %d --metro %s", syntheticServices, syntheticSeed, syntheticMetro), Synthetic: true}
+	d, err := gen.GenerateWith(syntheticServices, syntheticSeed, gen.Options{Metro: syntheticMetro})
+	if err != nil {
+		return web.Sample{}, err
 	}
-	return ""
+	n, err := s.Count(ctx, resources.KindService)
+	if err != nil {
+		return web.Sample{}, err
+	}
+	if n > 0 {
+		// Its taxonomy's id depends on the taxonomy's code alone, and its
+		// first organization's on the seed.
+		for _, r := range d.Records {
+			if o, ok := r.(*resources.Organization); ok {
+				if _, err := s.Get(ctx, resources.KindOrganization, o.ID); err == nil {
+					log.Info("store holds the synthetic sample; not loading it again", "services", n)
+					return note, nil
+				}
+				break
+			}
+		}
+		log.Warn("store holds another directory; not loading the synthetic sample, and the pages do not call it one", "services", n)
+		return web.Sample{}, nil
+	}
+	rep, err := hsds.Load(ctx, s, d)
+	if err != nil {
+		return web.Sample{}, fmt.Errorf("loading the synthetic sample: %w", err)
+	}
+	log.Info("loaded the synthetic sample directory", "created", rep.Created, "rejected", len(rep.Rejected))
+	return note, nil
 }

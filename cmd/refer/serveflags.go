@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/refer-project/refer/api"
+	"github.com/refer-project/refer/internal/query"
 )
 
 // serveFlags are refer serve's flags for running on a network: who may
@@ -33,7 +34,7 @@ func hardeningFlags(fs *flag.FlagSet) *serveFlags {
 	f.maxBody = fs.Int64("max-body", api.DefaultBodyLimit, "largest request body in `bytes` (413 above it)")
 	f.maxHeader = fs.Int("max-header-bytes", api.DefaultHeaderLimit, "largest request headers in `bytes` (431 above it)")
 	f.jsonDepth = fs.Int("max-json-depth", api.DefaultJSONDepth, "deepest nesting of a request body's JSON (objects and lists; 400 above it)")
-	f.queryLength = fs.Int("max-query-length", api.DefaultMaxQueryLength, "most `characters` in a search's words (q, the HSDS API's search, the search page; 400 above it)")
+	f.queryLength = fs.Int("max-query-length", query.DefaultMaxQueryLength, "most `characters` in a search's words (q, the HSDS API's search, the search page; 400 above it)")
 	return f
 }
 

@@ -3,7 +3,7 @@
 // match latency over real HTTP on 127.0.0.1, one client and 16 at once, at
 // 10k and 100k generated services (1M with -1m). `make bench` runs it.
 //
-//	go run ./internal/bench/cmd/benchrefer [-1m] [-out BENCHMARKS.md]
+//	go run ./internal/bench/cmd/benchrefer [-1m] [-sizes 10000,100000] [-out BENCHMARKS.md]
 package main
 
 import (
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -37,8 +38,17 @@ import (
 func main() {
 	million := flag.Bool("1m", false, "also measure 1,000,000 services")
 	out := flag.String("out", "BENCHMARKS.md", "file to write the table to")
+	sizesFlag := flag.String("sizes", "10000,100000", "the directory `sizes` to measure, comma-separated")
 	flag.Parse()
-	sizes := []int{10_000, 100_000}
+	var sizes []int
+	for _, f := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "benchrefer: -sizes: %q is not a number of services\n", f)
+			os.Exit(2)
+		}
+		sizes = append(sizes, n)
+	}
 	if *million {
 		sizes = append(sizes, 1_000_000)
 	}
@@ -66,14 +76,19 @@ type row struct {
 	importSecs, reindexSecs         float64
 	importRSS, reindexRSS, serveRSS int64 // KiB
 	limitedRSS                      int64 // KiB, serving with GOMEMLIMIT
-	storeBytes, indexBytes          int64
-	startup                         time.Duration
-	search, match                   latency
-	search16, match16               latency
-	referralCreate, referralStatus  latency
-	searchRPS, matchRPS             float64
-	searchPage, servicePage         latency // the web pages, 1 client
-	indexedMatch, bruteMatch        latency
+	// pagesRSS is the server's after the pages too, and pagesFileRSS the
+	// part of it that is the store's file (mapped by bbolt): pages the
+	// kernel takes back when memory is short, not the heap.
+	pagesRSS, pagesFileRSS         int64 // KiB
+	storeBytes, indexBytes         int64
+	startup                        time.Duration
+	search, match                  latency
+	search16, match16              latency
+	referralCreate, referralStatus latency
+	searchRPS, matchRPS            float64
+	searchPage, servicePage        latency // the web pages, 1 client
+	matchPage, printPage           latency
+	indexedMatch, bruteMatch       latency
 }
 
 func measure(bin, dir string, n int) row {
@@ -97,6 +112,8 @@ func measure(bin, dir string, n int) row {
 	r.indexBytes = size(filepath.Join(data, "index"))
 	key := lastLine(output(bin, "keys", "create", "--data", data, "--role", "case_manager", "--name", "bench"))
 	adminKey := lastLine(output(bin, "keys", "create", "--data", data, "--role", "admin", "--name", "bench admin"))
+	// A case manager, for the match page: the link sets their password.
+	setPassword := lastLine(output(bin, "users", "create", "--data", data, "--email", "bench@example.org", "--role", "case_manager"))
 
 	// Start-up on the existing directory: until /readyz says the index is
 	// open (the server answers /healthz from the first moment).
@@ -154,6 +171,7 @@ func measure(bin, dir string, n int) row {
 	r.search16, r.searchRPS = concurrent(16, 5*time.Second, search)
 	r.match16, r.matchRPS = concurrent(16, 5*time.Second, match)
 	r.referralCreate, r.referralStatus = referralLatency(client, base, key, adminKey, searchURL(0))
+	r.serveRSS, _ = rssOf(srv.Process.Pid)
 	// The pages people read: the search page with words and a place, and
 	// a service's page (the services the API's searches find).
 	var ids []string
@@ -184,7 +202,25 @@ func measure(bin, dir string, n int) row {
 	sequential(20, searchPage)
 	r.searchPage = sequential(200, searchPage)
 	r.servicePage = sequential(200, servicePage)
-	r.serveRSS = rssOf(srv.Process.Pid)
+	// The match page as a signed-in case manager sends it (a POST with
+	// the page's CSRF token), and the printed list of five services.
+	person := signIn(base, setPassword, "bench@example.org")
+	matchPage := func(i int) {
+		zip := bench.ThreeNeedZIPs[i%len(bench.ThreeNeedZIPs)]
+		drain(person.post("/match", url.Values{"postcode": {zip}, "age": {"34"}, "household_size": {"3"}, "languages": {"Spanish"},
+			"need": {"food-insecurity", "housing-instability", "utility-insecurity"}}))
+	}
+	printPage := func(i int) {
+		var five []string
+		for k := range 5 {
+			five = append(five, ids[(i*5+k)%len(ids)])
+		}
+		page(base + "/print?" + url.Values{"ids": {strings.Join(five, ",")}}.Encode())
+	}
+	sequential(20, matchPage)
+	r.matchPage = sequential(200, matchPage)
+	r.printPage = sequential(200, printPage)
+	r.pagesRSS, r.pagesFileRSS = rssOf(srv.Process.Pid)
 	check(srv.Process.Signal(syscall.SIGTERM))
 	srv.Wait()
 
@@ -203,7 +239,7 @@ func measure(bin, dir string, n int) row {
 	waitReady(base)
 	concurrent(16, 3*time.Second, search)
 	concurrent(16, 3*time.Second, match)
-	r.limitedRSS = rssOf(lim.Process.Pid)
+	r.limitedRSS, _ = rssOf(lim.Process.Pid)
 	check(lim.Process.Signal(syscall.SIGTERM))
 	lim.Wait()
 
@@ -211,6 +247,40 @@ func measure(bin, dir string, n int) row {
 	// every document (the naive baseline).
 	r.indexedMatch, r.bruteMatch = inProcess(data)
 	return r
+}
+
+// person is a browser's cookies: a signed-in person's session and the
+// pages' CSRF token.
+type person struct {
+	client *http.Client
+	base   string
+	jar    *cookiejar.Jar
+}
+
+// signIn sets a password with the one-time link that refer users create
+// printed, and signs in with it, as a person does in the pages.
+func signIn(base, link, email string) *person {
+	u, err := url.Parse(link)
+	check(err)
+	jar, err := cookiejar.New(nil)
+	check(err)
+	p := &person{client: &http.Client{Jar: jar}, base: base, jar: jar}
+	drain(p.client.Get(base + "/signin")) // the CSRF cookie
+	const pw = "bench-password-long-enough"
+	drain(p.post("/set-password", url.Values{"token": {u.Query().Get("token")}, "password": {pw}, "password2": {pw}}))
+	drain(p.post("/signin", url.Values{"email": {email}, "password": {pw}, "next": {"/match"}}))
+	return p
+}
+
+// post sends a form with the CSRF token, following a redirect.
+func (p *person) post(path string, form url.Values) (*http.Response, error) {
+	u, _ := url.Parse(p.base)
+	for _, c := range p.jar.Cookies(u) {
+		if c.Name == "refer_csrf" {
+			form.Set("csrf", c.Value)
+		}
+	}
+	return p.client.PostForm(p.base+path, form)
 }
 
 // referralLatency makes referrals to the services a search finds, one
@@ -381,16 +451,25 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-func rssOf(pid int) int64 {
+// rssOf returns a process's resident memory and the part of it that is
+// mapped files (the store), in KiB.
+func rssOf(pid int) (rss, file int64) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	check(err)
 	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
-			v, _ := strconv.ParseInt(strings.Fields(l)[1], 10, 64)
-			return v
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		v, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = v
+		case "RssFile:":
+			file = v
 		}
 	}
-	return 0
+	return rss, file
 }
 
 func size(path string) int64 {
@@ -462,11 +541,17 @@ func render(rows []row) string {
 	line("search page (words + place) / service page p50 / p99, ms, 1 client", "p50 < 50", func(r row) string {
 		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.searchPage.p50), ms(r.servicePage.p50), ms(r.searchPage.p99), ms(r.servicePage.p99))
 	})
+	line("match page (POST, three needs, signed in) / printed list of 5 p50 / p99, ms, 1 client", "p50 < 50", func(r row) string {
+		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.matchPage.p50), ms(r.printPage.p50), ms(r.matchPage.p99), ms(r.printPage.p99))
+	})
 	line("referral create / status change p50, ms, 1 client (p99)", "≤ 5 / ≤ 5", func(r row) string {
 		return fmt.Sprintf("%s / %s (%s / %s)", ms(r.referralCreate.p50), ms(r.referralStatus.p50), ms(r.referralCreate.p99), ms(r.referralStatus.p99))
 	})
 	line("server RSS after the load, MB: as it runs (GOGC=50) / with GOMEMLIMIT="+memLimit, "≤ 400", func(r row) string {
 		return fmt.Sprintf("%d / %d", r.serveRSS/1024, r.limitedRSS/1024)
+	})
+	line("server RSS after the pages too, MB (of it, the store's mapped file)", "", func(r row) string {
+		return fmt.Sprintf("%d (%d)", r.pagesRSS/1024, r.pagesFileRSS/1024)
 	})
 	line("match in process: indexed / brute-force scan p50, ms (ratio)", "≥ 20×", func(r row) string {
 		return fmt.Sprintf("%s / %s (%.0f×)", ms(r.indexedMatch.p50), ms(r.bruteMatch.p50), float64(r.bruteMatch.p50)/float64(r.indexedMatch.p50))

@@ -1,4 +1,4 @@
-package api
+package hsdsapi
 
 // The HSDS 3.0 read API, at /api/hsds (Open Referral's
 // schema/openapi.json and docs/hsds/api_reference.md):
@@ -48,6 +48,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/index"
+	"github.com/refer-project/refer/internal/query"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/hsds"
 )
@@ -64,9 +65,10 @@ const (
 	hsdsMaxProximity     = 200_000 // metres, as the search's radius
 )
 
-// hsdsAPI serves the HSDS read API.
-type hsdsAPI struct {
-	s       *Server
+// API serves the HSDS read API over a store and its search index.
+type API struct {
+	store   resources.Store
+	index   *index.Index
 	records *hsdsRecords
 	// Every service's and every site's id, in order, as of an index
 	// version: the unfiltered lists, which would otherwise sort them all
@@ -106,9 +108,16 @@ func (c *hsdsIDCache) list(ix *index.Index, unfiltered bool, list func() ([]stri
 	return ids, nil
 }
 
-// hsdsRoutes registers the HSDS read API on g (/api/hsds).
-func (s *Server) hsdsRoutes(g *echo.Group) {
-	h := &hsdsAPI{s: s, records: newHSDSRecords(s.store)}
+// New returns the HSDS read API over store and the index that follows it.
+func New(store resources.Store, ix *index.Index) *API {
+	return &API{store: store, index: ix, records: newHSDSRecords(store)}
+}
+
+// Routes registers the HSDS read API on g (served at /api/hsds). Its
+// errors are domain errors (resources.Error): the server's one error
+// handler gives them the contract's shape, and its middleware keys, closed
+// reads and rate limits, as for every route.
+func (h *API) Routes(g *echo.Group) {
 	g.GET("", h.info)
 	g.GET("/", h.info)
 	g.GET("/services", h.services)
@@ -130,7 +139,7 @@ type hsdsInfo struct {
 	OpenAPIURL string `json:"openapi_url"`
 }
 
-func (h *hsdsAPI) info(c echo.Context) error {
+func (h *API) info(c echo.Context) error {
 	base := c.Scheme() + "://" + c.Request().Host
 	return c.JSON(http.StatusOK, hsdsInfo{Version: hsdsVersion, Profile: hsdsProfile, OpenAPIURL: base + "/api/openapi.json"})
 }
@@ -151,8 +160,8 @@ type hsdsPage struct {
 // hsdsPageReq is a list's page and page size.
 type hsdsPageReq struct{ page, perPage int }
 
-func hsdsPaging(p *params) hsdsPageReq {
-	return hsdsPageReq{page: p.int("page", 1, 1, hsdsMaxPage), perPage: p.int("per_page", hsdsDefaultPerPage, 1, hsdsMaxPerPage)}
+func hsdsPaging(p *query.Params) hsdsPageReq {
+	return hsdsPageReq{page: p.Int("page", 1, 1, hsdsMaxPage), perPage: p.Int("per_page", hsdsDefaultPerPage, 1, hsdsMaxPerPage)}
 }
 
 // hsdsRespondPage answers with the page of ids that pg names, each made into
@@ -187,8 +196,8 @@ func hsdsRespondPage(c echo.Context, ids []string, pg hsdsPageReq, item func(id 
 }
 
 // hsdsSince reads a time given as RFC 3339 or as a date (midnight UTC).
-func (p *params) hsdsSince(name string) time.Time {
-	v := strings.TrimSpace(p.q.Get(name))
+func hsdsSince(p *query.Params, name string) time.Time {
+	v := strings.TrimSpace(p.Q.Get(name))
 	if v == "" {
 		return time.Time{}
 	}
@@ -198,30 +207,30 @@ func (p *params) hsdsSince(name string) time.Time {
 	if t, err := time.Parse(time.DateOnly, v); err == nil {
 		return t
 	}
-	p.errs.Add(name, "is %q; use an RFC 3339 time such as 2026-11-27T15:00:00-05:00, or a date such as 2026-11-27", v)
+	p.Errs.Add(name, "is %q; use an RFC 3339 time such as 2026-11-27T15:00:00-05:00, or a date such as 2026-11-27", v)
 	return time.Time{}
 }
 
 // hsdsCheckFormat accepts format=json, the only one served.
-func hsdsCheckFormat(p *params) {
-	if v := p.str("format", 20); v != "" && v != "json" {
-		p.errs.Add("format", "is %q; only json is served", v)
+func hsdsCheckFormat(p *query.Params) {
+	if v := p.Str("format", 20); v != "" && v != "json" {
+		p.Errs.Add("format", "is %q; only json is served", v)
 	}
 }
 
 // serviceFilter reads the parameters that select services and their
 // places.
-func (h *hsdsAPI) serviceFilter(ctx context.Context, p *params) (index.IDFilter, error) {
+func (h *API) serviceFilter(ctx context.Context, p *query.Params) (index.IDFilter, error) {
 	f := index.IDFilter{
-		Text:           p.text("search"),
-		OrganizationID: p.str("organization_id", 200),
-		ModifiedSince:  p.hsdsSince("modified_after"),
+		Text:           p.Text("search"),
+		OrganizationID: p.Str("organization_id", 200),
+		ModifiedSince:  hsdsSince(p, "modified_after"),
 	}
-	if t := p.str("taxonomy_term_id", 200); t != "" {
+	if t := p.Str("taxonomy_term_id", 200); t != "" {
 		f.TermIDs = []string{t}
 	}
 	var err error
-	if tax := p.str("taxonomy_id", 200); tax != "" {
+	if tax := p.Str("taxonomy_id", 200); tax != "" {
 		f.AlsoTermIDs, err = h.termsOf(ctx, tax)
 	}
 	return f, err
@@ -229,7 +238,7 @@ func (h *hsdsAPI) serviceFilter(ctx context.Context, p *params) (index.IDFilter,
 
 // termsOf returns the ids of a taxonomy's terms: none (not nil) for an
 // unknown taxonomy.
-func (h *hsdsAPI) termsOf(ctx context.Context, taxonomyID string) ([]string, error) {
+func (h *API) termsOf(ctx context.Context, taxonomyID string) ([]string, error) {
 	out := []string{}
 	err := h.records.query(ctx, func(kinds map[resources.Kind]*hsdsKindList) error {
 		out = append(out, kinds[resources.KindTaxonomyTerm].where(func(e *hsdsEntry) bool { return e.taxonomyID == taxonomyID })...)
@@ -238,25 +247,25 @@ func (h *hsdsAPI) termsOf(ctx context.Context, taxonomyID string) ([]string, err
 	return out, err
 }
 
-func (h *hsdsAPI) services(c echo.Context) error {
+func (h *API) services(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := newParams(c.QueryParams())
-	pg, full := hsdsPaging(p), p.bool("full", false)
+	p := query.New(c.QueryParams())
+	pg, full := hsdsPaging(p), p.Bool("full", false)
 	hsdsCheckFormat(p)
 	f, err := h.serviceFilter(ctx, p)
 	if err != nil {
 		return err
 	}
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return err
 	}
-	ids, err := h.allServices.list(h.s.index, f.IsZero(), func() ([]string, error) { return h.s.index.ServiceIDs(ctx, f) })
+	ids, err := h.allServices.list(h.index, f.IsZero(), func() ([]string, error) { return h.index.ServiceIDs(ctx, f) })
 	if err != nil {
 		return err
 	}
-	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store))
+	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store))
 	return hsdsRespondPage(c, ids, pg, func(id string) (any, error) {
-		svc, err := resources.Get[*resources.Service](ctx, h.s.store, id)
+		svc, err := resources.Get[*resources.Service](ctx, h.store, id)
 		if err != nil {
 			return nil, err
 		}
@@ -267,23 +276,23 @@ func (h *hsdsAPI) services(c echo.Context) error {
 	})
 }
 
-func (h *hsdsAPI) service(c echo.Context) error {
+func (h *API) service(c echo.Context) error {
 	ctx := c.Request().Context()
-	svc, err := resources.Get[*resources.Service](ctx, h.s.store, c.Param("id"))
+	svc, err := resources.Get[*resources.Service](ctx, h.store, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	full, err := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store)).Service(svc)
+	full, err := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store)).Service(svc)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, full)
 }
 
-func (h *hsdsAPI) serviceAtLocations(c echo.Context) error {
+func (h *API) serviceAtLocations(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := newParams(c.QueryParams())
-	pg, full := hsdsPaging(p), p.bool("full", false)
+	p := query.New(c.QueryParams())
+	pg, full := hsdsPaging(p), p.Bool("full", false)
 	hsdsCheckFormat(p)
 	f, err := h.serviceFilter(ctx, p)
 	if err != nil {
@@ -291,19 +300,19 @@ func (h *hsdsAPI) serviceAtLocations(c echo.Context) error {
 	}
 	var nowhere bool
 	f.Near, f.RadiusM, nowhere = hsdsPostcodePlace(p)
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return err
 	}
 	if nowhere {
 		return hsdsRespondPage(c, nil, pg, nil)
 	}
-	ids, err := h.allSites.list(h.s.index, f.IsZero(), func() ([]string, error) { return h.s.index.ServiceAtLocationIDs(ctx, f) })
+	ids, err := h.allSites.list(h.index, f.IsZero(), func() ([]string, error) { return h.index.ServiceAtLocationIDs(ctx, f) })
 	if err != nil {
 		return err
 	}
-	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store))
+	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store))
 	return hsdsRespondPage(c, ids, pg, func(id string) (any, error) {
-		sal, err := resources.Get[*resources.ServiceAtLocation](ctx, h.s.store, id)
+		sal, err := resources.Get[*resources.ServiceAtLocation](ctx, h.store, id)
 		if err != nil {
 			return nil, err
 		}
@@ -319,18 +328,18 @@ func (h *hsdsAPI) serviceAtLocations(c echo.Context) error {
 // one with no people) is nowhere: nothing is near it, which the
 // specification answers with an empty page, not an error. Only a postcode
 // that cannot be a ZIP code is one.
-func hsdsPostcodePlace(p *params) (near *orb.Point, radius float64, nowhere bool) {
+func hsdsPostcodePlace(p *query.Params) (near *orb.Point, radius float64, nowhere bool) {
 	radius = float64(hsdsDefaultProximity)
-	if v, ok := p.float("proximity", 0, hsdsMaxProximity); ok {
+	if v, ok := p.Float("proximity", 0, hsdsMaxProximity); ok {
 		if v == 0 {
-			p.errs.Add("proximity", "is 0; it must be more than 0 and at most %d metres", hsdsMaxProximity)
+			p.Errs.Add("proximity", "is 0; it must be more than 0 and at most %d metres", hsdsMaxProximity)
 		}
 		radius = v
 	}
-	zip := p.str("postcode", 10)
+	zip := p.Str("postcode", 10)
 	if zip == "" {
-		if p.q.Get("proximity") != "" {
-			p.errs.Add("proximity", "needs a postcode: it is measured from the postcode's centre")
+		if p.Q.Get("proximity") != "" {
+			p.Errs.Add("proximity", "needs a postcode: it is measured from the postcode's centre")
 		}
 		return nil, 0, false
 	}
@@ -341,7 +350,7 @@ func hsdsPostcodePlace(p *params) (near *orb.Point, radius float64, nowhere bool
 	case zipShaped(zip):
 		return nil, 0, true
 	}
-	p.errs.Add("postcode", "%q is not a US ZIP code (5 digits, or ZIP+4)", zip)
+	p.Errs.Add("postcode", "%q is not a US ZIP code (5 digits, or ZIP+4)", zip)
 	return nil, 0, false
 }
 
@@ -353,29 +362,29 @@ func zipShaped(s string) bool {
 	return len(five) == 5 && digits(five) && (!plus4 || len(four) == 4 && digits(four))
 }
 
-func (h *hsdsAPI) serviceAtLocation(c echo.Context) error {
+func (h *API) serviceAtLocation(c echo.Context) error {
 	ctx := c.Request().Context()
-	sal, err := resources.Get[*resources.ServiceAtLocation](ctx, h.s.store, c.Param("id"))
+	sal, err := resources.Get[*resources.ServiceAtLocation](ctx, h.store, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	full, err := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store)).ServiceAtLocation(sal, true)
+	full, err := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store)).ServiceAtLocation(sal, true)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, full)
 }
 
-func (h *hsdsAPI) organizations(c echo.Context) error {
+func (h *API) organizations(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := newParams(c.QueryParams())
+	p := query.New(c.QueryParams())
 	pg := hsdsPaging(p)
-	full, fullService := p.bool("full", false), p.bool("full_service", false)
+	full, fullService := p.Bool("full", false), p.Bool("full_service", false)
 	hsdsCheckFormat(p)
-	query := hsdsWords(p.text("search"))
-	since := p.hsdsSince("modified_after")
-	termID, taxonomyID := p.str("taxonomy_term_id", 200), p.str("taxonomy_id", 200)
-	if err := p.err(); err != nil {
+	query := hsdsWords(p.Text("search"))
+	since := hsdsSince(p, "modified_after")
+	termID, taxonomyID := p.Str("taxonomy_term_id", 200), p.Str("taxonomy_id", 200)
+	if err := p.Err(); err != nil {
 		return err
 	}
 	// Organizations whose services name the term, from the search index.
@@ -393,7 +402,7 @@ func (h *hsdsAPI) organizations(c echo.Context) error {
 			}
 			f.AlsoTermIDs, taxonomyTerms = terms, hsdsSet(terms)
 		}
-		orgs, err := h.s.index.OrganizationIDs(ctx, f)
+		orgs, err := h.index.OrganizationIDs(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -415,9 +424,9 @@ func (h *hsdsAPI) organizations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store))
+	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store))
 	return hsdsRespondPage(c, ids, pg, func(id string) (any, error) {
-		o, err := resources.Get[*resources.Organization](ctx, h.s.store, id)
+		o, err := resources.Get[*resources.Organization](ctx, h.store, id)
 		if err != nil {
 			return nil, err
 		}
@@ -428,32 +437,32 @@ func (h *hsdsAPI) organizations(c echo.Context) error {
 	})
 }
 
-func (h *hsdsAPI) organization(c echo.Context) error {
+func (h *API) organization(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := newParams(c.QueryParams())
-	fullService := p.bool("full_service", false)
-	if err := p.err(); err != nil {
+	p := query.New(c.QueryParams())
+	fullService := p.Bool("full_service", false)
+	if err := p.Err(); err != nil {
 		return err
 	}
-	o, err := resources.Get[*resources.Organization](ctx, h.s.store, c.Param("id"))
+	o, err := resources.Get[*resources.Organization](ctx, h.store, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	full, err := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store)).Organization(o, fullService)
+	full, err := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store)).Organization(o, fullService)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, full)
 }
 
-func (h *hsdsAPI) taxonomies(c echo.Context) error {
+func (h *API) taxonomies(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := newParams(c.QueryParams())
+	p := query.New(c.QueryParams())
 	pg := hsdsPaging(p)
 	hsdsCheckFormat(p)
-	query := hsdsWords(p.text("search"))
-	since := p.hsdsSince("modified_after")
-	if err := p.err(); err != nil {
+	query := hsdsWords(p.Text("search"))
+	since := hsdsSince(p, "modified_after")
+	if err := p.Err(); err != nil {
 		return err
 	}
 	var ids []string
@@ -467,28 +476,28 @@ func (h *hsdsAPI) taxonomies(c echo.Context) error {
 		return err
 	}
 	return hsdsRespondPage(c, ids, pg, func(id string) (any, error) {
-		return h.s.store.Get(ctx, resources.KindTaxonomy, id)
+		return h.store.Get(ctx, resources.KindTaxonomy, id)
 	})
 }
 
-func (h *hsdsAPI) taxonomy(c echo.Context) error {
-	t, err := h.s.store.Get(c.Request().Context(), resources.KindTaxonomy, c.Param("id"))
+func (h *API) taxonomy(c echo.Context) error {
+	t, err := h.store.Get(c.Request().Context(), resources.KindTaxonomy, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, t)
 }
 
-func (h *hsdsAPI) terms(c echo.Context) error {
+func (h *API) terms(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := newParams(c.QueryParams())
+	p := query.New(c.QueryParams())
 	pg := hsdsPaging(p)
 	hsdsCheckFormat(p)
-	query := hsdsWords(p.text("search"))
-	since := p.hsdsSince("modified_after")
-	taxonomyID, parentID := p.str("taxonomy_id", 200), p.str("parent_id", 200)
-	topOnly := p.bool("top_only", false)
-	if err := p.err(); err != nil {
+	query := hsdsWords(p.Text("search"))
+	since := hsdsSince(p, "modified_after")
+	taxonomyID, parentID := p.Str("taxonomy_id", 200), p.Str("parent_id", 200)
+	topOnly := p.Bool("top_only", false)
+	if err := p.Err(); err != nil {
 		return err
 	}
 	var ids []string
@@ -504,7 +513,7 @@ func (h *hsdsAPI) terms(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.s.store))
+	a := hsds.NewAssembler(hsds.StoreLookup(ctx, h.store))
 	return hsdsRespondPage(c, ids, pg, func(id string) (any, error) {
 		t, err := a.Term(id)
 		if err == nil && t == nil {
@@ -514,9 +523,9 @@ func (h *hsdsAPI) terms(c echo.Context) error {
 	})
 }
 
-func (h *hsdsAPI) term(c echo.Context) error {
+func (h *API) term(c echo.Context) error {
 	id := c.Param("id")
-	t, err := hsds.NewAssembler(hsds.StoreLookup(c.Request().Context(), h.s.store)).Term(id)
+	t, err := hsds.NewAssembler(hsds.StoreLookup(c.Request().Context(), h.store)).Term(id)
 	if err != nil {
 		return err
 	}

@@ -1,25 +1,32 @@
 package api
 
 import (
-	_ "embed"
 	"encoding/json"
 	"fmt"
+
+	"github.com/labstack/echo/v4"
+	"github.com/refer-project/refer/hsdsapi"
 )
 
-// hsdsOpenAPI documents the HSDS read API: its paths, and the parameters,
-// schemas and tag they use. It is kept beside the code it describes and
-// joined into the served document (openapi.json) when the package loads,
-// so GET /api/openapi.json describes every route.
-//
-//go:embed hsds_openapi.json
-var hsdsOpenAPI []byte
+// The server hosts three faces behind the same middleware and error
+// handler: the contract API (this package), the HSDS read API (package
+// hsdsapi) and the web pages (Config.Pages). Each keeps its own routes and
+// its own part of the OpenAPI document; this file joins them.
 
+// The HSDS read API's part is joined into the served document
+// (openapi.json) when the package loads, so GET /api/openapi.json
+// describes every route.
 func init() {
-	doc, err := joinOpenAPI(openAPIDocument, hsdsOpenAPI)
+	doc, err := joinOpenAPI(openAPIDocument, hsdsapi.OpenAPI())
 	if err != nil {
-		panic(fmt.Sprintf("api: hsds_openapi.json: %v", err))
+		panic(fmt.Sprintf("api: hsdsapi's openapi.json: %v", err))
 	}
 	openAPIDocument = doc
+}
+
+// hsdsRoutes serves the HSDS read API at g (/api/hsds).
+func (s *Server) hsdsRoutes(g *echo.Group) {
+	hsdsapi.New(s.store, s.index).Routes(g)
 }
 
 // joinOpenAPI adds part's paths, tags and components to doc. A name that

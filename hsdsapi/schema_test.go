@@ -1,4 +1,4 @@
-package api_test
+package hsdsapi_test
 
 import (
 	"bytes"
