@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/resources/hsds"
 )
 
@@ -59,14 +62,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	// loadWhole may replace the store; close the one open at the end.
+	defer func() {
+		if store != nil {
+			store.Close()
+		}
+	}()
 	// One path's directory holds each record once already (every reader
 	// keeps one copy); only several are merged.
 	dir := dirs[0]
 	if len(dirs) > 1 {
 		dir = hsds.Merge(dirs...)
 	}
-	rep, err := hsds.Load(ctx, store, dir)
+	store, rep, err := loadWhole(ctx, *dataDir, store, dir)
 	if err != nil {
 		return fmt.Errorf("writing the store: %w", err)
 	}
@@ -82,6 +90,84 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("nothing was imported")
 	}
 	return nil
+}
+
+// importFile is the copy of the store that an import too big for one
+// transaction writes into, beside the store.
+const importFile = "refer.db.import"
+
+// loadWhole writes dir into store so that the import becomes visible whole
+// or not at all. A directory that fits one transaction (hsds.BatchSize
+// records) is written in it. A bigger one is written, batch by batch, into
+// a copy of the store (a bbolt hot backup, taken under the store's lock so
+// nothing changes meanwhile), which then replaces the store in one rename:
+// an import stopped at any moment, even by SIGKILL, leaves the store as it
+// was (and a stray copy, which the next import removes). It returns the
+// store open as it now is, closing the one it was given if it replaced it.
+// Needs room on disk for a second copy of the store for a big import.
+func loadWhole(ctx context.Context, dataDir string, store *bolt.DB, dir *hsds.Directory) (*bolt.DB, hsds.Report, error) {
+	if len(dir.Records) <= hsds.BatchSize {
+		rep, err := hsds.Load(ctx, store, dir)
+		return store, rep, err
+	}
+	path := filepath.Join(dataDir, importFile)
+	// A copy left by an import that was stopped: the store's lock, which we
+	// hold, says no import runs now.
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return store, hsds.Report{}, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return store, hsds.Report{}, err
+	}
+	_, err = store.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	var rep hsds.Report
+	if err == nil {
+		rep, err = loadInto(ctx, path, dir)
+	}
+	if err == nil {
+		// bbolt synced every commit of the copy; the rename makes it the
+		// store, and syncing the folder makes the rename last.
+		err = os.Rename(path, store.Path())
+	}
+	if err != nil {
+		os.Remove(path)
+		return store, rep, err
+	}
+	syncDir(dataDir)
+	// Open the new file before letting go of the old one's lock; a
+	// process that was waiting for that lock opens the new file too
+	// (bolt.Open sees that the path no longer names the file it locked).
+	now, err := openStore(dataDir)
+	store.Close()
+	return now, rep, err
+}
+
+// loadInto loads dir into the store file at path.
+func loadInto(ctx context.Context, path string, dir *hsds.Directory) (hsds.Report, error) {
+	db, err := bolt.Open(path)
+	if err != nil {
+		return hsds.Report{}, err
+	}
+	rep, err := hsds.Load(ctx, db, dir)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return rep, err
+}
+
+// syncDir makes a rename in dir last a crash (where the system allows).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // indexStore opens the index of the store, which builds it or catches it

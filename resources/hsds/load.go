@@ -26,15 +26,18 @@ type Report struct {
 // say: created, updated, or already there unchanged.
 func (r Report) Imported() bool { return r.Created+r.Updated+r.Unchanged > 0 }
 
-// batchSize is the number of records written in one store transaction: big
+// BatchSize is the number of records written in one store transaction: big
 // enough that an import is not bound by fsync and that pages of buckets
 // written all over (refs, the audit index) are rewritten seldom (8000 took
 // a third less commit time than 2000 at 100k services), small enough that
 // a transaction's dirty pages stay some tens of megabytes.
-const batchSize = 8000
+const BatchSize = 8000
 
 // Load writes a directory's records into the store, parents before children
 // and in batches, so that each record's references exist when it is checked.
+// A directory of at most BatchSize records is written in one transaction,
+// whole or not at all; a bigger one in several, so a caller that wants it
+// whole writes it into a copy of the store (as refer import does).
 // Loading the same directory twice leaves the store as it was (all records
 // unchanged). Text is cleaned first (Clean), whichever reader read it. The error is for a store that cannot be written at all.
 func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) {
@@ -52,8 +55,8 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 	}
 	rep.Warnings = append(rep.Warnings, warnings...)
 	ordered := storeOrder(d.Records)
-	for start := 0; start < len(ordered); start += batchSize {
-		end := min(start+batchSize, len(ordered))
+	for start := 0; start < len(ordered); start += BatchSize {
+		end := min(start+BatchSize, len(ordered))
 		res, err := s.PutBatch(ctx, ordered[start:end])
 		if err != nil {
 			return rep, err
