@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/matcher"
@@ -45,39 +46,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() == 0 {
 		return usageError{"give at least one PATH to import"}
 	}
-	// Read everything before opening the store: a file that cannot be read
-	// at all changes nothing.
-	batchGC(200, false)
-	var dirs []*hsds.Directory
-	for _, p := range fs.Args() {
-		d, err := hsds.Read(p, hsds.Options{Centroid: data.Centroid, Limits: lim})
-		if err != nil {
-			return err
-		}
-		dirs = append(dirs, d)
-	}
-	// Reading keeps the whole source in memory; what follows does not.
-	batchGC(300, true)
-	store, err := openStore(*dataDir)
+	opts := hsds.Options{Centroid: data.Centroid, Limits: lim}
+	store, rep, err := importPaths(ctx, *dataDir, fs.Args(), opts, stderr)
 	if err != nil {
 		return err
 	}
-	// loadWhole may replace the store; close the one open at the end.
-	defer func() {
-		if store != nil {
-			store.Close()
-		}
-	}()
-	// One path's directory holds each record once already (every reader
-	// keeps one copy); only several are merged.
-	dir := dirs[0]
-	if len(dirs) > 1 {
-		dir = hsds.Merge(dirs...)
-	}
-	store, rep, err := loadWhole(ctx, *dataDir, store, dir)
-	if err != nil {
-		return fmt.Errorf("writing the store: %w", err)
-	}
+	defer store.Close()
 	printReport(stdout, rep)
 	// Bring the search index up to date (built afresh after a big import,
 	// caught up after a small one), so the import leaves a directory that
@@ -96,20 +70,94 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // transaction writes into, beside the store.
 const importFile = "refer.db.import"
 
-// loadWhole writes dir into store so that the import becomes visible whole
-// or not at all. A directory that fits one transaction (hsds.BatchSize
-// records) is written in it. A bigger one is written, batch by batch, into
-// a copy of the store (a bbolt hot backup, taken under the store's lock so
-// nothing changes meanwhile), which then replaces the store in one rename:
-// an import stopped at any moment, even by SIGKILL, leaves the store as it
-// was (and a stray copy, which the next import removes). It returns the
-// store open as it now is, closing the one it was given if it replaced it.
-// Needs room on disk for a second copy of the store for a big import.
-func loadWhole(ctx context.Context, dataDir string, store *bolt.DB, dir *hsds.Directory) (*bolt.DB, hsds.Report, error) {
-	if len(dir.Records) <= hsds.BatchSize {
-		rep, err := hsds.Load(ctx, store, dir)
-		return store, rep, err
+// importPaths imports the sources at paths into the store in dataDir,
+// visible whole or not at all, and returns the store open as it now is.
+// One big HSDS JSON source is streamed (hsds.LoadStream), in memory that
+// grows with a window, not with the source; any other, or one that
+// LoadStream leaves to Read, is read whole first: a file that cannot be
+// read at all then changes nothing.
+func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.Options, stderr io.Writer) (*bolt.DB, hsds.Report, error) {
+	batchGC(200, false)
+	if len(paths) == 1 && jsonBytes(paths[0]) > int64(hsds.StreamWindow) {
+		store, err := openStore(dataDir)
+		if err != nil {
+			return nil, hsds.Report{}, err
+		}
+		store, rep, err := viaCopy(ctx, dataDir, store, func(s *bolt.DB) (hsds.Report, error) {
+			return hsds.LoadStream(ctx, s, paths[0], opts)
+		})
+		if err == nil {
+			return store, rep, nil
+		}
+		store.Close()
+		if !errors.Is(err, hsds.ErrNotStreamable) {
+			return nil, rep, fmt.Errorf("writing the store: %w", err)
+		}
+		fmt.Fprintf(stderr, "refer: reading %s whole (%v)\n", paths[0], err)
 	}
+	var dirs []*hsds.Directory
+	for _, p := range paths {
+		d, err := hsds.Read(p, opts)
+		if err != nil {
+			return nil, hsds.Report{}, err
+		}
+		dirs = append(dirs, d)
+	}
+	// Reading keeps the whole source in memory; what follows does not.
+	batchGC(300, true)
+	store, err := openStore(dataDir)
+	if err != nil {
+		return nil, hsds.Report{}, err
+	}
+	// One path's directory holds each record once already (every reader
+	// keeps one copy); only several are merged.
+	dir := dirs[0]
+	if len(dirs) > 1 {
+		dir = hsds.Merge(dirs...)
+	}
+	if len(dir.Records) <= hsds.BatchSize {
+		// One transaction: whole or not at all.
+		rep, err := hsds.Load(ctx, store, dir)
+		if err != nil {
+			store.Close()
+			return nil, rep, fmt.Errorf("writing the store: %w", err)
+		}
+		return store, rep, nil
+	}
+	store, rep, err := viaCopy(ctx, dataDir, store, func(s *bolt.DB) (hsds.Report, error) { return hsds.Load(ctx, s, dir) })
+	if err != nil {
+		store.Close()
+		return nil, rep, fmt.Errorf("writing the store: %w", err)
+	}
+	return store, rep, nil
+}
+
+// jsonBytes is the size of the JSON files at p (a file, or those at the
+// top of a folder); 0 for anything else.
+func jsonBytes(p string) int64 {
+	files := []string{p}
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		files, _ = filepath.Glob(filepath.Join(p, "*.json"))
+	}
+	var n int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() && strings.EqualFold(filepath.Ext(f), ".json") {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// viaCopy runs load on a copy of store and makes the copy the store, so
+// that an import too big for one transaction becomes visible whole or not
+// at all. The copy is a bbolt hot backup, taken under the store's lock
+// (held until the end, so nothing changes meanwhile); once load has
+// written it, it replaces the store in one rename. An import stopped at
+// any moment, even by SIGKILL, leaves the store as it was (and a stray
+// copy, which the next import removes). It returns the store open as it
+// now is: the copy, or on an error the store it was given. A big import
+// needs room on disk for a second copy of the store.
+func viaCopy(ctx context.Context, dataDir string, store *bolt.DB, load func(*bolt.DB) (hsds.Report, error)) (*bolt.DB, hsds.Report, error) {
 	path := filepath.Join(dataDir, importFile)
 	// A copy left by an import that was stopped: the store's lock, which we
 	// hold, says no import runs now.
@@ -129,7 +177,7 @@ func loadWhole(ctx context.Context, dataDir string, store *bolt.DB, dir *hsds.Di
 	}
 	var rep hsds.Report
 	if err == nil {
-		rep, err = loadInto(ctx, path, dir)
+		rep, err = loadInto(path, load)
 	}
 	if err == nil {
 		// bbolt synced every commit of the copy; the rename makes it the
@@ -145,17 +193,20 @@ func loadWhole(ctx context.Context, dataDir string, store *bolt.DB, dir *hsds.Di
 	// process that was waiting for that lock opens the new file too
 	// (bolt.Open sees that the path no longer names the file it locked).
 	now, err := openStore(dataDir)
+	if err != nil {
+		return store, rep, err
+	}
 	store.Close()
-	return now, rep, err
+	return now, rep, nil
 }
 
-// loadInto loads dir into the store file at path.
-func loadInto(ctx context.Context, path string, dir *hsds.Directory) (hsds.Report, error) {
+// loadInto runs load on the store file at path.
+func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Report, error) {
 	db, err := bolt.Open(path)
 	if err != nil {
 		return hsds.Report{}, err
 	}
-	rep, err := hsds.Load(ctx, db, dir)
+	rep, err := load(db)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

@@ -1,0 +1,599 @@
+package hsds
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/refer-project/refer/resources"
+)
+
+// ErrNotStreamable is LoadStream's answer for a source it cannot read a
+// window at a time and store exactly as Read and Load would: the caller
+// reads it whole instead. LoadStream may have written part of it by then,
+// so it writes into a store the caller can throw away (refer import writes
+// into a copy of its store).
+var ErrNotStreamable = errors.New("the source must be read whole")
+
+// notStreamable is ErrNotStreamable saying why.
+func notStreamable(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrNotStreamable, fmt.Sprintf(format, args...))
+}
+
+// StreamWindow is how many bytes of a JSON list LoadStream reads, decodes
+// and stores at a time. Memory grows with it, not with the source.
+var StreamWindow = 16 << 20
+
+// LoadStream is Read followed by Load for HSDS JSON (p a .json file, or a
+// folder of them such as `refer export --format hsds-json` and `refer gen`
+// write) in memory that grows with StreamWindow, not with the source: each
+// file's top-level list is read a window at a time, each window's records
+// put in canonical form, checked, cleaned and stored before the next is
+// read. Files are stored in the order their kinds are referred to
+// (taxonomies, terms, organizations, … services), so that links point back.
+// What carries from window to window is a hash per record and per child.
+//
+// The store ends as Load(Read(p)) leaves it and the report says the same,
+// as long as no window needs what another holds: a record or child met
+// again with different content (whose first copy Read would keep and name
+// the differing fields of), a record the store rejects or whose link Load
+// would drop (it may name one a later window holds), an object whose kind
+// only its list's majority tells, a file that is not one list, or a file
+// that is not valid JSON or is over the limits (whose error Read gives).
+// For those it returns ErrNotStreamable. Other errors are the store's.
+func LoadStream(ctx context.Context, s resources.Store, p string, opts Options) (Report, error) {
+	rep, _, err := loadStream(ctx, s, p, opts)
+	return rep, err
+}
+
+// loadStream is LoadStream, also saying how many windows it read.
+func loadStream(ctx context.Context, s resources.Store, p string, opts Options) (Report, int, error) {
+	files, err := streamFiles(p, opts.Limits.orDefault())
+	if err != nil {
+		return Report{}, 0, err
+	}
+	st := &streamer{ctx: ctx, s: s, opts: opts, seed: maphash.MakeSeed(), seen: map[uint64]seenRecord{}}
+	problems := map[string][]Problem{}
+	order := slices.Clone(files)
+	slices.SortStableFunc(order, func(a, b streamFile) int { return cmp.Compare(kindRank(a.name), kindRank(b.name)) })
+	for _, f := range order {
+		ps, err := st.file(f)
+		if err != nil {
+			return Report{}, st.windows, err
+		}
+		problems[f.name] = ps
+	}
+	rep := st.rep
+	// Problems as Merge gives them: file by file in name order.
+	for _, f := range files {
+		for _, p := range problems[f.name] {
+			if p.Rejected {
+				rep.Rejected = append(rep.Rejected, p.String())
+			} else {
+				rep.Warnings = append(rep.Warnings, p.String())
+			}
+		}
+	}
+	return rep, st.windows, nil
+}
+
+type streamFile struct {
+	path, name string
+}
+
+// streamFiles lists the JSON files Read would read at p, in name order, or
+// says ErrNotStreamable for any other source, or one over the limits.
+func streamFiles(p string, lim Limits) ([]streamFile, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, ErrNotStreamable
+	}
+	var files []streamFile
+	switch {
+	case info.IsDir():
+		fsys := os.DirFS(p)
+		if root, err := findDatapackage(fsys); err != nil || root != "" || isOhana(fsys) {
+			return nil, ErrNotStreamable
+		}
+		names, _ := filepath.Glob(filepath.Join(globEscape(p), "*.json"))
+		for _, n := range names {
+			files = append(files, streamFile{path: n, name: filepath.Base(n)})
+		}
+	case strings.EqualFold(filepath.Ext(p), ".json"):
+		files = []streamFile{{path: p, name: filepath.Base(p)}}
+	}
+	if len(files) == 0 {
+		return nil, ErrNotStreamable
+	}
+	slices.SortFunc(files, func(a, b streamFile) int { return cmp.Compare(a.name, b.name) })
+	var total int64
+	for _, f := range files {
+		fi, err := os.Stat(f.path)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > lim.FileBytes {
+			return nil, ErrNotStreamable
+		}
+		if total += fi.Size(); total > lim.TotalBytes {
+			return nil, ErrNotStreamable
+		}
+	}
+	return files, nil
+}
+
+// globEscape quotes the glob metacharacters in a folder's path.
+func globEscape(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// kindRank orders files so that what records refer to is stored first.
+func kindRank(name string) int {
+	switch fileKind(name) {
+	case "taxonomy":
+		return 0
+	case "taxonomy_term":
+		return 1
+	case "organization":
+		return 2
+	case "program":
+		return 3
+	}
+	return 4
+}
+
+// seenRecord is what a later window needs of a record stored already.
+type seenRecord struct {
+	sum uint64 // hash of its canonical JSON
+	// orgless: of a location, the hash with no organization_id.
+	orgless uint64
+	// inferredOrg: as recordEntry's, for every copy met so far.
+	inferredOrg bool
+}
+
+type streamer struct {
+	ctx  context.Context
+	s    resources.Store
+	opts Options
+	seed maphash.Seed
+	seen map[uint64]seenRecord // by keySum of kind and id
+	// kids holds, for the file being read, a hash per child (recordSet's
+	// children, owner keys cleared): Read compares children file by file.
+	kids    map[uint64]uint64
+	rep     Report
+	windows int
+}
+
+func (st *streamer) keySum(k recordKey) uint64 {
+	return maphash.String(st.seed, string(k.kind)+"\x00"+k.id)
+}
+
+func (st *streamer) sum(v any) (uint64, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0, notStreamable("a record that does not encode: %v", err)
+	}
+	return maphash.Bytes(st.seed, b), nil
+}
+
+// file reads and stores one file, a window at a time, and returns its
+// problems as Read gives them.
+func (st *streamer) file(f streamFile) ([]Problem, error) {
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return nil, ErrNotStreamable
+	}
+	defer fh.Close()
+	st.kids = map[uint64]uint64{}
+	var reading, checking []Problem
+	var pending *Directory
+	kinds, hints := map[string]int{}, map[string]bool{}
+	geocoded, geoSrc := 0, ""
+	sc := &listScanner{r: fh}
+	if err := sc.open(); err != nil {
+		return nil, err
+	}
+	for {
+		window, line, err := sc.next(StreamWindow)
+		if err != nil {
+			return nil, err
+		}
+		if window == nil {
+			break
+		}
+		st.windows++
+		if !json.Valid(window) {
+			return nil, notStreamable("%s is not valid JSON", f.name) // Read names where
+		}
+		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true}
+		jr.array(window, 0, 0)
+		for k, n := range jr.topCounts {
+			kinds[k] += n
+		}
+		if jr.guessed.Load() {
+			hints[jr.topHint] = true
+		}
+		rs := jr.rs
+		if err := st.dedupe(rs); err != nil {
+			return nil, err
+		}
+		n := len(rs.problems)
+		d, g, gs := rs.validated(st.opts)
+		reading = append(reading, rs.problems[:n]...)
+		checking = append(checking, rs.problems[n:]...)
+		if g > 0 && geocoded == 0 {
+			geoSrc = gs
+		}
+		geocoded += g
+		// A window whose organizations or terms name a parent further on
+		// waits, with every window after it in the file, until the file
+		// is read; then they are stored together.
+		if pending == nil {
+			ahead, err := st.ahead(d)
+			if err != nil {
+				return nil, err
+			}
+			if !ahead {
+				if err := st.store(d); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			pending = &Directory{}
+		}
+		pending.Records = append(pending.Records, d.Records...)
+	}
+	if pending != nil {
+		if err := st.store(pending); err != nil {
+			return nil, err
+		}
+	}
+	// Objects whose keys do not say their kind take the kind most of the
+	// list's objects have: the whole list's, which a window's must be.
+	for h := range hints {
+		if h != majority(kinds) {
+			return nil, notStreamable("%s has objects whose kind the list's majority tells, and a window's majority is not the list's", f.name)
+		}
+	}
+	rs := &recordSet{problems: append(reading, checking...)}
+	if geocoded > 0 {
+		rs.geocodeWarning(geocoded, geoSrc)
+	}
+	return sortProblems(rs.problems), nil
+}
+
+// dedupe drops from a window's records those an earlier window held, as
+// Read keeps a record once, and checks that children met before are the
+// same; a copy that differs needs the first, which is stored, not here.
+func (st *streamer) dedupe(rs *recordSet) error {
+	kept := rs.order[:0]
+	for _, k := range rs.order {
+		e := rs.entries[k]
+		sum, err := st.sum(e.rec)
+		if err != nil {
+			return err
+		}
+		var orgless uint64
+		if l, ok := e.rec.(*resources.Location); ok {
+			c := *l
+			c.OrganizationID = ""
+			if orgless, err = st.sum(&c); err != nil {
+				return err
+			}
+		}
+		ks := st.keySum(k)
+		prev, ok := st.seen[ks]
+		switch {
+		case !ok:
+			st.seen[ks] = seenRecord{sum: sum, orgless: orgless, inferredOrg: e.inferredOrg}
+			kept = append(kept, k)
+		case prev.sum == sum:
+			prev.inferredOrg = prev.inferredOrg && e.inferredOrg
+			st.seen[ks] = prev
+		case (prev.inferredOrg || e.inferredOrg) && prev.orgless == orgless && !(prev.inferredOrg && !e.inferredOrg):
+			// A location whose organization one copy only inferred: the
+			// first is kept (recordSet.add); the copy that says it would
+			// take the first's place, which is stored already.
+		default:
+			return notStreamable("%s %q is met again with different content", k.kind, k.id)
+		}
+	}
+	rs.order = kept
+	for k, v := range rs.children {
+		sum, err := st.sum(v.Interface())
+		if err != nil {
+			return err
+		}
+		ks := st.keySum(k)
+		if prev, ok := st.kids[ks]; ok && prev != sum {
+			return notStreamable("%s %q is met again with different content", k.kind, k.id)
+		}
+		st.kids[ks] = sum
+	}
+	return nil
+}
+
+// ahead reports whether an organization or a taxonomy term of d names a
+// parent that neither d nor the store holds: one further on in the file.
+func (st *streamer) ahead(d *Directory) (bool, error) {
+	have := map[recordKey]bool{}
+	for _, r := range d.Records {
+		have[recordKey{r.Kind(), r.RecordID()}] = true
+	}
+	for _, r := range d.Records {
+		var k recordKey
+		switch r := r.(type) {
+		case *resources.Organization:
+			k = recordKey{resources.KindOrganization, r.ParentOrganizationID}
+		case *resources.TaxonomyTerm:
+			k = recordKey{resources.KindTaxonomyTerm, r.ParentID}
+		}
+		if k.id == "" || have[k] {
+			continue
+		}
+		_, err := st.s.Get(st.ctx, k.kind, k.id)
+		switch resources.ErrorCode(err) {
+		case "":
+		case resources.ENOTFOUND:
+			return true, nil
+		default:
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// store does what Load does with a window's records; a link it would drop
+// or a record the store rejects may be about a later window.
+func (st *streamer) store(d *Directory) error {
+	c := Clean(d)
+	st.rep.Cleaned.Languages += c.Languages
+	st.rep.Cleaned.Mojibake += c.Mojibake
+	st.rep.Cleaned.Phones += c.Phones
+	warnings, err := dropDanglingLinks(st.ctx, st.s, d.Records)
+	if err != nil {
+		return err
+	}
+	if len(warnings) > 0 {
+		return notStreamable("a link names a record not met yet: %s", warnings[0])
+	}
+	ordered := storeOrder(d.Records)
+	for start := 0; start < len(ordered); start += BatchSize {
+		res, err := st.s.PutBatch(st.ctx, ordered[start:min(start+BatchSize, len(ordered))])
+		if err != nil {
+			return err
+		}
+		if len(res.Rejected) > 0 {
+			return notStreamable("the store rejects a record: %v", res.Rejected[0])
+		}
+		st.rep.Created += res.Created
+		st.rep.Updated += res.Updated
+		st.rep.Unchanged += res.Unchanged
+	}
+	return nil
+}
+
+// listScanner cuts a file that holds one JSON list into windows of whole
+// elements, each made a list of its own ("[e1, e2, …]"), without holding
+// more of the file than a window. Only the bytes between windows (a comma
+// and white space) are checked here; each window is checked whole after.
+type listScanner struct {
+	r     io.Reader
+	chunk []byte
+	buf   []byte // unread bytes of the file
+	eof   bool
+	line  int // line of buf[0]
+	first bool
+	done  bool
+}
+
+// fill reads more of the file into buf; false at its end.
+func (sc *listScanner) fill() (bool, error) {
+	if sc.eof {
+		return false, nil
+	}
+	if sc.chunk == nil {
+		sc.chunk = make([]byte, 1<<20)
+	}
+	n, err := io.ReadFull(sc.r, sc.chunk)
+	sc.buf = append(sc.buf, sc.chunk[:n]...)
+	switch err {
+	case nil:
+	case io.EOF, io.ErrUnexpectedEOF:
+		sc.eof = true
+	default:
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// at returns buf[i], reading on as needed; false past the file's end.
+func (sc *listScanner) at(i int) (byte, bool, error) {
+	for i >= len(sc.buf) {
+		more, err := sc.fill()
+		if err != nil || !more {
+			return 0, false, err
+		}
+	}
+	return sc.buf[i], true, nil
+}
+
+// space returns the first offset from i that is not white space, and the
+// byte there; false past the file's end.
+func (sc *listScanner) space(i int) (int, byte, bool, error) {
+	for {
+		c, ok, err := sc.at(i)
+		if err != nil || !ok || !isSpace(c) {
+			return i, c, ok, err
+		}
+		i++
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// open reads up to the list's "[": a file that holds anything else is not
+// streamed.
+func (sc *listScanner) open() error {
+	sc.line, sc.first = 1, true
+	if _, err := sc.fill(); err != nil {
+		return err
+	}
+	sc.buf = bytes.TrimPrefix(sc.buf, []byte("\xef\xbb\xbf"))
+	i, c, ok, err := sc.space(0)
+	if err != nil {
+		return err
+	}
+	if !ok || c != '[' {
+		return ErrNotStreamable
+	}
+	sc.drop(i + 1)
+	return nil
+}
+
+// drop lets go of the first n bytes of buf, counting their lines.
+func (sc *listScanner) drop(n int) {
+	sc.line += bytes.Count(sc.buf[:n], []byte{'\n'})
+	sc.buf = sc.buf[n:]
+}
+
+// next returns the next window of at least size bytes (fewer at the end)
+// as a list, and the line of the file it starts on; nil after the last.
+func (sc *listScanner) next(size int) ([]byte, int, error) {
+	if sc.done {
+		return nil, 0, nil
+	}
+	// Between windows: white space, a comma unless first, white space.
+	i, c, ok, err := sc.space(0)
+	if err != nil {
+		return nil, 0, err
+	}
+	if ok && c == ']' {
+		return nil, 0, sc.close(i)
+	}
+	if !sc.first {
+		if !ok || c != ',' {
+			return nil, 0, ErrNotStreamable
+		}
+		if i, c, ok, err = sc.space(i + 1); err != nil {
+			return nil, 0, err
+		}
+	}
+	if !ok || c == ']' || c == ',' {
+		return nil, 0, ErrNotStreamable
+	}
+	sc.first = false
+	sc.drop(i)
+	line := sc.line
+	pos, end := 0, 0
+	for {
+		for {
+			e, whole := valueEnd(sc.buf, pos)
+			if whole {
+				end = e
+				break
+			}
+			more, err := sc.fill()
+			if err != nil {
+				return nil, 0, err
+			}
+			if !more {
+				return nil, 0, ErrNotStreamable // the list never ends
+			}
+		}
+		i, c, ok, err := sc.space(end)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok || c != ',' && c != ']' {
+			return nil, 0, ErrNotStreamable
+		}
+		if c == ']' {
+			w := sc.window(end)
+			return w, line, sc.close(i - end)
+		}
+		if end >= size {
+			break // the comma is left for the next window
+		}
+		if pos, c, ok, err = sc.space(i + 1); err != nil {
+			return nil, 0, err
+		}
+		if !ok || c == ']' || c == ',' {
+			return nil, 0, ErrNotStreamable
+		}
+	}
+	return sc.window(end), line, nil
+}
+
+// window makes buf[:end] a list and lets it go from buf.
+func (sc *listScanner) window(end int) []byte {
+	w := make([]byte, 0, end+2)
+	w = append(append(append(w, '['), sc.buf[:end]...), ']')
+	sc.drop(end)
+	return w
+}
+
+// close reads past the list's "]" at buf[i]: only white space may follow.
+func (sc *listScanner) close(i int) error {
+	sc.done = true
+	sc.drop(i + 1)
+	for {
+		if len(bytes.TrimLeft(sc.buf, " \t\r\n")) > 0 {
+			return ErrNotStreamable // more values (JSON Lines), or a mistake
+		}
+		sc.buf = sc.buf[:0]
+		more, err := sc.fill()
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// valueEnd returns the end of the JSON value that starts at data[i], and
+// whether data holds all of it (for a string or a number, also the byte
+// after it). Like jsonValueEnd it trusts the value to be valid: each window
+// is checked after.
+func valueEnd(data []byte, i int) (int, bool) {
+	switch data[i] {
+	case '"':
+		e := jsonStringEnd(data, i)
+		return e, e < len(data)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				e := jsonStringEnd(data, j)
+				if e >= len(data) {
+					return 0, false
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(data) && !strings.ContainsRune(" \t\r\n,]}", rune(data[j])) {
+		j++
+	}
+	return j, j < len(data)
+}
