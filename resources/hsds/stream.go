@@ -61,11 +61,12 @@ func loadStream(ctx context.Context, s resources.Store, p string, opts Options) 
 	if err != nil {
 		return Report{}, 0, err
 	}
-	st := &streamer{ctx: ctx, s: s, opts: opts, seed: maphash.MakeSeed(), seen: map[uint64]seenRecord{}}
+	st := &streamer{ctx: ctx, s: s, opts: opts, seed: maphash.MakeSeed(), stored: map[uint64]storedRecord{}}
 	problems := map[string][]Problem{}
 	order := slices.Clone(files)
 	slices.SortStableFunc(order, func(a, b streamFile) int { return cmp.Compare(kindRank(a.name), kindRank(b.name)) })
 	for _, f := range order {
+		st.fileNo = slices.Index(files, f)
 		ps, err := st.file(f)
 		if err != nil {
 			return Report{}, st.windows, err
@@ -155,6 +156,12 @@ func kindRank(name string) int {
 	return 4
 }
 
+// storedRecord is what a later file needs of a record stored already.
+type storedRecord struct {
+	sum    uint64
+	fileNo int
+}
+
 // seenRecord is what a later window needs of a record stored already.
 type seenRecord struct {
 	sum uint64 // hash of its canonical JSON
@@ -169,7 +176,15 @@ type streamer struct {
 	s    resources.Store
 	opts Options
 	seed maphash.Seed
-	seen map[uint64]seenRecord // by keySum of kind and id
+	// Read keeps a record once in each file (seen, for the file being
+	// read, by keySum of kind and id), validates each file's records, and
+	// Merge keeps the first valid copy over the files (stored: the hash of
+	// each record stored).
+	seen   map[uint64]seenRecord
+	stored map[uint64]storedRecord
+	fileNo int // of the file being read, in name order
+	// sums holds the hash of each record of the window being read.
+	sums map[recordKey]uint64
 	// kids holds, for the file being read, a hash per child (recordSet's
 	// children, owner keys cleared): Read compares children file by file.
 	kids    map[uint64]uint64
@@ -197,7 +212,7 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 		return nil, ErrNotStreamable
 	}
 	defer fh.Close()
-	st.kids = map[uint64]uint64{}
+	st.kids, st.seen = map[uint64]uint64{}, map[uint64]seenRecord{}
 	var reading, checking []Problem
 	var pending *Directory
 	kinds, hints := map[string]int{}, map[string]bool{}
@@ -232,6 +247,9 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 		}
 		n := len(rs.problems)
 		d, g, gs := rs.validated(st.opts)
+		if err := st.merge(d); err != nil {
+			return nil, err
+		}
 		reading = append(reading, rs.problems[:n]...)
 		checking = append(checking, rs.problems[n:]...)
 		if g > 0 && geocoded == 0 {
@@ -280,12 +298,14 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 // same; a copy that differs needs the first, which is stored, not here.
 func (st *streamer) dedupe(rs *recordSet) error {
 	kept := rs.order[:0]
+	st.sums = make(map[recordKey]uint64, len(rs.order))
 	for _, k := range rs.order {
 		e := rs.entries[k]
 		sum, err := st.sum(e.rec)
 		if err != nil {
 			return err
 		}
+		st.sums[k] = sum
 		var orgless uint64
 		if l, ok := e.rec.(*resources.Location); ok {
 			c := *l
@@ -323,6 +343,29 @@ func (st *streamer) dedupe(rs *recordSet) error {
 		}
 		st.kids[ks] = sum
 	}
+	return nil
+}
+
+// merge drops from a window's valid records those an earlier file stored,
+// as Merge keeps the first copy, silently. Merge's first is the first in
+// name order, and files are stored here in the order of their kinds: a
+// copy that differs from one stored from a file later by name is left to
+// Read.
+func (st *streamer) merge(d *Directory) error {
+	kept := d.Records[:0]
+	for _, r := range d.Records {
+		k := recordKey{r.Kind(), r.RecordID()}
+		ks, sum := st.keySum(k), st.sums[k]
+		prev, ok := st.stored[ks]
+		switch {
+		case !ok:
+			st.stored[ks] = storedRecord{sum, st.fileNo}
+			kept = append(kept, r)
+		case prev.sum != sum && prev.fileNo > st.fileNo:
+			return notStreamable("%s %q is in two files with different content", k.kind, k.id)
+		}
+	}
+	d.Records = kept
 	return nil
 }
 
