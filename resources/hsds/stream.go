@@ -492,7 +492,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // streamed.
 func (sc *listScanner) open() error {
 	sc.line, sc.first = 1, true
-	if _, err := sc.fill(); err != nil {
+	if _, _, err := sc.at(2); err != nil { // enough to see a byte order mark
 		return err
 	}
 	sc.buf = bytes.TrimPrefix(sc.buf, []byte("\xef\xbb\xbf"))

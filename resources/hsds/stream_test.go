@@ -1,13 +1,13 @@
 package hsds
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -177,5 +177,68 @@ func TestLoadStreamLeavesToRead(t *testing.T) {
 	if _, err := LoadStream(context.Background(), storeAt(t), dir, Options{}); !errors.Is(err, ErrNotStreamable) {
 		t.Errorf("LoadStream of a datapackage: %v, want ErrNotStreamable", err)
 	}
-	_ = strings.TrimSpace
+}
+
+// FuzzListScanner: the windows of any input, read in chunks of any size,
+// hold the elements of the list the input is, in order, byte for byte; an
+// input that is not one valid list gives ErrNotStreamable.
+func FuzzListScanner(f *testing.F) {
+	f.Add([]byte(`[{"a": 1}, "x,]", 2, [3, {"b": "]\"}"}], null, true]`), 3, 5)
+	f.Add([]byte("\xef\xbb\xbf [ ] \n"), 1, 1)
+	f.Add([]byte(`[1,,2]`), 1, 2)
+	f.Add([]byte(`[1, 2,]`), 1, 2)
+	f.Add([]byte(`[1, 2] [3]`), 1, 2)
+	f.Add([]byte(`[{"a": "\\"}, {"b": 1}`), 4, 3)
+	f.Fuzz(func(t *testing.T, data []byte, size, chunk int) {
+		size = 1 + abs(size)%128
+		chunk = 1 + abs(chunk)%64
+		sc := &listScanner{r: bytes.NewReader(data), chunk: make([]byte, chunk)}
+		var got []json.RawMessage
+		err := sc.open()
+		for err == nil {
+			w, _, e := sc.next(size)
+			if e != nil || w == nil {
+				err = e
+				break
+			}
+			if !json.Valid(w) {
+				err = ErrNotStreamable
+				break
+			}
+			var part []json.RawMessage
+			if e := json.Unmarshal(w, &part); e != nil {
+				t.Fatalf("a valid window %q is not a list: %v", w, e)
+			}
+			got = append(got, part...)
+		}
+		var want []json.RawMessage
+		werr := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &want)
+		if werr == nil && !bytes.HasPrefix(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))), []byte("[")) {
+			werr = errors.New("not a list") // null
+		}
+		switch {
+		case err != nil && !errors.Is(err, ErrNotStreamable):
+			t.Fatalf("%q: %v", data, err)
+		case err == nil && werr != nil:
+			t.Fatalf("%q is not one JSON list (%v), and the scanner took it", data, werr)
+		case err != nil && werr == nil:
+			t.Fatalf("%q is a JSON list, and the scanner left it: %v", data, err)
+		case err == nil:
+			if len(got) != len(want) {
+				t.Fatalf("%q: %d elements in windows, %d in the list", data, len(got), len(want))
+			}
+			for i := range got {
+				if !bytes.Equal(got[i], want[i]) {
+					t.Fatalf("%q: element %d is %q in a window, %q in the list", data, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
