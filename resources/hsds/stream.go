@@ -39,17 +39,21 @@ var StreamWindow = 16 << 20
 // file's top-level list is read a window at a time, each window's records
 // put in canonical form, checked, cleaned and stored before the next is
 // read. Files are stored in the order their kinds are referred to
-// (taxonomies, terms, organizations, … services), so that links point back.
-// What carries from window to window is a hash per record and per child.
+// (taxonomies, terms, organizations, … services), so that links point back;
+// windows whose organizations or terms name a parent further on in their
+// file wait for the end of the file. What carries from window to window is
+// a hash per record and per child.
 //
 // The store ends as Load(Read(p)) leaves it and the report says the same,
-// as long as no window needs what another holds: a record or child met
-// again with different content (whose first copy Read would keep and name
-// the differing fields of), a record the store rejects or whose link Load
-// would drop (it may name one a later window holds), an object whose kind
-// only its list's majority tells, a file that is not one list, or a file
-// that is not valid JSON or is over the limits (whose error Read gives).
-// For those it returns ErrNotStreamable. Other errors are the store's.
+// as long as no window needs what another holds. For these it returns
+// ErrNotStreamable (saying which): a record or child met again in its file
+// with different content (Read keeps the first and names the fields that
+// differ), or in two files, differing, where Read's first is not the
+// first stored here; a record the store rejects, or whose link Load would
+// drop (it may name one a later window holds); objects whose kind their
+// window's majority gave, where the whole list's majority is another; a
+// file that is not one list, not valid JSON, or over the limits (whose
+// error Read gives). Other errors are the store's.
 func LoadStream(ctx context.Context, s resources.Store, p string, opts Options) (Report, error) {
 	rep, _, err := loadStream(ctx, s, p, opts)
 	return rep, err

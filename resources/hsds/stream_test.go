@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -241,4 +243,71 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// BenchmarkImport: a JSON export of 5,000 generated services into a new
+// store, read whole and loaded (Read, Load) or streamed a 1 MB window at a
+// time (LoadStream): records/s, and the peak of the live heap's objects.
+func BenchmarkImport(b *testing.B) {
+	d := benchDirectory(b)
+	src := b.TempDir()
+	if err := WriteJSON(src, d); err != nil {
+		b.Fatal(err)
+	}
+	streamWindow(b, 1<<20)
+	for _, how := range []string{"whole", "streamed"} {
+		b.Run(how, func(b *testing.B) {
+			var peak uint64
+			for b.Loop() {
+				b.StopTimer()
+				db, err := bolt.Open(filepath.Join(b.TempDir(), "refer.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				stop := peakHeap(&peak)
+				b.StartTimer()
+				if how == "whole" {
+					var d *Directory
+					if d, err = Read(src, Options{}); err == nil {
+						_, err = Load(context.Background(), db, d)
+					}
+				} else {
+					_, err = LoadStream(context.Background(), db, src, Options{})
+				}
+				b.StopTimer()
+				stop()
+				db.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(len(d.Records))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		})
+	}
+}
+
+// peakHeap samples the heap's objects every few milliseconds into peak
+// until stop is called.
+func peakHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
