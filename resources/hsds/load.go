@@ -49,7 +49,7 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 			rep.Warnings = append(rep.Warnings, p.String())
 		}
 	}
-	warnings, err := dropDanglingLinks(ctx, s, d.Records)
+	warnings, err := dropDanglingLinks(ctx, s, d.Records, nil)
 	if err != nil {
 		return rep, err
 	}
@@ -77,13 +77,16 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 // each: the record is still worth having. Required links (a service's
 // organization, a site's service and location) are left for the store to
 // reject, since the record means nothing without them.
-func dropDanglingLinks(ctx context.Context, s resources.Store, recs []resources.Record) ([]string, error) {
+//
+// known, if not nil, says of records the store surely holds, sparing a
+// look there.
+func dropDanglingLinks(ctx context.Context, s resources.Store, recs []resources.Record, known func(resources.Kind, string) bool) ([]string, error) {
 	have := map[resources.Ref]bool{}
 	for _, r := range recs {
 		have[resources.Ref{Kind: r.Kind(), ID: r.RecordID()}] = true
 	}
 	exists := func(k resources.Kind, id string) (bool, error) {
-		if have[resources.Ref{Kind: k, ID: id}] {
+		if have[resources.Ref{Kind: k, ID: id}] || known != nil && known(k, id) {
 			return true, nil
 		}
 		_, err := s.Get(ctx, k, id)

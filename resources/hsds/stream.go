@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/refer-project/refer/resources"
 )
@@ -200,12 +204,90 @@ func (st *streamer) keySum(k recordKey) uint64 {
 	return maphash.String(st.seed, string(k.kind)+"\x00"+k.id)
 }
 
+// sum hashes a record or a child: equal sums for values reflect.DeepEqual
+// holds equal (as Read compares copies), different ones, all but surely,
+// for others. Walking the value is a few times quicker than encoding it.
 func (st *streamer) sum(v any) (uint64, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return 0, notStreamable("a record that does not encode: %v", err)
+	var h maphash.Hash
+	h.SetSeed(st.seed)
+	hashValue(&h, reflect.ValueOf(v))
+	return h.Sum64(), nil
+}
+
+func hashValue(h *maphash.Hash, v reflect.Value) {
+	var n [8]byte
+	num := func(x uint64) {
+		binary.LittleEndian.PutUint64(n[:], x)
+		h.Write(n[:])
 	}
-	return maphash.Bytes(st.seed, b), nil
+	switch v.Kind() {
+	case reflect.String:
+		num(uint64(v.Len()))
+		h.WriteString(v.String())
+	case reflect.Bool:
+		if v.Bool() {
+			num(1)
+		} else {
+			num(0)
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		num(uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		num(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		num(math.Float64bits(v.Float()))
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			num(0)
+			return
+		}
+		num(1)
+		hashValue(h, v.Elem())
+	case reflect.Slice:
+		if v.IsNil() {
+			num(0)
+			return
+		}
+		num(uint64(v.Len()) + 1)
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			h.Write(v.Bytes())
+			return
+		}
+		for i := range v.Len() {
+			hashValue(h, v.Index(i))
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			hashValue(h, v.Index(i))
+		}
+	case reflect.Struct:
+		if v.Type() == timeType && v.CanInterface() {
+			t := v.Interface().(time.Time)
+			num(uint64(t.UnixNano()))
+			h.WriteString(t.Location().String())
+			return
+		}
+		for i := range v.NumField() {
+			hashValue(h, v.Field(i))
+		}
+	case reflect.Map:
+		// In no order: the sum of each entry's own hash.
+		var total uint64
+		seed := h.Seed()
+		iter := v.MapRange()
+		for iter.Next() {
+			var e maphash.Hash
+			e.SetSeed(seed)
+			hashValue(&e, iter.Key())
+			hashValue(&e, iter.Value())
+			total += e.Sum64()
+		}
+		num(uint64(v.Len()))
+		num(total)
+	default:
+		// Channels and functions are in no record.
+		h.WriteString(v.Kind().String())
+	}
 }
 
 // file reads and stores one file, a window at a time, and returns its
@@ -373,6 +455,13 @@ func (st *streamer) merge(d *Directory) error {
 	return nil
 }
 
+// known reports whether this import stored the record (a hash may err
+// only the other way: a link it keeps wrongly, the store rejects).
+func (st *streamer) known(k resources.Kind, id string) bool {
+	_, ok := st.stored[st.keySum(recordKey{k, id})]
+	return ok
+}
+
 // ahead reports whether an organization or a taxonomy term of d names a
 // parent that neither d nor the store holds: one further on in the file.
 func (st *streamer) ahead(d *Directory) (bool, error) {
@@ -388,7 +477,7 @@ func (st *streamer) ahead(d *Directory) (bool, error) {
 		case *resources.TaxonomyTerm:
 			k = recordKey{resources.KindTaxonomyTerm, r.ParentID}
 		}
-		if k.id == "" || have[k] {
+		if k.id == "" || have[k] || st.known(k.kind, k.id) {
 			continue
 		}
 		_, err := st.s.Get(st.ctx, k.kind, k.id)
@@ -410,7 +499,7 @@ func (st *streamer) store(d *Directory) error {
 	st.rep.Cleaned.Languages += c.Languages
 	st.rep.Cleaned.Mojibake += c.Mojibake
 	st.rep.Cleaned.Phones += c.Phones
-	warnings, err := dropDanglingLinks(st.ctx, st.s, d.Records)
+	warnings, err := dropDanglingLinks(st.ctx, st.s, d.Records, st.known)
 	if err != nil {
 		return err
 	}
