@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/refer-project/refer/resources"
@@ -292,7 +293,50 @@ func hashValue(h *maphash.Hash, v reflect.Value) {
 
 // file reads and stores one file, a window at a time, and returns its
 // problems as Read gives them.
+//
+// The store is written on a goroutine of its own, a window behind the
+// reading: a window is decoded on every core while the one before it is
+// written in the store's one write transaction.
 func (st *streamer) file(f streamFile) ([]Problem, error) {
+	windows := make(chan []resources.Record)
+	written := make(chan error, 1)
+	var failed atomic.Bool
+	go func() {
+		var err error
+		for recs := range windows {
+			if err == nil {
+				if err = st.put(recs); err != nil {
+					failed.Store(true)
+				}
+			}
+		}
+		written <- err
+	}()
+	ps, err := st.read(f, func(d *Directory) error {
+		if failed.Load() {
+			return errStopped
+		}
+		recs, err := st.prepare(d)
+		if err != nil {
+			return err
+		}
+		windows <- recs
+		return nil
+	})
+	close(windows)
+	// The writer's error first: it is why reading stopped.
+	if werr := <-written; werr != nil {
+		return nil, werr
+	}
+	return ps, err
+}
+
+// errStopped stops reading a file whose writing failed.
+var errStopped = errors.New("stopped")
+
+// read reads a file a window at a time, giving store each window's valid
+// records, and returns the file's problems as Read gives them.
+func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem, error) {
 	fh, err := os.Open(f.path)
 	if err != nil {
 		return nil, ErrNotStreamable
@@ -351,7 +395,7 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 				return nil, err
 			}
 			if !ahead {
-				if err := st.store(d); err != nil {
+				if err := store(d); err != nil {
 					return nil, err
 				}
 				continue
@@ -361,7 +405,7 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 		pending.Records = append(pending.Records, d.Records...)
 	}
 	if pending != nil {
-		if err := st.store(pending); err != nil {
+		if err := store(pending); err != nil {
 			return nil, err
 		}
 	}
@@ -492,23 +536,29 @@ func (st *streamer) ahead(d *Directory) (bool, error) {
 	return false, nil
 }
 
-// store does what Load does with a window's records; a link it would drop
-// or a record the store rejects may be about a later window.
-func (st *streamer) store(d *Directory) error {
+// prepare does what Load does with a window's records before writing
+// them, and gives them in the order to write them; a link it would drop
+// may be to a record a later window holds.
+func (st *streamer) prepare(d *Directory) ([]resources.Record, error) {
 	c := Clean(d)
 	st.rep.Cleaned.Languages += c.Languages
 	st.rep.Cleaned.Mojibake += c.Mojibake
 	st.rep.Cleaned.Phones += c.Phones
 	warnings, err := dropDanglingLinks(st.ctx, st.s, d.Records, st.known)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(warnings) > 0 {
-		return notStreamable("a link names a record not met yet: %s", warnings[0])
+		return nil, notStreamable("a link names a record not met yet: %s", warnings[0])
 	}
-	ordered := storeOrder(d.Records)
-	for start := 0; start < len(ordered); start += BatchSize {
-		res, err := st.s.PutBatch(st.ctx, ordered[start:min(start+BatchSize, len(ordered))])
+	return storeOrder(d.Records), nil
+}
+
+// put writes a window's records as Load does; a record the store rejects
+// may name one a later window holds.
+func (st *streamer) put(recs []resources.Record) error {
+	for start := 0; start < len(recs); start += BatchSize {
+		res, err := st.s.PutBatch(st.ctx, recs[start:min(start+BatchSize, len(recs))])
 		if err != nil {
 			return err
 		}
