@@ -6,10 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
 
 	"github.com/refer-project/refer/data"
 	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/resources/hsds"
 )
 
@@ -42,34 +47,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() == 0 {
 		return usageError{"give at least one PATH to import"}
 	}
-	// Read everything before opening the store: a file that cannot be read
-	// at all changes nothing.
-	batchGC(200, false)
-	var dirs []*hsds.Directory
-	for _, p := range fs.Args() {
-		d, err := hsds.Read(p, hsds.Options{Centroid: data.Centroid, Limits: lim})
-		if err != nil {
-			return err
-		}
-		dirs = append(dirs, d)
-	}
-	// Reading keeps the whole source in memory; what follows does not.
-	batchGC(300, true)
-	store, err := openStore(*dataDir)
+	opts := hsds.Options{Centroid: data.Centroid, Limits: lim}
+	store, rep, err := importPaths(ctx, *dataDir, fs.Args(), opts, stderr)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	// One path's directory holds each record once already (every reader
-	// keeps one copy); only several are merged.
-	dir := dirs[0]
-	if len(dirs) > 1 {
-		dir = hsds.Merge(dirs...)
-	}
-	rep, err := hsds.Load(ctx, store, dir)
-	if err != nil {
-		return fmt.Errorf("writing the store: %w", err)
-	}
 	printReport(stdout, rep)
 	// Bring the search index up to date (built afresh after a big import,
 	// caught up after a small one), so the import leaves a directory that
@@ -82,6 +65,181 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("nothing was imported")
 	}
 	return nil
+}
+
+// importFile is the copy of the store that an import too big for one
+// transaction writes into, beside the store.
+const importFile = "refer.db.import"
+
+// importPaths imports the sources at paths into the store in dataDir,
+// visible whole or not at all, and returns the store open as it now is.
+// One big HSDS JSON source is streamed (hsds.LoadStream), in memory that
+// grows with a window, not with the source; any other, or one that
+// LoadStream leaves to Read, is read whole first: a file that cannot be
+// read at all then changes nothing.
+func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.Options, stderr io.Writer) (*bolt.DB, hsds.Report, error) {
+	batchGC(200, false)
+	if len(paths) == 1 && jsonBytes(paths[0]) > int64(hsds.StreamWindow) {
+		softLimit(streamedImportHeap)
+		store, err := openStore(dataDir)
+		if err != nil {
+			return nil, hsds.Report{}, err
+		}
+		store, rep, err := viaCopy(ctx, dataDir, store, func(s *bolt.DB) (hsds.Report, error) {
+			return hsds.LoadStream(ctx, s, paths[0], opts)
+		})
+		if err == nil {
+			return store, rep, nil
+		}
+		store.Close()
+		if !errors.Is(err, hsds.ErrNotStreamable) {
+			return nil, rep, fmt.Errorf("writing the store: %w", err)
+		}
+		fmt.Fprintf(stderr, "refer: reading %s whole (%v)\n", paths[0], err)
+	}
+	var dirs []*hsds.Directory
+	for _, p := range paths {
+		d, err := hsds.Read(p, opts)
+		if err != nil {
+			return nil, hsds.Report{}, err
+		}
+		dirs = append(dirs, d)
+	}
+	// Reading keeps the whole source in memory; what follows does not.
+	batchGC(300, true)
+	store, err := openStore(dataDir)
+	if err != nil {
+		return nil, hsds.Report{}, err
+	}
+	// One path's directory holds each record once already (every reader
+	// keeps one copy); only several are merged.
+	dir := dirs[0]
+	if len(dirs) > 1 {
+		dir = hsds.Merge(dirs...)
+	}
+	if len(dir.Records) <= hsds.BatchSize {
+		// One transaction: whole or not at all.
+		rep, err := hsds.Load(ctx, store, dir)
+		if err != nil {
+			store.Close()
+			return nil, rep, fmt.Errorf("writing the store: %w", err)
+		}
+		return store, rep, nil
+	}
+	store, rep, err := viaCopy(ctx, dataDir, store, func(s *bolt.DB) (hsds.Report, error) { return hsds.Load(ctx, s, dir) })
+	if err != nil {
+		store.Close()
+		return nil, rep, fmt.Errorf("writing the store: %w", err)
+	}
+	return store, rep, nil
+}
+
+// streamedImportHeap is the soft memory limit of a streamed import: it
+// keeps a window and a hash per record, and then the index build keeps the
+// match catalog and Bleve's batches. Left to GOGC, the build's heap grows
+// to a multiple of what it keeps; at 100k services its RssAnon peaked at
+// 2.1 GB (GOGC=300), and at 0.68 GB under a 700 MiB limit, in about the
+// same time. Past the limit (a directory whose catalog alone is bigger)
+// the collector works harder, taking at most half the CPU, and memory
+// grows as it must.
+const streamedImportHeap = 768 << 20
+
+// softLimit sets the collector's soft memory limit, unless GOMEMLIMIT or
+// GOGC in the environment say otherwise.
+func softLimit(n int64) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(n)
+}
+
+// jsonBytes is the size of the JSON files at p (a file, or those at the
+// top of a folder); 0 for anything else.
+func jsonBytes(p string) int64 {
+	files := []string{p}
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		files, _ = filepath.Glob(filepath.Join(p, "*.json"))
+	}
+	var n int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() && strings.EqualFold(filepath.Ext(f), ".json") {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// viaCopy runs load on a copy of store and makes the copy the store, so
+// that an import too big for one transaction becomes visible whole or not
+// at all. The copy is a bbolt hot backup, taken under the store's lock
+// (held until the end, so nothing changes meanwhile); once load has
+// written it, it replaces the store in one rename. An import stopped at
+// any moment, even by SIGKILL, leaves the store as it was (and a stray
+// copy, which the next import removes). It returns the store open as it
+// now is: the copy, or on an error the store it was given. A big import
+// needs room on disk for a second copy of the store.
+func viaCopy(ctx context.Context, dataDir string, store *bolt.DB, load func(*bolt.DB) (hsds.Report, error)) (*bolt.DB, hsds.Report, error) {
+	path := filepath.Join(dataDir, importFile)
+	// A copy left by an import that was stopped: the store's lock, which we
+	// hold, says no import runs now.
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return store, hsds.Report{}, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return store, hsds.Report{}, err
+	}
+	_, err = store.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	var rep hsds.Report
+	if err == nil {
+		rep, err = loadInto(path, load)
+	}
+	if err == nil {
+		// bbolt synced every commit of the copy; the rename makes it the
+		// store, and syncing the folder makes the rename last.
+		err = os.Rename(path, store.Path())
+	}
+	if err != nil {
+		os.Remove(path)
+		return store, rep, err
+	}
+	syncDir(dataDir)
+	// Open the new file before letting go of the old one's lock; a
+	// process that was waiting for that lock opens the new file too
+	// (bolt.Open sees that the path no longer names the file it locked).
+	now, err := openStore(dataDir)
+	if err != nil {
+		return store, rep, err
+	}
+	store.Close()
+	return now, rep, nil
+}
+
+// loadInto runs load on the store file at path.
+func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Report, error) {
+	db, err := bolt.Open(path)
+	if err != nil {
+		return hsds.Report{}, err
+	}
+	rep, err := load(db)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return rep, err
+}
+
+// syncDir makes a rename in dir last a crash (where the system allows).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // indexStore opens the index of the store, which builds it or catches it

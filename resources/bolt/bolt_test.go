@@ -727,3 +727,44 @@ func TestStoredFlat(t *testing.T) {
 		t.Errorf("Create changed the caller's full view")
 	}
 }
+
+// TestOpenFollowsAReplacedFile: a store replaced by a rename (as refer
+// import does) while another Open waits for the old file's lock is opened
+// anew by that Open, not the file nobody else sees any more.
+func TestOpenFollowsAReplacedFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path, next := filepath.Join(dir, "refer.db"), filepath.Join(dir, "next.db")
+	old, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := bolt.Open(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := n.Identity(ctx)
+	n.Close()
+
+	opened := make(chan *bolt.DB)
+	go func() {
+		db, err := bolt.Open(path, bolt.WithTimeout(10*time.Second))
+		if err != nil {
+			t.Error(err)
+		}
+		opened <- db
+	}()
+	time.Sleep(100 * time.Millisecond) // the goroutine waits for the lock
+	if err := os.Rename(next, path); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	db := <-opened
+	if db == nil {
+		return
+	}
+	defer db.Close()
+	if got, _ := db.Identity(ctx); got != want {
+		t.Errorf("Open waited for the replaced file and opened it (identity %s), not the new one (%s)", got, want)
+	}
+}

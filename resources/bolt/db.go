@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/google/uuid"
 	"io"
+	"os"
 	"time"
 
 	"github.com/refer-project/refer/resources"
@@ -84,13 +85,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
-		Timeout: cfg.timeout,
-		// The hashmap freelist stays fast when deletes fragment the file.
-		FreelistType:    bbolt.FreelistMapType,
-		InitialMmapSize: initialMmapSize,
-		MaxSize:         cfg.maxSize,
-	})
+	bdb, err := openFile(path, cfg)
 	if errors.Is(err, bberrors.ErrTimeout) {
 		return nil, resources.Errorf(resources.ECONFLICT,
 			"store %s is in use by another process (is \"refer serve\" running?)", path)
@@ -129,6 +124,32 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return &DB{db: bdb, now: cfg.now}, nil
+}
+
+// openFile opens the bbolt file at path. An import replaces the file by
+// renaming a copy over it (see refer import); a process that was waiting
+// for the lock of the file it replaced would get a file nobody else sees,
+// so Open checks that path still names the file it locked, and opens the
+// new one if not.
+func openFile(path string, cfg config) (*bbolt.DB, error) {
+	for {
+		before, _ := os.Stat(path)
+		bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
+			Timeout: cfg.timeout,
+			// The hashmap freelist stays fast when deletes fragment the file.
+			FreelistType:    bbolt.FreelistMapType,
+			InitialMmapSize: initialMmapSize,
+			MaxSize:         cfg.maxSize,
+		})
+		if err != nil || before == nil {
+			return bdb, err
+		}
+		if after, err := os.Stat(path); err == nil && !os.SameFile(before, after) {
+			bdb.Close()
+			continue
+		}
+		return bdb, nil
+	}
 }
 
 // Close releases the file. Calls made after it fail.

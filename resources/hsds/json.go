@@ -496,6 +496,26 @@ func canonicalize(d *Directory, source string, opts Options) *Directory {
 // directory repairs and validates what was kept and returns it: records in
 // the order they were first met, problems in file order.
 func (rs *recordSet) directory(opts Options) *Directory {
+	d, geocoded, geoSrc := rs.validated(opts)
+	if geocoded > 0 {
+		rs.geocodeWarning(geocoded, geoSrc)
+	}
+	d.Problems = sortProblems(rs.problems)
+	return d
+}
+
+// geocodeWarning says, once for a file, how many locations were placed at
+// their ZIP centroid; geoSrc is the first one's source.
+func (rs *recordSet) geocodeWarning(geocoded int, geoSrc string) {
+	file, _ := splitSource(geoSrc)
+	rs.warn(file, "", "", "%d location(s) had no coordinates and were placed at their ZIP code's centroid (geocode_source %q)", geocoded, resources.GeocodeZIPCentroid)
+}
+
+// validated repairs and validates the records kept, in the order they were
+// first met, and returns the valid ones; repairs and rejections are added to
+// rs.problems, unsorted. It returns how many locations it placed at their
+// ZIP centroid, and the first one's source.
+func (rs *recordSet) validated(opts Options) (*Directory, int, string) {
 	d := &Directory{}
 	geocoded, geoSrc := 0, ""
 	// Repairs first, each record's warnings set aside; then validation on
@@ -529,12 +549,7 @@ func (rs *recordSet) directory(opts Options) *Directory {
 		}
 		d.Records = append(d.Records, e.rec)
 	})
-	if geocoded > 0 {
-		file, _ := splitSource(geoSrc)
-		rs.warn(file, "", "", "%d location(s) had no coordinates and were placed at their ZIP code's centroid (geocode_source %q)", geocoded, resources.GeocodeZIPCentroid)
-	}
-	d.Problems = sortProblems(rs.problems)
-	return d
+	return d, geocoded, geoSrc
 }
 
 func validationReason(err error) string {
@@ -745,6 +760,12 @@ type jsonReader struct {
 	// value (see read); isValid holds the answer once checked has it.
 	valid   chan bool
 	isValid bool
+	// guessed says that an object of a top-level list took its kind from
+	// what most others in the list are (topHint); topCounts counts the
+	// kinds the list's objects surely are (see LoadStream).
+	guessed   atomic.Bool
+	topCounts map[string]int
+	topHint   string
 }
 
 // checked reports whether the value being read is valid JSON, waiting for
@@ -1017,11 +1038,9 @@ func (jr *jsonReader) array(raw []byte, off, depth int) {
 		}
 	}
 	// Objects that could be several kinds take the kind most others have.
-	hint, best := "", 0
-	for k, n := range counts {
-		if n > best || n == best && k < hint {
-			hint, best = k, n
-		}
+	hint := majority(counts)
+	if depth == 0 {
+		jr.topCounts, jr.topHint = counts, hint
 	}
 	if !jr.checked() {
 		return
@@ -1032,6 +1051,9 @@ func (jr *jsonReader) array(raw []byte, off, depth int) {
 			kind := kinds[i]
 			if !sure[i] {
 				kind = jr.unsureKind(kind, hint)
+				if depth == 0 {
+					jr.guessed.Store(true)
+				}
 			}
 			read[i] = decodeObject(e.raw, kind)
 		}
@@ -1044,6 +1066,17 @@ func (jr *jsonReader) array(raw []byte, off, depth int) {
 		jr.keep(e.raw, e.off, depth, read[i])
 		read[i] = decoded{} // kept as a copy: let this one go
 	})
+}
+
+// majority is the kind counted most (by name on a tie), "" if none.
+func majority(counts map[string]int) string {
+	hint, best := "", 0
+	for k, n := range counts {
+		if n > best || n == best && k < hint {
+			hint, best = k, n
+		}
+	}
+	return hint
 }
 
 // unsureKind is the kind of an object whose keys do not say (classifyJSON

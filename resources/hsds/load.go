@@ -26,15 +26,18 @@ type Report struct {
 // say: created, updated, or already there unchanged.
 func (r Report) Imported() bool { return r.Created+r.Updated+r.Unchanged > 0 }
 
-// batchSize is the number of records written in one store transaction: big
+// BatchSize is the number of records written in one store transaction: big
 // enough that an import is not bound by fsync and that pages of buckets
 // written all over (refs, the audit index) are rewritten seldom (8000 took
 // a third less commit time than 2000 at 100k services), small enough that
 // a transaction's dirty pages stay some tens of megabytes.
-const batchSize = 8000
+const BatchSize = 8000
 
 // Load writes a directory's records into the store, parents before children
 // and in batches, so that each record's references exist when it is checked.
+// A directory of at most BatchSize records is written in one transaction,
+// whole or not at all; a bigger one in several, so a caller that wants it
+// whole writes it into a copy of the store (as refer import does).
 // Loading the same directory twice leaves the store as it was (all records
 // unchanged). Text is cleaned first (Clean), whichever reader read it. The error is for a store that cannot be written at all.
 func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) {
@@ -46,14 +49,14 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 			rep.Warnings = append(rep.Warnings, p.String())
 		}
 	}
-	warnings, err := dropDanglingLinks(ctx, s, d.Records)
+	warnings, err := dropDanglingLinks(ctx, s, d.Records, nil)
 	if err != nil {
 		return rep, err
 	}
 	rep.Warnings = append(rep.Warnings, warnings...)
 	ordered := storeOrder(d.Records)
-	for start := 0; start < len(ordered); start += batchSize {
-		end := min(start+batchSize, len(ordered))
+	for start := 0; start < len(ordered); start += BatchSize {
+		end := min(start+BatchSize, len(ordered))
 		res, err := s.PutBatch(ctx, ordered[start:end])
 		if err != nil {
 			return rep, err
@@ -74,13 +77,16 @@ func Load(ctx context.Context, s resources.Store, d *Directory) (Report, error) 
 // each: the record is still worth having. Required links (a service's
 // organization, a site's service and location) are left for the store to
 // reject, since the record means nothing without them.
-func dropDanglingLinks(ctx context.Context, s resources.Store, recs []resources.Record) ([]string, error) {
+//
+// known, if not nil, says of records the store surely holds, sparing a
+// look there.
+func dropDanglingLinks(ctx context.Context, s resources.Store, recs []resources.Record, known func(resources.Kind, string) bool) ([]string, error) {
 	have := map[resources.Ref]bool{}
 	for _, r := range recs {
 		have[resources.Ref{Kind: r.Kind(), ID: r.RecordID()}] = true
 	}
 	exists := func(k resources.Kind, id string) (bool, error) {
-		if have[resources.Ref{Kind: k, ID: id}] {
+		if have[resources.Ref{Kind: k, ID: id}] || known != nil && known(k, id) {
 			return true, nil
 		}
 		_, err := s.Get(ctx, k, id)

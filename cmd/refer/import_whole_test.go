@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/refer-project/refer/resources"
+	"github.com/refer-project/refer/resources/bolt"
+)
+
+// recordCount opens a data folder's store and counts its records of every
+// kind, and its services.
+func recordCount(tb testing.TB, dataDir string) (records, services int) {
+	tb.Helper()
+	db, err := bolt.Open(filepath.Join(dataDir, "refer.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	for _, k := range resources.Kinds {
+		n, err := db.Count(context.Background(), k)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		records += n
+		if k == resources.KindService {
+			services = n
+		}
+	}
+	return records, services
+}
+
+// TestKilledImportLeavesTheStoreWhole kills an import too big for one
+// transaction with SIGKILL once it has written batches (the copy it writes
+// into has grown): the store, read directly and over HTTP, holds the
+// directory as it was before, not a part of the new one. Run again, the
+// import finishes, and the store holds both, with no copy left behind.
+func TestKilledImportLeavesTheStoreWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills child processes")
+	}
+	dir := t.TempDir()
+	small, big := filepath.Join(t.TempDir(), "small"), filepath.Join(t.TempDir(), "big")
+	mustRun(t, "gen", "--services", "60", "--seed", "3", small)
+	// About three records a service: several batches of hsds.BatchSize.
+	mustRun(t, "gen", "--services", "8000", "--seed", "5", big)
+	mustRun(t, "import", "--data", dir, small)
+	before, services := recordCount(t, dir)
+	storeFile, copyFile := filepath.Join(dir, "refer.db"), filepath.Join(dir, importFile)
+	st, err := os.Stat(storeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := exec.Command(os.Args[0], "import", "--data", dir, big)
+	cmd.Env = append(os.Environ(), "REFER_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// A file grows as a batch commits, before the commit is done: the
+	// first batch is in once the file grows again, for the second.
+	size := func() int64 {
+		var n int64
+		for _, p := range []string{storeFile, copyFile} {
+			if fi, err := os.Stat(p); err == nil {
+				n = max(n, fi.Size())
+			}
+		}
+		return n
+	}
+	var first int64
+	for start := time.Now(); ; time.Sleep(time.Millisecond) {
+		n := size()
+		// Opening a store writes a few pages; a batch of records, megabytes.
+		if first == 0 && n > st.Size()+4<<20 {
+			first = n
+		}
+		if first > 0 && n > first {
+			break
+		}
+		if time.Since(start) > 2*time.Minute {
+			t.Fatal("the import wrote no batch within 2 minutes")
+		}
+	}
+	// While it runs, the store is held: nothing can read it half-written.
+	if _, err := bolt.Open(storeFile, bolt.WithTimeout(50*time.Millisecond)); resources.ErrorCode(err) != resources.ECONFLICT {
+		t.Errorf("opening the store during an import: %v, want it held (conflict)", err)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if n, _ := recordCount(t, dir); n != before {
+		t.Fatalf("after a killed import the store holds %d records, want the %d it held before", n, before)
+	}
+
+	// Over HTTP too: the HSDS API counts what was there before.
+	child, base := startChild(t, dir)
+	resp, err := http.Get(base + "/api/hsds/services?per_page=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		TotalItems int `json:"total_items"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&page)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.TotalItems != services {
+		t.Errorf("after a killed import the HSDS API counts %d services, want %d", page.TotalItems, services)
+	}
+	child.Process.Signal(syscall.SIGTERM)
+	child.Wait()
+
+	out := mustRun(t, "import", "--data", dir, big)
+	created, _ := strconv.Atoi(counts(t, out)[0])
+	if _, n := recordCount(t, dir); n != services+8000 || created == 0 {
+		t.Errorf("after the import ran again the store holds %d services (created %d records), want %d", n, created, services+8000)
+	}
+	if _, err := os.Stat(copyFile); err == nil {
+		t.Errorf("the import left its copy %s behind", copyFile)
+	}
+}
