@@ -31,6 +31,11 @@ func TestNeedsFromText(t *testing.T) {
 		// The brief's examples.
 		{"they are going to shut off my electricity", []string{"utility-insecurity"}},
 		{"me van a desalojar", []string{"housing-instability"}},
+		{"hooked on pills", []string{"substance-use"}},
+		{"strung out again", []string{"substance-use"}},
+		{"sleeping at the bus station", []string{"homelessness"}},
+		{"durmiendo en la estación de autobuses", []string{"homelessness"}},
+		{"kicked out, sleeping at the bus station", []string{"housing-instability", "homelessness"}},
 		{"no food for the kids this week", []string{"food-insecurity"}},
 		{"my husband hits me", []string{"intimate-partner-violence"}},
 		{"necesito un abogado", []string{"legal-aid"}},
