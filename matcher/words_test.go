@@ -36,6 +36,7 @@ func TestNeedsFromText(t *testing.T) {
 		{"sleeping at the bus station", []string{"homelessness"}},
 		{"durmiendo en la estación de autobuses", []string{"homelessness"}},
 		{"kicked out, sleeping at the bus station", []string{"housing-instability", "homelessness"}},
+		{"i need a ride to the bus station", []string{"transportation-insecurity"}},
 		{"no food for the kids this week", []string{"food-insecurity"}},
 		{"my husband hits me", []string{"intimate-partner-violence"}},
 		{"necesito un abogado", []string{"legal-aid"}},
