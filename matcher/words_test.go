@@ -37,6 +37,8 @@ func TestNeedsFromText(t *testing.T) {
 		{"durmiendo en la estación de autobuses", []string{"homelessness"}},
 		{"kicked out, sleeping at the bus station", []string{"housing-instability", "homelessness"}},
 		{"i need a ride to the bus station", []string{"transportation-insecurity"}},
+		{"mi papá tiene alzheimer y necesita cuidado de día", []string{"disability-support"}},
+		{"adult day care for my father", []string{"disability-support"}},
 		{"no food for the kids this week", []string{"food-insecurity"}},
 		{"my husband hits me", []string{"intimate-partner-violence"}},
 		{"necesito un abogado", []string{"legal-aid"}},
