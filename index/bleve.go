@@ -48,9 +48,10 @@ const (
 // index reflects; it is written in the same batch as the documents.
 var seqKey = []byte("refer_store_seq")
 
-// mappingVersion changes whenever the mapping does, so an index built with
-// an older mapping is rebuilt rather than misread.
-const mappingVersion = "7"
+// mappingVersion changes whenever the mapping does, or what a document's
+// needs are read from, so an index built otherwise is rebuilt rather than
+// misread (8: free keywords' services read their own descriptions).
+const mappingVersion = "8"
 
 // The analyzers of the text fields: Snowball stemmers and stop words
 // (bleve's lang/en and lang/es, from the Snowball project), so "dentists"

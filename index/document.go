@@ -72,6 +72,13 @@ type Source struct {
 	// cannot be used (past resources.MaxAreaPoints, say, after the limit
 	// was lowered): the service is indexed without it.
 	AreaError func(areaID string, err error)
+	// NeedsOfWords, when set, reads the needs that the service's own name
+	// and description name (Config.NeedsOfWords: the lexicon that reads a
+	// client's words), which join those of its terms when its terms are
+	// free keywords with no codes: such a directory may say only in a
+	// description that its free clinic gives dental care or its library
+	// has public computers.
+	NeedsOfWords func(text string) (needs, synonyms []string)
 }
 
 // Site is one service_at_location with its location.
@@ -115,11 +122,15 @@ func Build(src Source, needsOf NeedsOf) []Document {
 	keywords := []string{svc.AlternateName}
 	needs := map[string]bool{}
 	taxonomy := map[string]bool{}
+	coded := false   // a term with a code: the directory classified the service
+	uncoded := false // a term with a name and no code: a free keyword
 	for _, a := range svc.Attributes {
 		t := src.Terms[a.TaxonomyTermID]
 		if t == nil {
 			continue
 		}
+		coded = coded || t.Code != ""
+		uncoded = uncoded || t.Code == "" && t.Name != ""
 		taxonomy[strings.ToUpper(t.ID)] = true
 		for _, p := range codePrefixes(t.Code) {
 			taxonomy[p] = true
@@ -132,6 +143,19 @@ func Build(src Source, needsOf NeedsOf) []Document {
 			for _, n := range needsOf(t) {
 				needs[n] = true
 			}
+		}
+	}
+	// A service that a directory describes by free keywords alone (no
+	// taxonomy codes: the Ohana sample's "Community Clinics") often says
+	// what it does only in its description ("free medical and dental
+	// care"), so its own name and description are read as a client's words
+	// are. A coded service is not: its codes are the directory's own
+	// classification, and its description names needs in passing ("food
+	// for the homeless").
+	if src.NeedsOfWords != nil && uncoded && !coded {
+		own, _ := src.NeedsOfWords(svc.Name + ". " + svc.Description)
+		for _, n := range own {
+			needs[n] = true
 		}
 	}
 	base.Needs = sortedKeys(needs)

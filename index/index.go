@@ -379,7 +379,7 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 	// In change order, so that the batch (and a test) sees the same
 	// documents in the same order every time.
 	fresh := make(map[string][]Document, len(affected))
-	rd := newDocReader(ix.store, ix.needsOf)
+	rd := newDocReader(ix.store, ix.needsOf, ix.needsOfWords)
 	rd.areaError = ix.areaError
 	for _, id := range affected {
 		ix.forgetAreas(id)

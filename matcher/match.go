@@ -760,6 +760,11 @@ func needFit(v *Vocabulary, c *Candidate, n *Need) (Term, float64) {
 			best, fit = t, g
 		}
 	}
+	if fit == 0 && slices.Contains(c.Needs, n.Code) {
+		// No term serves the need: the service's own name or description
+		// names it (index.Source.NeedsOfWords).
+		fit = GradeDescribed
+	}
 	return best, fit
 }
 

@@ -232,6 +232,28 @@ func TestKeywordTerms(t *testing.T) {
 	}
 }
 
+// TestDescribedNeed: a need that the index read from a keyword service's
+// own description (it is among the listing's needs, and no term serves it)
+// has the need part of a keyword that names it; a need neither serves has
+// none.
+func TestDescribedNeed(t *testing.T) {
+	v := mustVocabulary(t)
+	c := &Candidate{Listing: &listing.Listing{Needs: []string{"dental-care", "health-care"}, Terms: []Term{{Name: "Community Clinics"}}}}
+	for _, tt := range []struct {
+		need string
+		want float64
+	}{
+		{"dental-care", GradeDescribed},
+		{"health-care", GradeRelated}, // by its keyword
+		{"food-insecurity", 0},
+	} {
+		n, _ := v.Need(tt.need)
+		if _, got := needFit(v, c, n); got != tt.want {
+			t.Errorf("%s: %v; want %v", tt.need, got, tt.want)
+		}
+	}
+}
+
 func TestUnmetAndUnknownNeeds(t *testing.T) {
 	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{}}
 	res, err := m.Match(context.Background(), Request{Needs: []NeedInput{{Code: "dental-care"}}, At: matchAt})

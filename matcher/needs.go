@@ -49,6 +49,9 @@ const (
 	// GradeOpenEligibility is an Open Eligibility name of the need that is
 	// not among its core names.
 	GradeOpenEligibility = 0.7
+	// GradeDescribed is a need that no term of a service serves but its
+	// own name or description names, read as a client's words are.
+	GradeDescribed = GradeRelated
 )
 
 // Grade says how squarely a taxonomy term serves the need: GradeCore,
