@@ -456,3 +456,29 @@ func TestWebPlaceBox(t *testing.T) {
 		t.Errorf("a far ZIP does not say where the directory is: %d", status)
 	}
 }
+
+// TestWarmPlaces: the table of places that refer serve reads as it starts
+// is the one the first search page uses (the page does not read the store
+// again): a service added after the warm-up is not counted on the first
+// page, as the table is refreshed only once it is old; without the
+// warm-up, the first page reads the table itself and counts it.
+func TestWarmPlaces(t *testing.T) {
+	note := regexp.MustCompile(`Directory: (\d+) services`)
+	firstPage := func(warm bool) string {
+		ts := startServer(t, seedWeb, webClock)
+		if warm {
+			ts.Pages.WarmPlaces(context.Background())
+		}
+		fixture.Put(t, ts.Store, &resources.Service{ID: "s-late", OrganizationID: "org", Name: "Late Service", Status: "active"})
+		_, page := ts.page(t, "/?lang=en")
+		m := note.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the search page does not say how many services the directory holds")
+		}
+		return m[1]
+	}
+	warmed, cold := firstPage(true), firstPage(false)
+	if warmed == cold {
+		t.Errorf("the first page counted %s services after a warm-up and %s without: it read the table itself", warmed, cold)
+	}
+}

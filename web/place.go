@@ -93,6 +93,16 @@ type placeTable struct {
 	building bool
 }
 
+// WarmPlaces reads the directory's table of places now (refer serve calls
+// it as it starts), so the first search page does not wait for it: at
+// 100k services the read takes seconds. A page asked for meanwhile waits
+// for this read rather than starting its own.
+func (s *Pages) WarmPlaces(ctx context.Context) {
+	if _, err := s.places(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("could not read the directory's places", "err", err)
+	}
+}
+
 // places returns the directory's table of places: read from the store on
 // first use, then refreshed in the background.
 func (s *Pages) places(ctx context.Context) (*places, error) {

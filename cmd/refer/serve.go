@@ -121,12 +121,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	cfg.Store, cfg.Keys, cfg.Audit, cfg.Index, cfg.Vocabulary, cfg.Logger = store, store, store, ix, vocab, log
 	cfg.Referrals, cfg.Unmet, cfg.AllowPrivateWebhooks = refs.rs, refs.unmet, *rf.allowPrivate
-	cfg.Pages = web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now,
+	pages := web.New(web.Config{Store: store, Index: ix, Vocabulary: vocab, Logger: log, Now: cfg.Now,
 		Accounts: accounts, Keys: store, BaseURL: baseURL(), Closed: cfg.RequireKeyToRead, Referrals: refs.rs,
 		Sample: sampleNote,
 		// The SMTP server that sends lists to clients (env REFER_SMTP_ADDR,
 		// host:port, and REFER_SMTP_FROM); none, and lists are only printed.
 		Mail: web.MailConfig{Addr: os.Getenv("REFER_SMTP_ADDR"), From: envOr("REFER_SMTP_FROM", "refer@localhost")}})
+	cfg.Pages = pages
+	warmCtx, stopWarming := context.WithCancel(ctx)
+	defer stopWarming()
+	go pages.WarmPlaces(warmCtx)
 	srv := api.New(cfg)
 	srv.SetReady(true)
 
