@@ -282,8 +282,6 @@ type UnmetKey struct {
 type CapacityReader interface {
 	// Capacity returns a service's capacity (ok false if never set).
 	Capacity(ctx context.Context, serviceID string) (c Capacity, ok bool, err error)
-	// Capacities returns every service's capacity.
-	Capacities(ctx context.Context) (map[string]Capacity, error)
 }
 
 // IdempotencyKey names a create that may be retried: the key holder and

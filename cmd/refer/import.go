@@ -136,13 +136,14 @@ func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.
 
 // streamedImportHeap is the soft memory limit of a streamed import: it
 // keeps a window and a hash per record, and then the index build keeps the
-// match catalog and Bleve's batches. Left to GOGC, the build's heap grows
-// to a multiple of what it keeps; at 100k services its RssAnon peaked at
-// 2.1 GB (GOGC=300), and at 0.68 GB under a 700 MiB limit, in about the
-// same time. Past the limit (a directory whose catalog alone is bigger)
-// the collector works harder, taking at most half the CPU, and memory
-// grows as it must.
-const streamedImportHeap = 768 << 20
+// match catalog, a page of services with their sites, and Bleve's batches.
+// Left to GOGC, the build's heap grows to a multiple of what it keeps: at
+// 100k services its RssAnon peaked at 2.1 GB (GOGC=300); under this limit
+// at 0.48 GB, in the same CPU time as under 768 MiB and 550 MiB (under
+// 400 MiB the collector ran all the time: 20% more CPU). Past the limit (a
+// directory whose catalog alone is bigger) the collector works harder,
+// taking at most half the CPU, and memory grows as it must.
+const streamedImportHeap = 512 << 20
 
 // softLimit sets the collector's soft memory limit, unless GOMEMLIMIT or
 // GOGC in the environment say otherwise.

@@ -354,25 +354,6 @@ func (db *DB) Capacity(ctx context.Context, serviceID string) (resources.Capacit
 	return c, ok, err
 }
 
-// Capacities returns every capacity set, by service id.
-func (db *DB) Capacities(ctx context.Context) (map[string]resources.Capacity, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	out := map[string]resources.Capacity{}
-	err := db.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketCapacity).ForEach(func(k, v []byte) error {
-			var c resources.Capacity
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("store: capacity of %q: %w", k, err)
-			}
-			out[string(k)] = c
-			return nil
-		})
-	})
-	return out, err
-}
-
 // CreateSubscription stores a new subscription. ECONFLICT if the id is
 // taken.
 func (db *DB) CreateSubscription(ctx context.Context, s resources.Subscription) error {
