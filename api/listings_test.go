@@ -282,6 +282,8 @@ func TestListingBadInputs(t *testing.T) {
 		{"wrong type", "POST", "/api/v1/services", `{"organization_id": "org", "name": "X", "status": "active", "minimum_age": "ten"}`, nil, 400, "invalid", []string{"minimum_age"}},
 		{"invalid fields, each named", "POST", "/api/v1/services", `{"organization_id": "org", "status": "open", "minimum_age": 200, "phones": [{"number": ""}]}`, nil, 400, "invalid",
 			[]string{"name", "status", "minimum_age", "phones[0].id", "phones[0].number"}},
+		{"a phone that is no number", "POST", "/api/v1/services", `{"organization_id": "org", "name": "X", "status": "active", "phones": [{"id": "p-1", "number": "call the desk"}]}`, nil, 400, "invalid", []string{"phones[0].number"}},
+		{"a location's phone of no known type", "POST", "/api/v1/locations", `{"organization_id": "org", "location_type": "physical", "phones": [{"id": "p-2", "number": "211", "type": "telegraph"}]}`, nil, 400, "invalid", []string{"phones[0].type"}},
 		{"invalid location", "POST", "/api/v1/locations", `{"organization_id": "org", "location_type": "physical", "latitude": 95, "longitude": 0}`, nil, 400, "invalid", []string{"latitude"}},
 		{"location without its other coordinate", "POST", "/api/v1/locations", `{"organization_id": "org", "location_type": "physical", "latitude": 25}`, nil, 400, "invalid", []string{"latitude"}},
 		{"names no organization", "PUT", "/api/v1/organizations/org", `{"name": "X", "description": "y", "parent_organization_id": "nope"}`, nil, 400, "invalid", []string{"parent_organization_id"}},

@@ -2,6 +2,7 @@ package listings
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/mail"
 	"net/url"
@@ -17,9 +18,10 @@ import (
 // imported is not refused for its form, so a messy directory's records can
 // still be changed in other ways.
 
-// checkLinks names an organization's or service's e-mail and web address
-// that do not look like one, when they changed from old (nil: new record).
-func checkLinks(r, old resources.Record) error {
+// checkForm names an organization's, service's or location's e-mail, web
+// address and phones that do not look like one, when they changed from old
+// (nil: new record), and writes new or changed phone numbers in one form.
+func checkForm(r, old resources.Record) error {
 	f := resources.FieldErrors{}
 	switch r := r.(type) {
 	case *resources.Organization:
@@ -29,6 +31,7 @@ func checkLinks(r, old resources.Record) error {
 		}
 		checkEmail(f, "email", r.Email, was.Email)
 		checkWeb(f, "website", r.Website, was.Website)
+		checkPhones(f, r.Phones, was.Phones)
 	case *resources.Service:
 		var was resources.Service
 		if o, ok := old.(*resources.Service); ok {
@@ -36,8 +39,27 @@ func checkLinks(r, old resources.Record) error {
 		}
 		checkEmail(f, "email", r.Email, was.Email)
 		checkWeb(f, "url", r.URL, was.URL)
+		checkPhones(f, r.Phones, was.Phones)
+	case *resources.Location:
+		var was resources.Location
+		if o, ok := old.(*resources.Location); ok {
+			was = *o
+		}
+		checkPhones(f, r.Phones, was.Phones)
 	default:
 		return nil
+	}
+	if len(f) == 0 {
+		return nil // the store checks the record's own rules
+	}
+	// With the record's own rules, so that one answer names every field
+	// that is wrong (theirs first: a phone with no number lacks one).
+	if err := r.Validate(); err != nil {
+		fields := resources.ErrorFields(err)
+		if len(fields) == 0 {
+			return err
+		}
+		maps.Copy(f, fields)
 	}
 	return f.Err(fmt.Sprintf("%s %q", r.Kind(), r.RecordID()))
 }
@@ -67,14 +89,25 @@ func checkWeb(f resources.FieldErrors, field, v, was string) {
 // PhoneTypes are HSDS's types of phone, in the order forms offer them.
 var PhoneTypes = []string{"voice", "cell", "text", "fax", "textphone", "video", "pager"}
 
-// CheckPhones writes each phone's number by the import's rule
-// (hsds.FormatPhone: a US number as "(305) 555-0114") and checks its
-// extension and type; a short code such as 211 or 988 is kept as written.
-// EINVALID names each bad field (phones[i].number, .extension, .type).
-func CheckPhones(ps []resources.Phone) error {
+// CheckPhones writes each new or changed phone's number by the import's
+// rule (hsds.FormatPhone: "(305) 555-0114", "x12" for an extension) and
+// names each that is not a US number or a short code (211, 988), has an
+// extension that is not a whole number, or a type HSDS does not know. A
+// phone kept as it was (its id, number, extension and type as in was) is
+// left as imported. The pages call it to say each bad row at once; every
+// write of a listing (Create, Replace, Change) applies it.
+func CheckPhones(ps, was []resources.Phone) error {
 	f := resources.FieldErrors{}
+	checkPhones(f, ps, was)
+	return f.Err("the phones")
+}
+
+func checkPhones(f resources.FieldErrors, ps, was []resources.Phone) {
 	for i := range ps {
 		p := &ps[i]
+		if slices.ContainsFunc(was, func(w resources.Phone) bool { return samePhone(*p, w) }) {
+			continue
+		}
 		name := fmt.Sprintf("phones[%d]", i)
 		p.Number = strings.TrimSpace(p.Number)
 		if n, ok := hsds.FormatPhone(p.Number); ok {
@@ -89,7 +122,12 @@ func CheckPhones(ps []resources.Phone) error {
 			f.Add(name+".type", "is %q; use one of %s", p.Type, strings.Join(PhoneTypes, ", "))
 		}
 	}
-	return f.Err("the phones")
+}
+
+// samePhone: a phone as it was stored, by id and what the rule checks.
+func samePhone(p, w resources.Phone) bool {
+	return p.ID != "" && p.ID == w.ID && p.Number == w.Number && p.Type == w.Type &&
+		(p.Extension == nil) == (w.Extension == nil) && (p.Extension == nil || *p.Extension == *w.Extension)
 }
 
 // shortCode: three to six digits (211, 988, 311).

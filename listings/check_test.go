@@ -32,7 +32,7 @@ func TestCheckPhones(t *testing.T) {
 		{resources.Phone{Number: "3055550114", Type: "telegraph"}, "", "phones[0].type"},
 	} {
 		ps := []resources.Phone{tc.in}
-		err := listings.CheckPhones(ps)
+		err := listings.CheckPhones(ps, nil)
 		fields := resources.ErrorFields(err)
 		switch {
 		case tc.bad == "" && (err != nil || ps[0].Number != tc.want):
@@ -87,5 +87,47 @@ func TestLinksChecked(t *testing.T) {
 	}
 	if _, err := listings.Create(ctx, db, &resources.Service{OrganizationID: "org", Name: "New", Status: "active", Email: "nope"}, nil); resources.ErrorFields(err)["email"] == "" {
 		t.Errorf("a new service's bad e-mail: %v", err)
+	}
+}
+
+// TestPhonesChecked: a new or changed phone must be a phone number and is
+// written by the import's rule, through every write path (Create, Replace,
+// Change) for organizations, services and locations; a messy number kept
+// as imported is not refused.
+func TestPhonesChecked(t *testing.T) {
+	db := openStore(t)
+	ctx := resources.WithActor(context.Background(), staff)
+	fixture.Put(t, db, &resources.Service{ID: "s-phones", OrganizationID: "org", Name: "Phones", Status: "active",
+		Phones: []resources.Phone{{ID: "p-messy", ServiceID: "s-phones", Number: "call the front desk"}}})
+	// Kept as imported: passes, and stays as it was.
+	svc, err := listings.Change(ctx, db, "s-phones", listings.Any, func(s *resources.Service) error { s.Name = "Phones, renamed"; return nil })
+	if err != nil || svc.Phones[0].Number != "call the front desk" {
+		t.Fatalf("a kept imported number: %v, %+v", err, svc)
+	}
+	// A new good number is written in one form; a new bad one is named.
+	svc, err = listings.Change(ctx, db, "s-phones", listings.Any, func(s *resources.Service) error {
+		s.Phones = append(s.Phones, resources.Phone{ID: "p-new", ServiceID: s.ID, Number: "305.555.0114"})
+		return nil
+	})
+	if err != nil || svc.Phones[1].Number != "(305) 555-0114" {
+		t.Fatalf("a new number: %v, %+v", err, svc)
+	}
+	_, err = listings.Change(ctx, db, "s-phones", listings.Any, func(s *resources.Service) error { s.Phones[0].Number = "call us"; return nil })
+	if f := resources.ErrorFields(err); resources.ErrorCode(err) != resources.EINVALID || f["phones[0].number"] == "" {
+		t.Errorf("a changed bad number: %v", err)
+	}
+	org, _ := resources.Get[*resources.Organization](context.Background(), db, "org")
+	changed := *org
+	changed.Phones = []resources.Phone{{ID: "p-org", OrganizationID: "org", Number: "555-0114"}}
+	if _, err := listings.Replace(ctx, db, resources.KindOrganization, "org", &changed, nil, listings.Any); resources.ErrorFields(err)["phones[0].number"] == "" {
+		t.Errorf("an organization's bad number: %v", err)
+	}
+	loc := &resources.Location{OrganizationID: "org", LocationType: "physical", Name: "Office",
+		Phones: []resources.Phone{{ID: "p-loc", Number: "211", Type: "telegraph"}}}
+	if _, err := listings.Create(ctx, db, loc, nil); resources.ErrorFields(err)["phones[0].type"] == "" {
+		t.Errorf("a new location's phone of an unknown type: %v", err)
+	}
+	if got, _ := resources.Get[*resources.Service](context.Background(), db, "s-phones"); got.Phones[0].Number != "call the front desk" || len(got.Phones) != 2 {
+		t.Errorf("a refused write changed the service: %+v", got.Phones)
 	}
 }

@@ -156,7 +156,7 @@ func Create(ctx context.Context, store resources.Store, r resources.Record, sals
 		if err := Authorize(tx, a, nil, r); err != nil {
 			return err
 		}
-		if err := checkLinks(r, nil); err != nil {
+		if err := checkForm(r, nil); err != nil {
 			return err
 		}
 		if loc, ok := r.(*resources.Location); ok {
@@ -177,7 +177,7 @@ func Create(ctx context.Context, store resources.Store, r resources.Record, sals
 // the version expected. Verification is kept as it was: only Verify
 // changes it. A location is placed from its address (Place) when it comes
 // without coordinates, or with those of another address. A new or changed
-// e-mail or web address must look like one (EINVALID names it).
+// e-mail, web address or phone must look like one (EINVALID names it).
 func Replace(ctx context.Context, store resources.Store, k resources.Kind, id string, r resources.Record, sals []resources.ServiceAtLocation, want Expect) (resources.Record, error) {
 	a := resources.ActorFrom(ctx, resources.Actor{})
 	var out resources.Record
@@ -186,7 +186,7 @@ func Replace(ctx context.Context, store resources.Store, k resources.Kind, id st
 		if err != nil {
 			return err
 		}
-		if err := checkLinks(r, old); err != nil {
+		if err := checkForm(r, old); err != nil {
 			return err
 		}
 		if loc, ok := r.(*resources.Location); ok {
@@ -214,18 +214,25 @@ func Change(ctx context.Context, store resources.Store, id string, want Expect, 
 		if err != nil {
 			return err
 		}
-		svc := *old.(*resources.Service)
-		if err := change(&svc); err != nil {
+		// A copy of its own to change (read again, not copied: a copy
+		// would share its lists), so old stays as stored for the rules
+		// that look at what changed: a phone edited in place is checked.
+		r, err := tx.Get(resources.KindService, id)
+		if err != nil {
 			return err
 		}
-		if err := Authorize(tx, a, old, &svc); err != nil {
+		svc := r.(*resources.Service)
+		if err := change(svc); err != nil {
 			return err
 		}
-		if err := checkLinks(&svc, old); err != nil {
+		if err := Authorize(tx, a, old, svc); err != nil {
 			return err
 		}
-		keepVerification(&svc, old)
-		if out, err = tx.Update(&svc, svc.Version); err != nil {
+		if err := checkForm(svc, old); err != nil {
+			return err
+		}
+		keepVerification(svc, old)
+		if out, err = tx.Update(svc, svc.Version); err != nil {
 			return err
 		}
 		return writeSALs(tx, a, out, nil)

@@ -106,7 +106,7 @@ func (s *Pages) savePhones(c echo.Context) error {
 	}
 	// Every row is checked by the rule before anything is sent, so each
 	// bad field is said at once.
-	s.phoneErrors(l, v, kept, listings.CheckPhones(slices.Clone(phones)))
+	s.phoneErrors(l, v, kept, listings.CheckPhones(slices.Clone(phones), svc.Phones))
 	if !slices.ContainsFunc(v.Rows, phoneRow.Refused) && len(v.Errors) == 0 {
 		_, err = listings.Change(c.Request().Context(), s.store, svc.ID, version(c), func(svc *resources.Service) error {
 			had := map[string]resources.Phone{}
@@ -123,10 +123,7 @@ func (s *Pages) savePhones(c echo.Context) error {
 				}
 				p.ServiceID = svc.ID
 			}
-			if err := listings.CheckPhones(phones); err != nil {
-				return err
-			}
-			svc.Phones = phones
+			svc.Phones = phones // checked again by listings.Change
 			return nil
 		})
 		switch {
