@@ -194,7 +194,7 @@ func FuzzListScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, size, chunk int) {
 		size = 1 + abs(size)%128
 		chunk = 1 + abs(chunk)%64
-		sc := &listScanner{r: bytes.NewReader(data), chunk: make([]byte, chunk)}
+		sc := &listScanner{r: bytes.NewReader(data), chunk: chunk}
 		var got []json.RawMessage
 		err := sc.open()
 		for err == nil {
