@@ -92,6 +92,9 @@ func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.
 			return store, rep, nil
 		}
 		store.Close()
+		if errors.Is(err, hsds.ErrOverLimit) {
+			return nil, rep, err // the source's fault, said before a write
+		}
 		if !errors.Is(err, hsds.ErrNotStreamable) {
 			return nil, rep, fmt.Errorf("writing the store: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -31,6 +32,21 @@ type Limits struct {
 
 // DefaultLimits are the limits of an import that sets none.
 var DefaultLimits = Limits{FileBytes: 1 << 30, TotalBytes: 4 << 30, ZipRatio: 200, CellBytes: 64 << 10, RowBytes: 1 << 20}
+
+// ErrOverLimit is wrapped by every error that refuses a source for one of
+// its Limits: the import stops there, having written nothing.
+var ErrOverLimit = errors.New("over an import limit")
+
+// overLimit is an error wrapping ErrOverLimit, saying which limit and
+// what passes it.
+func overLimit(format string, args ...any) error {
+	return limitError(fmt.Sprintf(format, args...))
+}
+
+type limitError string
+
+func (e limitError) Error() string        { return string(e) }
+func (e limitError) Is(target error) bool { return target == ErrOverLimit }
 
 // zipRatioFloor is the size under which a zip entry's ratio is not looked
 // at: a small file of one repeated byte is no threat.
@@ -75,11 +91,11 @@ func (b boundedFS) ReadFile(name string) ([]byte, error) {
 	}
 	declared := st.Size()
 	if declared > b.lim.FileBytes {
-		return nil, fmt.Errorf("%s is %d bytes, more than the limit of %d bytes for one file (--max-file-bytes)", name, declared, b.lim.FileBytes)
+		return nil, overLimit("%s is %d bytes, more than the limit of %d bytes for one file (--max-file-bytes)", name, declared, b.lim.FileBytes)
 	}
 	if h, ok := st.Sys().(*zip.FileHeader); ok && h.UncompressedSize64 > zipRatioFloor {
 		if h.CompressedSize64 == 0 || h.UncompressedSize64/h.CompressedSize64 > uint64(b.lim.ZipRatio) {
-			return nil, fmt.Errorf("%s would uncompress from %d to %d bytes, more than %d times its size (--max-zip-ratio): refused as a zip bomb",
+			return nil, overLimit("%s would uncompress from %d to %d bytes, more than %d times its size (--max-zip-ratio): refused as a zip bomb",
 				name, h.CompressedSize64, h.UncompressedSize64, b.lim.ZipRatio)
 		}
 	}
@@ -94,10 +110,10 @@ func (b boundedFS) ReadFile(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if n > b.lim.FileBytes {
-		return nil, fmt.Errorf("%s is more than the limit of %d bytes for one file (--max-file-bytes)", name, b.lim.FileBytes)
+		return nil, overLimit("%s is more than the limit of %d bytes for one file (--max-file-bytes)", name, b.lim.FileBytes)
 	}
 	if *b.read += n; *b.read > b.lim.TotalBytes {
-		return nil, fmt.Errorf("the import is more than the limit of %d bytes in all, at %s (--max-import-bytes)", b.lim.TotalBytes, name)
+		return nil, overLimit("the import is more than the limit of %d bytes in all, at %s (--max-import-bytes)", b.lim.TotalBytes, name)
 	}
 	return buf.Bytes(), nil
 }

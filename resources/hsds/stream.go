@@ -57,8 +57,9 @@ var StreamWindow = 16 << 20
 // first stored here; a record the store rejects, or whose link Load would
 // drop (it may name one a later window holds); objects whose kind their
 // window's majority gave, where the whole list's majority is another; a
-// file that is not one list, not valid JSON, or over the limits (whose
-// error Read gives). Other errors are the store's.
+// file that is not one list or not valid JSON (whose error Read gives). A
+// file or source over the limits is refused before anything is written,
+// with Read's error (wrapping ErrOverLimit). Other errors are the store's.
 func LoadStream(ctx context.Context, s resources.Store, p string, opts Options) (Report, error) {
 	rep, _, err := loadStream(ctx, s, p, opts)
 	return rep, err
@@ -101,7 +102,8 @@ type streamFile struct {
 }
 
 // streamFiles lists the JSON files Read would read at p, in name order, or
-// says ErrNotStreamable for any other source, or one over the limits.
+// says ErrNotStreamable for any other source; one over the limits is
+// refused with Read's error (wrapping ErrOverLimit).
 func streamFiles(p string, lim Limits) ([]streamFile, error) {
 	info, err := os.Stat(p)
 	if err != nil {
@@ -125,14 +127,19 @@ func streamFiles(p string, lim Limits) ([]streamFile, error) {
 		return nil, ErrNotStreamable
 	}
 	slices.SortFunc(files, func(a, b streamFile) int { return cmp.Compare(a.name, b.name) })
+	// The limits are Read's, said before anything is read: a source over
+	// them is refused at once, not after reading its other files whole.
 	var total int64
 	for _, f := range files {
 		fi, err := os.Stat(f.path)
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() > lim.FileBytes {
+		if err != nil || !fi.Mode().IsRegular() {
 			return nil, ErrNotStreamable
 		}
+		if fi.Size() > lim.FileBytes {
+			return nil, fmt.Errorf("import: %w", overLimit("%s is %d bytes, more than the limit of %d bytes for one file (--max-file-bytes)", f.name, fi.Size(), lim.FileBytes))
+		}
 		if total += fi.Size(); total > lim.TotalBytes {
-			return nil, ErrNotStreamable
+			return nil, fmt.Errorf("import: %w", overLimit("the import is more than the limit of %d bytes in all, at %s (--max-import-bytes)", lim.TotalBytes, f.name))
 		}
 	}
 	return files, nil

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -310,4 +312,39 @@ func peakHeap(peak *uint64) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// A source over the limits is refused before anything is read or written,
+// with Read's words for the limit: a big source was read whole first (its
+// other files, gigabytes of them) to be told so.
+func TestLoadStreamRefusesOverTheLimits(t *testing.T) {
+	src := t.TempDir()
+	if err := WriteJSON(src, canonical(t, genDirectory(3, 40))); err != nil {
+		t.Fatal(err)
+	}
+	services, err := os.Stat(filepath.Join(src, "services.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		lim  Limits
+		want string
+	}{
+		"one file": {Limits{FileBytes: services.Size() - 1}, "services.json is " + strconv.FormatInt(services.Size(), 10) + " bytes, more than the limit of"},
+		"in all":   {Limits{TotalBytes: services.Size()}, "more than the limit of " + strconv.FormatInt(services.Size(), 10) + " bytes in all"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := storeAt(t)
+			_, err := LoadStream(context.Background(), s, src, Options{Limits: tc.lim})
+			if !errors.Is(err, ErrOverLimit) || errors.Is(err, ErrNotStreamable) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LoadStream: %v, want %q wrapping ErrOverLimit", err, tc.want)
+			}
+			if _, rerr := Read(src, Options{Limits: tc.lim}); !errors.Is(rerr, ErrOverLimit) {
+				t.Errorf("Read: %v, want it to wrap ErrOverLimit too", rerr)
+			}
+			if n := len(storeRecords(t, s)); n != 0 {
+				t.Errorf("the refused source left %d records in the store", n)
+			}
+		})
+	}
 }
