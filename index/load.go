@@ -56,7 +56,7 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 		for _, r := range page {
 			svc := r.(*resources.Service)
 			docs := ix.admit(svc.ID, Build(Source{Service: svc, Organization: orgs[svc.OrganizationID], Sites: sites[svc.ID], Terms: terms, Capacity: caps[svc.ID],
-				AreaError: ix.areaError(svc.ID), NeedsOfWords: ix.needsOfWords}, ix.needsOf))
+				AreaError: ix.areaError(svc.ID), NeedsOfWords: ix.needsOfWords, CoreNeedsOf: ix.coreNeedsOf}, ix.needsOf))
 			for i := range docs {
 				d := &docs[i]
 				n++
@@ -82,6 +82,7 @@ type docReader struct {
 	store        resources.Store
 	needsOf      NeedsOf
 	needsOfWords func(text string) (needs, synonyms []string)
+	coreNeedsOf  NeedsOf
 	// areaError, when set, hears of each service area left out
 	// (Source.AreaError) for a service id.
 	areaError func(serviceID string) func(areaID string, err error)
@@ -89,8 +90,8 @@ type docReader struct {
 	terms     map[string]*resources.TaxonomyTerm
 }
 
-func newDocReader(s resources.Store, needsOf NeedsOf, needsOfWords func(string) ([]string, []string)) *docReader {
-	return &docReader{store: s, needsOf: needsOf, needsOfWords: needsOfWords, orgs: map[string]*resources.Organization{}, terms: map[string]*resources.TaxonomyTerm{}}
+func newDocReader(s resources.Store, needsOf, coreNeedsOf NeedsOf, needsOfWords func(string) ([]string, []string)) *docReader {
+	return &docReader{store: s, needsOf: needsOf, coreNeedsOf: coreNeedsOf, needsOfWords: needsOfWords, orgs: map[string]*resources.Organization{}, terms: map[string]*resources.TaxonomyTerm{}}
 }
 
 // serviceDocuments reads one service and what its documents need from the
@@ -103,7 +104,7 @@ func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Documen
 	if err != nil {
 		return nil, err
 	}
-	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}, NeedsOfWords: rd.needsOfWords}
+	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}, NeedsOfWords: rd.needsOfWords, CoreNeedsOf: rd.coreNeedsOf}
 	if rd.areaError != nil {
 		src.AreaError = rd.areaError(id)
 	}

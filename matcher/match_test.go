@@ -201,6 +201,33 @@ func TestGrades(t *testing.T) {
 	}
 }
 
+// TestCoreNeedsOfTerm: the needs a term serves at their core, which the
+// index keeps apart so a match's candidates hold them (index.Config.CoreNeedsOf).
+func TestCoreNeedsOfTerm(t *testing.T) {
+	v := mustVocabulary(t)
+	for _, tt := range []struct {
+		code, name string
+		want       []string
+	}{
+		{"LH-5100.6500", "", []string{"medical-cost-burden"}}, // prescription expense help
+		{"LN-1500", "", []string{"health-care"}},              // community clinics: related for medical cost burden
+		{"BH-1800.8500", "", []string{"homelessness"}},        // homeless shelter
+		{"BH-8400", "", nil},                                  // housing, peripheral
+		{"", "Emergency Shelter", []string{"homelessness"}},   // an Open Eligibility core name
+		{"", "Food Pantries", nil},                            // a free keyword reads as related at best
+	} {
+		got := v.CoreNeedsOfTerm(&resources.TaxonomyTerm{Code: tt.code, Name: tt.name})
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("CoreNeedsOfTerm(%q %q) = %v; want %v", tt.code, tt.name, got, tt.want)
+		}
+		for _, n := range got {
+			if !slices.Contains(v.NeedsOfTerm(&resources.TaxonomyTerm{Code: tt.code, Name: tt.name}), n) {
+				t.Errorf("%s%s: core of %s, which it does not serve", tt.code, tt.name, n)
+			}
+		}
+	}
+}
+
 // TestKeywordTerms: a directory with no taxonomy codes (San Mateo's Ohana
 // sample) says what its services do in keywords; their names are read as
 // words are, for the index's needs and the need part of the score.

@@ -248,6 +248,19 @@ func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	return slices.Compact(out)
 }
 
+// CoreNeedsOfTerm returns the needs of NeedsOfTerm that the term serves at
+// their core (TermGrade is GradeCore): what the index keeps apart so that
+// a match's candidates hold a need's core services (index.Config.CoreNeedsOf).
+func (v *Vocabulary) CoreNeedsOfTerm(t *resources.TaxonomyTerm) []string {
+	var out []string
+	for _, code := range v.NeedsOfTerm(t) {
+		if n := v.byCode[code]; n != nil && v.TermGrade(n, Term{Code: t.Code, Name: t.Name}) == GradeCore {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
 // NeedsOfWords returns the codes of the needs that words name, best first
 // (NeedsFromText), and those needs' search words: what a search's words
 // mean beyond their letters ("comida": food-insecurity, and "food").

@@ -245,6 +245,7 @@ func TestEval(t *testing.T) {
 				o := byID[id]
 				return fmt.Sprintf("%d %.3f %v %s | %v | %s", g, o.Score, o.ScoreParts, o.Name, j.sites[id].codes, why)
 			})
+			debugMissed(t, d, j, c, need, req, ids, client)
 			words := c.Text
 			if words == "" {
 				label, _ := vocab.Need(need)
@@ -439,7 +440,7 @@ func openDirectory(t *testing.T, src string) *directory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		t.Fatal(err)
 	}
