@@ -169,6 +169,8 @@ func TestCheck(t *testing.T) {
 		{"codes for children, adult with children", ServiceRequirements("", nil, nil, []string{"YB-9500"}), Client{Age: age(34), HasChildren: &yes}, nan, Likely},
 		{"codes for older adults, client of 34", ServiceRequirements("", nil, nil, []string{"YB-8000", "YF-2000"}), Client{Age: age(34)}, nan, Ineligible},
 		{"codes for older adults, client of 72", ServiceRequirements("", nil, nil, []string{"YB-8000"}), Client{Age: age(72)}, nan, Eligible},
+		{"frail elderly alone, client of 50", ServiceRequirements("", nil, nil, []string{"YF-2000", "YF-3000.6300"}), Client{Age: age(50)}, nan, Ineligible},
+		{"frail elderly alone, client of 80", ServiceRequirements("", nil, nil, []string{"YF-2000"}), Client{Age: age(80)}, nan, Eligible},
 		{"structured ages", ServiceRequirements("", age(60), nil, nil), Client{Age: age(34)}, nan, Ineligible},
 		{"codes union with adults", ServiceRequirements("", nil, nil, []string{"YB-9500.0500", "YB-0500"}), Client{Age: age(34)}, nan, Eligible},
 		{"situation codes do not narrow", ServiceRequirements("", nil, nil, []string{"YL-3300.4500"}), Client{Age: age(34)}, nan, Unknown},
