@@ -200,6 +200,12 @@ type ScoreParts struct {
 	Coverage    float64 `json:"coverage"`
 }
 
+// forChildrenOnly is the eligibility part of a service whose codes name
+// only children, for an adult who may have some, for a need of the adult's
+// own (not child care): under a service's that says nothing of its
+// clients (0.5), above none.
+const forChildrenOnly = 0.3
+
 // weights of the score parts; they add up to 1, so a score is 0 to 1.
 var weights = ScoreParts{
 	Need: 0.28, Text: 0.08, Distance: 0.20, Eligibility: 0.15, Language: 0.08,
@@ -575,7 +581,8 @@ func (sc *scoring) verdict(c *Candidate) Verdict {
 // client cannot use it.
 func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure float64) {
 	s.c, s.id, s.need = c, cmp.Or(c.ServiceAtLocationID, c.ServiceID), need
-	s.status = requirements(c).status(sc.client, distanceOf(c))
+	v := requirements(c).check(sc.client, distanceOf(c), false)
+	s.status = v.Status
 	if s.status == Ineligible {
 		s.excluded = true
 		return
@@ -605,6 +612,12 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure fl
 		p.Eligibility = 1
 	case Likely:
 		p.Eligibility = 0.7
+		if v.ForChildren && (vn == nil || !vn.ForChildren) {
+			// Meant for children, asked about by an adult whose need
+			// is their own: it may serve the client's children, which
+			// is less than a service that says nothing of its clients.
+			p.Eligibility = forChildrenOnly
+		}
 	default:
 		p.Eligibility = 0.5
 	}

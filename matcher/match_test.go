@@ -390,3 +390,37 @@ func BenchmarkScore(b *testing.B) {
 		}
 	}
 }
+
+// TestChildrenOnlyForAnAdult: a service whose codes name only children
+// may serve an adult's children, which for the adult's own need is less
+// than a service that says nothing of its clients; for child care, a need
+// met through the client's children, it is what the adult asks for.
+func TestChildrenOnlyForAnAdult(t *testing.T) {
+	kids := Candidate{Listing: &listing.Listing{ID: "kids", ServiceID: "kids", ServiceAtLocationID: "kids", Name: "Kids' pantry", OrganizationID: "o1",
+		Needs: []string{"food-insecurity", "childcare"}, Terms: []Term{{Code: "BD-1800.2000"}, {Code: "PH-1250"}, {Code: "YB-9500.1500-680"}}}, DistanceKm: km(1)}
+	open := Candidate{Listing: &listing.Listing{ID: "open", ServiceID: "open", ServiceAtLocationID: "open", Name: "Pantry", OrganizationID: "o2",
+		Needs: []string{"food-insecurity", "childcare"}, Terms: []Term{{Code: "BD-1800.2000"}, {Code: "PH-1250"}}}, DistanceKm: km(1.5)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"food-insecurity": {kids, open}, "childcare": {kids, open}}}
+	age := 34.0
+	for _, tt := range []struct {
+		need  string
+		first string
+		elig  float64
+	}{
+		{"food-insecurity", "open", forChildrenOnly},
+		{"childcare", "kids", 0.7},
+	} {
+		res, err := m.Match(context.Background(), Request{Client: Client{Age: &age}, Needs: []NeedInput{{Code: tt.need}}, At: matchAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Options) != 2 || res.Options[0].ServiceID != tt.first {
+			t.Fatalf("%s: options %+v; want %s first", tt.need, res.Options, tt.first)
+		}
+		for _, o := range res.Options {
+			if o.ServiceID == "kids" && (o.Eligibility != Likely || o.ScoreParts.Eligibility != tt.elig) {
+				t.Errorf("%s: the children's service is %s, eligibility part %v; want likely, %v", tt.need, o.Eligibility, o.ScoreParts.Eligibility, tt.elig)
+			}
+		}
+	}
+}

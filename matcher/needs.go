@@ -13,11 +13,15 @@ import (
 
 // Need is one entry of the needs vocabulary.
 type Need struct {
-	Code            string   `json:"code"`
-	Label           string   `json:"label"`
-	Description     string   `json:"description"`
-	GravityCode     string   `json:"gravity_code,omitempty"`
-	Safety          bool     `json:"safety,omitempty"`
+	Code        string `json:"code"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
+	GravityCode string `json:"gravity_code,omitempty"`
+	Safety      bool   `json:"safety,omitempty"`
+	// ForChildren: the need's services are for the client's children
+	// (child care), so a service whose codes name only children serves
+	// an adult who asks.
+	ForChildren     bool     `json:"for_children,omitempty"`
 	AIRS            []string `json:"airs"`
 	OpenEligibility []string `json:"open_eligibility"`
 	Grades          Grades   `json:"grades"`
