@@ -241,6 +241,7 @@ func TestKeywordTerms(t *testing.T) {
 		{"Utility Service Payment Assistance", "utility-insecurity", GradeRelated},
 		{"Homeless Shelter", "homelessness", GradeRelated},
 		{"Community Clinics", "health-care", GradeRelated},
+		{"Automobile Loans", "transportation-insecurity", GradeRelated},
 		{"Food Pantries", "homelessness", 0},
 		{"Arts and Crafts", "food-insecurity", 0},
 	} {

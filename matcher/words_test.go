@@ -37,6 +37,10 @@ func TestNeedsFromText(t *testing.T) {
 		{"durmiendo en la estación de autobuses", []string{"homelessness"}},
 		{"kicked out, sleeping at the bus station", []string{"housing-instability", "homelessness"}},
 		{"i need a ride to the bus station", []string{"transportation-insecurity"}},
+		// A car to buy is transportation (AIRS BT-8300.0870 Automobile
+		// Loans is under transportation expense help).
+		{"need a car loan, my credit is bad", []string{"transportation-insecurity"}},
+		{"necesito un préstamo para carro", []string{"transportation-insecurity"}},
 		{"mi papá tiene alzheimer y necesita cuidado de día", []string{"disability-support"}},
 		{"adult day care for my father", []string{"disability-support"}},
 		{"no food for the kids this week", []string{"food-insecurity"}},
