@@ -54,6 +54,9 @@ func TestParseEligibility(t *testing.T) {
 		{"Over 21", "any 22-", nil},
 		{"Must have children under 18 in the home", "", func(r Requirements) bool { return r.ParentsOnly }},
 		{"Families with children", "", func(r Requirements) bool { return r.ParentsOnly }},
+		// San Mateo's car loans: the minor child is the client's, not the client.
+		{"Eligibility: Low-income family with legal custody of a minor child or an involved parent of a dependent minor child. Must reside and/or work in San Mateo County.", "", func(r Requirements) bool { return r.ParentsOnly && r.LowIncome }},
+		{"A parent or guardian of a child under 5", "", func(r Requirements) bool { return r.ParentsOnly }},
 		{"US Veterans and their families", "", func(r Requirements) bool { return r.Veterans && r.VeteranFamilies }},
 		{"Veterans with a DD-214", "", func(r Requirements) bool { return r.Veterans && !r.VeteranFamilies }},
 		{"Miami-Dade County residents", "", func(r Requirements) bool { return len(r.Places) == 1 && r.Places[0] == "miami-dade" }},
