@@ -45,6 +45,9 @@ func TestNeedsFromText(t *testing.T) {
 		{"adult day care for my father", []string{"disability-support"}},
 		{"no food for the kids this week", []string{"food-insecurity"}},
 		{"my husband hits me", []string{"intimate-partner-violence"}},
+		// Abuse of a grandparent is elder abuse, not a partner's violence.
+		{"someone at the home is hurting my grandfather", []string{"elder-abuse"}},
+		{"creo que están maltratando a mi abuelo", []string{"elder-abuse"}},
 		{"necesito un abogado", []string{"legal-aid"}},
 		// Nothing to find.
 		{"", nil},
