@@ -515,6 +515,11 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 			for _, tm := range matches {
 				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "), tm.Score/matches[0].Score)
 			}
+			for _, tm := range matches {
+				for _, also := range m.Vocab.alsoRead(tm.Code, req.Client.Age) {
+					add(also.Code, "text", "words: "+strings.Join(tm.Evidence, ", ")+"; "+also.Why, tm.Score/matches[0].Score)
+				}
+			}
 			if len(matches) > 0 {
 				break
 			}

@@ -425,3 +425,39 @@ func TestChildrenOnlyForAnAdult(t *testing.T) {
 		}
 	}
 }
+
+// TestElderAbuseFromAnOlderClientsWords: words of abuse from a client of 60
+// or more read elder abuse too (needs.json also_read), whoever the abuser;
+// from a younger client they read partner violence alone.
+func TestElderAbuseFromAnOlderClientsWords(t *testing.T) {
+	aps := Candidate{Listing: &listing.Listing{ID: "aps", ServiceID: "aps", ServiceAtLocationID: "aps", Name: "Adult protective services", OrganizationID: "o1",
+		Needs: []string{"elder-abuse"}, Terms: []Term{{Code: "PH-6500.0500"}}}, DistanceKm: km(3)}
+	dv := Candidate{Listing: &listing.Listing{ID: "dv", ServiceID: "dv", ServiceAtLocationID: "dv", Name: "Domestic violence hotline", OrganizationID: "o2",
+		Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "RP-1500.1400-200"}}}, DistanceKm: km(3)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"elder-abuse": {aps}, "intimate-partner-violence": {dv}}}
+	for _, tt := range []struct {
+		age  float64
+		text string
+		want []string
+	}{
+		{76, "my son takes my social security check and hits me", []string{"intimate-partner-violence", "elder-abuse"}},
+		{79, "mi hijo me quita el cheque y me maltrata", []string{"intimate-partner-violence", "elder-abuse"}},
+		{34, "my boyfriend hits me", []string{"intimate-partner-violence"}},
+	} {
+		age := tt.age
+		res, err := m.Match(context.Background(), Request{Client: Client{Age: &age}, Needs: []NeedInput{{Text: tt.text}}, At: matchAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range res.Needs {
+			got = append(got, n.Code)
+			if n.Source != "text" || n.Why == "" {
+				t.Errorf("%q: need %s read from %q, why %q", tt.text, n.Code, n.Source, n.Why)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q, client of %v: needs %v; want %v", tt.text, tt.age, got, tt.want)
+		}
+	}
+}
