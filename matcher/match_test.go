@@ -242,6 +242,7 @@ func TestKeywordTerms(t *testing.T) {
 		{"Homeless Shelter", "homelessness", GradeRelated},
 		{"Community Clinics", "health-care", GradeRelated},
 		{"Automobile Loans", "transportation-insecurity", GradeRelated},
+		{"Public Libraries", "digital-access", GradeRelated},
 		{"Food Pantries", "homelessness", 0},
 		{"Arts and Crafts", "food-insecurity", 0},
 	} {
