@@ -181,7 +181,10 @@ func TestGrades(t *testing.T) {
 		{"legal-aid", "FT-3000.1700", "", GradeRelated},
 		{"legal-aid", "FP-0500.3300", "", GradePeripheral},
 		{"transportation-insecurity", "BT-4500.6500-500", "", GradeCore},
-		{"transportation-insecurity", "BT-8750.1400", "", 0}, // consulates
+		{"transportation-insecurity", "BT-8750.1400", "", 0},    // consulates
+		{"digital-access", "BM-6000.1500", "", GradeCore},       // computer distribution
+		{"digital-access", "TJ-4500", "", GradeRelated},         // libraries: public computers
+		{"digital-access", "PL-7400.1500", "", GradePeripheral}, // computer classes: a lab's computers
 		{"homelessness", "", "Emergency Shelter", GradeCore},
 		{"homelessness", "", "Safe Housing", GradeOpenEligibility},
 		{"homelessness", "", "Food Pantry", 0},
