@@ -49,6 +49,11 @@ func TestNeedsFromText(t *testing.T) {
 		{"someone at the home is hurting my grandfather", []string{"elder-abuse"}},
 		{"creo que están maltratando a mi abuelo", []string{"elder-abuse"}},
 		{"necesito un abogado", []string{"legal-aid"}},
+		// Care one cannot pay for is medical cost burden; a free clinic is
+		// discounted health care (Open Eligibility), health care too.
+		{"cant afford to see a doctor", []string{"medical-cost-burden"}},
+		{"no tengo dinero para el doctor", []string{"medical-cost-burden"}},
+		{"need a free clinic", []string{"medical-cost-burden", "health-care"}},
 		// Nothing to find.
 		{"", nil},
 		{"hello", nil},
