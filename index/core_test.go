@@ -109,3 +109,26 @@ func TestNearestHoldsTheCore(t *testing.T) {
 		t.Errorf("search near downtown: %v", got)
 	}
 }
+
+// TestTextScoresOfNeedsRead: the documents serving the needs the matcher
+// read in the words score as the words' own, whether or not the index's
+// reading of words finds those needs (it has none here).
+func TestTextScoresOfNeedsRead(t *testing.T) {
+	f := mustOpen(t)
+	f.seed(t)
+	ctx := context.Background()
+	own, err := f.ix.TextScores(ctx, "my son hits me", nil, &downtown, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := own["sal-lights-homestead"]; ok {
+		t.Errorf("words alone scored the electricity help: %v", own)
+	}
+	read, err := f.ix.TextScores(ctx, "my son hits me", []string{"utility-insecurity"}, &downtown, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read["sal-lights-homestead"] <= 0 || read["sal-pantry-downtown"] != 0 {
+		t.Errorf("with utility insecurity read: %v; want the electricity help scored and the pantry not", read)
+	}
+}

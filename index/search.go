@@ -127,7 +127,7 @@ func (ix *Index) newFilter(ctx context.Context, q Query) (*filter, error) {
 	}
 	if strings.TrimSpace(q.Text) != "" && !f.none {
 		var err error
-		if f.scores, err = ix.textScores(ctx, q.Text, q.Near, q.RadiusKm); err != nil {
+		if f.scores, err = ix.textScores(ctx, q.Text, nil, q.Near, q.RadiusKm); err != nil {
 			return nil, err
 		}
 	}
@@ -550,14 +550,18 @@ func facets(hits []Hit) map[string]map[string]int {
 }
 
 // TextScores returns the documents that match the words, with their BM25
-// scores (the matcher weighs them in).
-func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
+// scores (the matcher weighs them in). needs are the needs the words were
+// read as, whose documents score as serving what the words name; nil: those
+// the index's own reading of words finds (Config.NeedsOfWords). The matcher
+// reads more than words alone say (abuse from a client of 76 is elder
+// abuse too), and passes what it read.
+func (ix *Index) TextScores(ctx context.Context, text string, needs []string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bleve == nil {
 		return nil, fmt.Errorf("search index is closed")
 	}
-	return ix.textScores(ctx, text, near, radiusKm)
+	return ix.textScores(ctx, text, needs, near, radiusKm)
 }
 
 // textScores returns the documents that match the words, with their
@@ -571,7 +575,7 @@ func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, r
 // well, from the catalog rather than Bleve (a need's documents are
 // thousands at 100k, which Bleve would score one by one): needShare of the
 // best word score, added to their own.
-func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
+func (ix *Index) textScores(ctx context.Context, text string, read []string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	words := analyzeWords(text)
 	if err := ix.checkWords(words); err != nil {
 		return nil, err
@@ -579,6 +583,9 @@ func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, r
 	var needs, synonyms []string
 	if ix.needsOfWords != nil {
 		needs, synonyms = ix.needsOfWords(text)
+	}
+	if read != nil {
+		needs = read
 	}
 	out, err := ix.bleveScores(ctx, allWordsQuery(words), near, radiusKm)
 	if err != nil {

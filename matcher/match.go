@@ -48,8 +48,9 @@ type Finder interface {
 	// Find returns each need's candidates, nearest first.
 	Find(ctx context.Context, q FindQuery) (map[string][]Candidate, error)
 	// TextScores scores candidates near a place by the client's own words
-	// (BM25); candidates missing from the map did not match.
-	TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error)
+	// (BM25), and those serving needs the words were read as (nil: the
+	// finder reads them); candidates missing from the map did not match.
+	TextScores(ctx context.Context, text string, needs []string, near orb.Point, radiusKm float64) (map[string]float64, error)
 	// TextHits returns the n listings near a place that the words fit
 	// best, best first.
 	TextHits(ctx context.Context, text string, near orb.Point, radiusKm float64, n int) ([]TextHit, error)
@@ -310,7 +311,15 @@ func (m *Matcher) rank(ctx context.Context, req Request, needs []FoundNeed, note
 	}
 	sc := scoring{m: m, client: req.Client, langs: lowerAll(req.Client.Languages), at: at}
 	if text := wordsOf(req); text != "" {
-		if sc.textScores, err = m.Finder.TextScores(ctx, text, req.Place, radius); err != nil {
+		// The needs read from the words, as the matcher read them (with
+		// what the client's age adds), score their services as the words'.
+		var read []string
+		for _, n := range needs {
+			if n.Source == "text" {
+				read = append(read, n.Code)
+			}
+		}
+		if sc.textScores, err = m.Finder.TextScores(ctx, text, read, req.Place, radius); err != nil {
 			return nil, err
 		}
 	}

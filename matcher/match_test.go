@@ -24,7 +24,7 @@ func (f fakeFinder) Find(_ context.Context, q FindQuery) (map[string][]Candidate
 	return out, nil
 }
 
-func (f fakeFinder) TextScores(context.Context, string, orb.Point, float64) (map[string]float64, error) {
+func (f fakeFinder) TextScores(context.Context, string, []string, orb.Point, float64) (map[string]float64, error) {
 	return map[string]float64{"pantry": 4, "rent": 2}, nil
 }
 
@@ -438,7 +438,8 @@ func TestElderAbuseFromAnOlderClientsWords(t *testing.T) {
 		Needs: []string{"elder-abuse"}, Terms: []Term{{Code: "PH-6500.0500"}}}, DistanceKm: km(3)}
 	dv := Candidate{Listing: &listing.Listing{ID: "dv", ServiceID: "dv", ServiceAtLocationID: "dv", Name: "Domestic violence hotline", OrganizationID: "o2",
 		Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "RP-1500.1400-200"}}}, DistanceKm: km(3)}
-	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"elder-abuse": {aps}, "intimate-partner-violence": {dv}}}
+	var scored []string // the needs the finder scores the words' services of
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: recordingFinder{fakeFinder{"elder-abuse": {aps}, "intimate-partner-violence": {dv}}, &scored}}
 	for _, tt := range []struct {
 		age  float64
 		text string
@@ -463,5 +464,19 @@ func TestElderAbuseFromAnOlderClientsWords(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%q, client of %v: needs %v; want %v", tt.text, tt.age, got, tt.want)
 		}
+		if !slices.Equal(scored, tt.want) {
+			t.Errorf("%q, client of %v: the words' services scored for %v; want %v", tt.text, tt.age, scored, tt.want)
+		}
 	}
+}
+
+// recordingFinder is a fakeFinder that notes the needs TextScores is given.
+type recordingFinder struct {
+	fakeFinder
+	needs *[]string
+}
+
+func (r recordingFinder) TextScores(ctx context.Context, text string, needs []string, near orb.Point, km float64) (map[string]float64, error) {
+	*r.needs = needs
+	return r.fakeFinder.TextScores(ctx, text, needs, near, km)
 }
