@@ -49,6 +49,9 @@ func TestNeedsFromText(t *testing.T) {
 		{"someone at the home is hurting my grandfather", []string{"elder-abuse"}},
 		{"creo que están maltratando a mi abuelo", []string{"elder-abuse"}},
 		{"necesito un abogado", []string{"legal-aid"}},
+		// Traducir conjugated: someone to translate for the client.
+		{"necesito alguien que me traduzca", []string{"language-access"}},
+		{"¿quién me traduce esta carta?", []string{"language-access"}},
 		// Care one cannot pay for is medical cost burden; a free clinic is
 		// discounted health care (Open Eligibility), health care too.
 		{"cant afford to see a doctor", []string{"medical-cost-burden"}},
