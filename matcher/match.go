@@ -673,8 +673,11 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure fl
 	}
 	s.score = round(p.total() * capacityFactor(c.Capacity, sc.at))
 	// For a safety need the services at its core (domestic-violence
-	// hotlines and shelters; crisis lines) come before all others.
-	s.crisis = vn != nil && vn.Safety && fit == GradeCore
+	// hotlines and shelters; crisis lines) come before all others, when
+	// the need is the client's for sure: given, or the words' best reading.
+	// A safety need read second from the words ('needs therapy' for an
+	// autistic son: mental health, after disability support) ranks by score.
+	s.crisis = vn != nil && vn.Safety && fit == GradeCore && !(sure > 0 && sure < 1)
 }
 
 // covered lists the needs asked for that a candidate serves, in the order

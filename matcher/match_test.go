@@ -480,3 +480,30 @@ func (r recordingFinder) TextScores(ctx context.Context, text string, needs []st
 	*r.needs = needs
 	return r.fakeFinder.TextScores(ctx, text, needs, near, km)
 }
+
+// TestSafetyFirstOnlyWhenSure: a safety need's core services come before
+// all others when the need is the client's for sure; read second from the
+// words, they rank by score like the rest.
+func TestSafetyFirstOnlyWhenSure(t *testing.T) {
+	therapy := Candidate{Listing: &listing.Listing{ID: "ot", ServiceID: "ot", ServiceAtLocationID: "ot", Name: "Pediatric therapies", OrganizationID: "o1",
+		Needs: []string{"disability-support"}, Terms: []Term{{Code: "LR-6600"}}}, DistanceKm: km(0.5)}
+	counseling := Candidate{Listing: &listing.Listing{ID: "mh", ServiceID: "mh", ServiceAtLocationID: "mh", Name: "Counseling centre", OrganizationID: "o2",
+		Needs: []string{"mental-health"}, Terms: []Term{{Code: "RP-1400"}}}, DistanceKm: km(8)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"disability-support": {therapy}, "mental-health": {counseling}}}
+	age := 7.0
+	for _, tt := range []struct {
+		needs []NeedInput
+		first string
+	}{
+		{[]NeedInput{{Text: "my son is autistic and needs therapy"}}, "ot"},        // mental health read second
+		{[]NeedInput{{Code: "disability-support"}, {Code: "mental-health"}}, "mh"}, // given: the crisis need first
+	} {
+		res, err := m.Match(context.Background(), Request{Client: Client{Age: &age}, Needs: tt.needs, At: matchAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Options) != 2 || res.Options[0].ServiceID != tt.first {
+			t.Errorf("%+v: options %v; want %s first", tt.needs, res.Options, tt.first)
+		}
+	}
+}
