@@ -55,6 +55,11 @@ func TestNeedsFromText(t *testing.T) {
 		// Care one cannot pay for is medical cost burden; a free clinic is
 		// discounted health care (Open Eligibility), health care too.
 		{"cant afford to see a doctor", []string{"medical-cost-burden"}},
+		{"tengo muchas deudas del hospital", []string{"medical-cost-burden"}},
+		// Back to work is a job, not a ride to one.
+		{"im 60 and need to get back to work", []string{"employment-status"}},
+		{"quiero volver a trabajar", []string{"employment-status"}},
+		{"i cant get to work, my car is dead", []string{"transportation-insecurity"}},
 		{"no tengo dinero para el doctor", []string{"medical-cost-burden"}},
 		{"need a free clinic", []string{"medical-cost-burden", "health-care"}},
 		// Nothing to find.
