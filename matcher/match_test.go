@@ -246,6 +246,8 @@ func TestKeywordTerms(t *testing.T) {
 		{"Community Clinics", "health-care", GradeRelated},
 		{"Automobile Loans", "transportation-insecurity", GradeRelated},
 		{"Public Libraries", "digital-access", GradeRelated},
+		{"Individual/Group Counseling", "mental-health", GradeRelated},
+		{"Individual/Group Counseling", "stress", GradePeripheral}, // Open Eligibility's Counseling is stress's core
 		{"Food Pantries", "homelessness", 0},
 		{"Arts and Crafts", "food-insecurity", 0},
 	} {
