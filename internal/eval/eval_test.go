@@ -163,7 +163,8 @@ type score struct {
 // keyword baseline, per need, per directory, by codes and by words, in
 // English and Spanish, and fails unless refer clearly beats the baseline.
 // EVAL_CASES=1 prints each case's row too; EVAL_DEBUG=name each option of
-// the cases whose name holds it, with its grade and why.
+// the cases whose name holds it, with its grade and why, and the relevant
+// options those cases missed (debugMissed).
 func TestEval(t *testing.T) {
 	jf, err := readJudgments(filepath.Join("testdata", "judgments.json"))
 	if err != nil {

@@ -15,8 +15,10 @@ import (
 )
 
 // debugMissed, when EVAL_DEBUG names the case, lists the relevant options
-// of the need that its first ten do not hold: where each stands among the
-// first MaxLimit, or that it is not among them at all.
+// of the need that its first ten do not hold, best grade and nearest first:
+// where each stands among the first matcher.MaxLimit, that eligibility left
+// it out (and why), or that it is not among them at all (never a candidate,
+// or ranked lower).
 func debugMissed(t *testing.T, d *directory, j *judge, c evalCase, need string, req matcher.Request, shown []string, client orb.Point) {
 	if q := os.Getenv("EVAL_DEBUG"); q == "" || !strings.Contains(c.Name, q) {
 		return
@@ -68,11 +70,11 @@ func debugMissed(t *testing.T, d *directory, j *judge, c evalCase, need string, 
 			km = geo.DistanceHaversine(client, s.point) / 1000
 		}
 		o, ok := score[id]
-		where := "not among the first 50"
+		where := fmt.Sprintf("not among the first %d", matcher.MaxLimit)
 		if r, out := left[id]; out {
 			where = "left out: " + r
 		} else if ok {
-			where = "at " + itoa(pos[id])
+			where = "at " + strconv.Itoa(pos[id])
 		}
 		ms = append(ms, miss{id, g, km, where + " " + o.Name + " " + strings.Join(s.codes, " ") + " | " + why + " " + fmtParts(o)})
 	}
@@ -81,8 +83,6 @@ func debugMissed(t *testing.T, d *directory, j *judge, c evalCase, need string, 
 		t.Logf("   missed %s %d %s %.1fkm %s", need, m.g, m.id, m.km, m.line)
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 func fmtParts(o matcher.Option) string {
 	if o.ServiceID == "" {
