@@ -89,9 +89,10 @@ func CandidateOf(h index.Hit) matcher.Candidate {
 	return matcher.Candidate{Listing: &h.Doc.Listing, DistanceKm: h.DistanceKm, Served: h.Served, Open: h.Open, Capacity: h.Doc.Capacity}
 }
 
-// TextScores scores the documents near a place by the client's words.
-func (f *Finder) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {
-	return f.ix.TextScores(ctx, text, &near, radiusKm)
+// TextScores scores the documents near a place by the client's words, and
+// those serving the needs the words were read as.
+func (f *Finder) TextScores(ctx context.Context, text string, needs []string, near orb.Point, radiusKm float64) (map[string]float64, error) {
+	return f.ix.TextScores(ctx, text, needs, &near, radiusKm)
 }
 
 // TextHits is the index's search by words near a place, best first.

@@ -50,8 +50,9 @@ var seqKey = []byte("refer_store_seq")
 
 // mappingVersion changes whenever the mapping does, or what a document's
 // needs are read from, so an index built otherwise is rebuilt rather than
-// misread (8: free keywords' services read their own descriptions).
-const mappingVersion = "8"
+// misread (8: free keywords' services read their own descriptions; 9:
+// documents know the needs they serve at the core).
+const mappingVersion = "9"
 
 // The analyzers of the text fields: Snowball stemmers and stop words
 // (bleve's lang/en and lang/es, from the Snowball project), so "dentists"

@@ -26,24 +26,34 @@ type catalog struct {
 	// serve it: a search or match for a need walks only those, not every
 	// site in the radius (a rare need's sites are a few in a hundred).
 	needPoints map[string]*pointGrid
-	// needVirtual holds, per need, the active virtual documents with no
-	// point that serve it, in the order a match lists them (by name, then
-	// id), so a match takes the first few instead of sorting them all.
+	// needVirtual holds, per need, the active documents with no point that
+	// serve it, in the order a match lists them (by name, then id), so a
+	// match takes the first few instead of sorting them all: virtual
+	// services, and sites that cannot be placed (a hotline's or a national
+	// program's mailing address, a shelter's confidential one, a PO box),
+	// which a client reaches by phone or online as the listing says. A
+	// search near a place shows only the virtual ones.
 	needVirtual map[string][]*Document
-	shared      *sharer
+	// needCorePoints and needCoreVirtual are needPoints and needVirtual
+	// of the documents that serve the need at its core (CoreNeeds).
+	needCorePoints  map[string]*pointGrid
+	needCoreVirtual map[string][]*Document
+	shared          *sharer
 }
 
 func newCatalog() *catalog {
 	return &catalog{
-		docs:        map[string]*Document{},
-		byService:   map[string][]string{},
-		points:      newPointGrid(),
-		areas:       newAreaGrid(),
-		unplaced:    map[string]*Document{},
-		needBits:    map[string]uint64{},
-		needPoints:  map[string]*pointGrid{},
-		needVirtual: map[string][]*Document{},
-		shared:      newSharer(),
+		docs:            map[string]*Document{},
+		byService:       map[string][]string{},
+		points:          newPointGrid(),
+		areas:           newAreaGrid(),
+		unplaced:        map[string]*Document{},
+		needBits:        map[string]uint64{},
+		needPoints:      map[string]*pointGrid{},
+		needVirtual:     map[string][]*Document{},
+		needCorePoints:  map[string]*pointGrid{},
+		needCoreVirtual: map[string][]*Document{},
+		shared:          newSharer(),
 	}
 }
 
@@ -80,6 +90,10 @@ func (c *catalog) add(d *Document) {
 		}
 		d.needMask |= bit
 	}
+	d.coreMask = 0
+	for _, n := range d.CoreNeeds {
+		d.coreMask |= c.needBits[n]
+	}
 	d.active = d.Status == resources.StatusActive || d.Status == ""
 	if d.HasPoint {
 		c.points.add(d)
@@ -92,18 +106,39 @@ func (c *catalog) add(d *Document) {
 				}
 				g.add(d)
 			}
+			for _, n := range d.CoreNeeds {
+				g := c.needCorePoints[n]
+				if g == nil {
+					g = newPointGrid()
+					c.needCorePoints[n] = g
+				}
+				g.add(d)
+			}
 		}
 	} else {
 		c.unplaced[d.ID] = d
-		if d.active && d.Virtual {
+		if d.active {
 			for _, n := range d.Needs {
-				list := c.needVirtual[n]
-				i, _ := slices.BinarySearchFunc(list, d, byNameThenID)
-				c.needVirtual[n] = slices.Insert(list, i, d)
+				c.needVirtual[n] = insertByName(c.needVirtual[n], d)
+			}
+			for _, n := range d.CoreNeeds {
+				c.needCoreVirtual[n] = insertByName(c.needCoreVirtual[n], d)
 			}
 		}
 	}
 	c.areas.add(d)
+}
+
+func insertByName(list []*Document, d *Document) []*Document {
+	i, _ := slices.BinarySearchFunc(list, d, byNameThenID)
+	return slices.Insert(list, i, d)
+}
+
+func removeByName(list []*Document, d *Document) []*Document {
+	if i, found := slices.BinarySearchFunc(list, d, byNameThenID); found {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
 }
 
 func byNameThenID(a, b *Document) int {
@@ -140,15 +175,20 @@ func (c *catalog) remove(id string) {
 					g.remove(d)
 				}
 			}
+			for _, n := range d.CoreNeeds {
+				if g := c.needCorePoints[n]; g != nil {
+					g.remove(d)
+				}
+			}
 		}
 	}
 	delete(c.unplaced, id)
-	if d.active && d.Virtual && !d.HasPoint {
+	if d.active && !d.HasPoint {
 		for _, n := range d.Needs {
-			list := c.needVirtual[n]
-			if i, found := slices.BinarySearchFunc(list, d, byNameThenID); found {
-				c.needVirtual[n] = slices.Delete(list, i, i+1)
-			}
+			c.needVirtual[n] = removeByName(c.needVirtual[n], d)
+		}
+		for _, n := range d.CoreNeeds {
+			c.needCoreVirtual[n] = removeByName(c.needCoreVirtual[n], d)
 		}
 	}
 	c.areas.remove(d)

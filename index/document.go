@@ -46,8 +46,16 @@ type Document struct {
 	// Capacity.At(now): it goes stale.
 	Capacity *resources.Capacity
 
+	// CoreNeeds are the needs of Needs that one of the service's terms
+	// serves at the need's core (Source.CoreNeedsOf): emergency shelter for
+	// homelessness, prescription expense help for medical cost burden. A
+	// match's candidates hold them even where nearer sites of the need's
+	// wider crosswalk are many.
+	CoreNeeds []string
+
 	// Set by the catalog when the document is added.
 	needMask uint64
+	coreMask uint64 // the bits of CoreNeeds
 	active   bool
 }
 
@@ -79,6 +87,10 @@ type Source struct {
 	// description that its free clinic gives dental care or its library
 	// has public computers.
 	NeedsOfWords func(text string) (needs, synonyms []string)
+	// CoreNeedsOf, when set, says which needs a term serves at their core
+	// (Config.CoreNeedsOf: the matcher's grades); they are the document's
+	// CoreNeeds.
+	CoreNeedsOf NeedsOf
 }
 
 // Site is one service_at_location with its location.
@@ -121,6 +133,7 @@ func Build(src Source, needsOf NeedsOf) []Document {
 	}
 	keywords := []string{svc.AlternateName}
 	needs := map[string]bool{}
+	core := map[string]bool{}
 	taxonomy := map[string]bool{}
 	coded := false   // a term with a code: the directory classified the service
 	uncoded := false // a term with a name and no code: a free keyword
@@ -144,6 +157,11 @@ func Build(src Source, needsOf NeedsOf) []Document {
 				needs[n] = true
 			}
 		}
+		if src.CoreNeedsOf != nil {
+			for _, n := range src.CoreNeedsOf(t) {
+				core[n] = true
+			}
+		}
 	}
 	// A service that a directory describes by free keywords alone (no
 	// taxonomy codes: the Ohana sample's "Community Clinics") often says
@@ -159,6 +177,12 @@ func Build(src Source, needsOf NeedsOf) []Document {
 		}
 	}
 	base.Needs = sortedKeys(needs)
+	for n := range core {
+		if !needs[n] {
+			delete(core, n) // a need the term does not serve is no core of it
+		}
+	}
+	base.CoreNeeds = sortedKeys(core)
 	base.Taxonomy = sortedKeys(taxonomy)
 	slices.SortFunc(base.Terms, func(a, b Term) int { return strings.Compare(a.Code+a.Name, b.Code+b.Name) })
 	for _, a := range svc.ServiceAreas {

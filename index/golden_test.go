@@ -51,7 +51,7 @@ func openDirectory(tb testing.TB, src string) *index.Index {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		tb.Fatal(err)
 	}

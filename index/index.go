@@ -26,6 +26,8 @@ type Index struct {
 	store   resources.Store
 	storeID string // the store's identity, recorded with the index
 	needsOf NeedsOf
+	// coreNeedsOf says which needs a term serves at their core (nil: none).
+	coreNeedsOf NeedsOf
 	// needsOfWords reads the needs a search's words name (nil: none).
 	needsOfWords func(text string) (needs, synonyms []string)
 	admits       Admits
@@ -56,6 +58,13 @@ type Config struct {
 	Dir     string
 	Store   resources.Store
 	NeedsOf NeedsOf
+	// CoreNeedsOf says which of the needs a term serves (NeedsOf) it serves
+	// at their core: the matcher's grades, passed in as NeedsOf is. A
+	// match's candidates for a need hold its core services near the client
+	// and by phone or online, not only its nearest sites of any grade,
+	// which a need's wide crosswalk can fill (a hundred clinics nearer
+	// than any prescription help). Nil: none.
+	CoreNeedsOf NeedsOf
 	// NeedsOfWords says which needs a search's words name, and the words
 	// directories use for them (the matcher's lexicon, passed in as
 	// NeedsOf is), so that services serving them match the words: "comida"
@@ -114,7 +123,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, needsOfWords: cfg.NeedsOfWords, admits: cfg.Admits, log: log,
+	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, coreNeedsOf: cfg.CoreNeedsOf, needsOfWords: cfg.NeedsOfWords, admits: cfg.Admits, log: log,
 		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), maxWord: cmp.Or(cfg.MaxWordLetters, DefaultMaxWordLetters), skipped: map[string]string{}}
 	storeSeq, err := cfg.Store.LastSeq(ctx)
 	if err != nil {
@@ -379,7 +388,7 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 	// In change order, so that the batch (and a test) sees the same
 	// documents in the same order every time.
 	fresh := make(map[string][]Document, len(affected))
-	rd := newDocReader(ix.store, ix.needsOf, ix.needsOfWords)
+	rd := newDocReader(ix.store, ix.needsOf, ix.coreNeedsOf, ix.needsOfWords)
 	rd.areaError = ix.areaError
 	for _, id := range affected {
 		ix.forgetAreas(id)

@@ -24,7 +24,7 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 	ix.skipMu.Lock()
 	clear(ix.skipped)
 	ix.skipMu.Unlock()
-	rd := newDocReader(ix.store, ix.needsOf, ix.needsOfWords)
+	rd := newDocReader(ix.store, ix.needsOf, ix.coreNeedsOf, ix.needsOfWords)
 	rd.areaError = ix.areaError
 	rd.undecodable = ix.undecodable
 	cat := newCatalog()
@@ -70,6 +70,7 @@ type docReader struct {
 	store        resources.Store
 	needsOf      NeedsOf
 	needsOfWords func(text string) (needs, synonyms []string)
+	coreNeedsOf  NeedsOf
 	// areaError, when set, hears of each service area left out
 	// (Source.AreaError) for a service id.
 	areaError func(serviceID string) func(areaID string, err error)
@@ -82,8 +83,8 @@ type docReader struct {
 	terms       map[string]*resources.TaxonomyTerm
 }
 
-func newDocReader(s resources.Store, needsOf NeedsOf, needsOfWords func(string) ([]string, []string)) *docReader {
-	return &docReader{store: s, needsOf: needsOf, needsOfWords: needsOfWords, orgs: map[string]*resources.Organization{},
+func newDocReader(s resources.Store, needsOf, coreNeedsOf NeedsOf, needsOfWords func(string) ([]string, []string)) *docReader {
+	return &docReader{store: s, needsOf: needsOf, coreNeedsOf: coreNeedsOf, needsOfWords: needsOfWords, orgs: map[string]*resources.Organization{},
 		locations: map[string]*resources.Location{}, terms: map[string]*resources.TaxonomyTerm{}}
 }
 
@@ -103,7 +104,7 @@ func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Documen
 // documents reads what a service's documents need from the store and
 // builds them.
 func (rd *docReader) documents(ctx context.Context, svc *resources.Service) ([]Document, error) {
-	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}, NeedsOfWords: rd.needsOfWords}
+	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}, NeedsOfWords: rd.needsOfWords, CoreNeedsOf: rd.coreNeedsOf}
 	if rd.areaError != nil {
 		src.AreaError = rd.areaError(svc.ID)
 	}

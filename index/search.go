@@ -127,7 +127,7 @@ func (ix *Index) newFilter(ctx context.Context, q Query) (*filter, error) {
 	}
 	if strings.TrimSpace(q.Text) != "" && !f.none {
 		var err error
-		if f.scores, err = ix.textScores(ctx, q.Text, q.Near, q.RadiusKm); err != nil {
+		if f.scores, err = ix.textScores(ctx, q.Text, nil, q.Near, q.RadiusKm); err != nil {
 			return nil, err
 		}
 	}
@@ -318,7 +318,12 @@ func (ms *moments) in(loc *time.Location) resources.Moment {
 // the place, then (includeVirtual) services with no place. It is the
 // matcher's candidate search: per-need grids are read ring by ring outwards
 // and stop at limit, so a match looks at hundreds of documents, not all in
-// the radius.
+// the radius. Besides those, up to a quarter of limit more of the need's
+// core documents (Document.CoreNeeds) come after the served ones: the
+// nearest core sites that the limit left out, then core services with no
+// place. A need's crosswalk can be wide and its core rare (a hundred
+// clinics nearer than any prescription help, which is by phone), and a
+// candidate never found is never ranked, whatever its grade.
 func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, radiusKm float64, includeVirtual bool, at time.Time, limit int) (map[string][]Hit, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -326,6 +331,7 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 		at = time.Now()
 	}
 	limit = min(limit, len(ix.cat.docs))
+	coreLimit := limit / 4
 	mask, _ := ix.cat.maskOf(needs)
 	if mask == 0 {
 		return map[string][]Hit{}, nil // no document serves any of them
@@ -333,6 +339,8 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 	served := ix.cat.areas.servedDocs(near, mask)
 	// All needs' hits share one slab, and their distances another: a
 	// match takes hundreds, and one allocation each beats hundreds.
+	// (The core documents past limit, when there are any, grow them: a
+	// hit already handed out keeps pointing into the old slab.)
 	all := make([]Hit, 0, len(needs)*limit)
 	kms := make([]float64, 0, len(needs)*limit+len(served))
 	km := func(m float64) *float64 {
@@ -365,12 +373,24 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 			continue
 		}
 		start := len(all)
+		var beyond []nearDoc // core sites past the nearest limit
 		if g := ix.cat.needPoints[need]; g != nil {
 			found = g.nearest(found[:0], near, limit, radiusKm, skip)
+			inFound := 0
 			for _, n := range found {
 				all = append(all, Hit{Doc: n.d, DistanceKm: km(n.m)})
+				if n.d.coreMask&bit != 0 {
+					inFound++
+				}
 			}
 			sortNearlyByDistance(all[start:]) // equal distances by name
+			if cg := ix.cat.needCorePoints[need]; cg != nil && len(found) == limit && coreLimit > 0 {
+				// The core sites found are the first of the core grid's
+				// own nearest (both in distance, then id, order): the
+				// ones after them are the core sites the limit left out.
+				beyond = cg.nearest(found[len(found):], near, inFound+coreLimit, radiusKm, skip)
+				beyond = beyond[min(inFound, len(beyond)):]
+			}
 		}
 		// Sites nearest first, then services whose area holds the place,
 		// then those with no place (by name, then id).
@@ -382,12 +402,25 @@ func (ix *Index) Nearest(ctx context.Context, needs []string, near orb.Point, ra
 				all = append(all, h)
 			}
 		}
+		for _, n := range beyond {
+			all = append(all, Hit{Doc: n.d, DistanceKm: km(n.m)})
+		}
 		if includeVirtual {
+			core := 0
+			for _, d := range ix.cat.needCoreVirtual[need] {
+				if core == coreLimit {
+					break
+				}
+				if !served.has(d) {
+					all = append(all, Hit{Doc: d})
+					core++
+				}
+			}
 			for _, d := range ix.cat.needVirtual[need] {
 				if len(all)-start >= limit {
 					break
 				}
-				if !served.has(d) {
+				if !served.has(d) && d.coreMask&bit == 0 {
 					all = append(all, Hit{Doc: d})
 				}
 			}
@@ -517,14 +550,18 @@ func facets(hits []Hit) map[string]map[string]int {
 }
 
 // TextScores returns the documents that match the words, with their BM25
-// scores (the matcher weighs them in).
-func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
+// scores (the matcher weighs them in). needs are the needs the words were
+// read as, whose documents score as serving what the words name; nil: those
+// the index's own reading of words finds (Config.NeedsOfWords). The matcher
+// reads more than words alone say (abuse from a client of 76 is elder
+// abuse too), and passes what it read.
+func (ix *Index) TextScores(ctx context.Context, text string, needs []string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bleve == nil {
 		return nil, fmt.Errorf("search index is closed")
 	}
-	return ix.textScores(ctx, text, near, radiusKm)
+	return ix.textScores(ctx, text, needs, near, radiusKm)
 }
 
 // textScores returns the documents that match the words, with their
@@ -538,7 +575,7 @@ func (ix *Index) TextScores(ctx context.Context, text string, near *orb.Point, r
 // well, from the catalog rather than Bleve (a need's documents are
 // thousands at 100k, which Bleve would score one by one): needShare of the
 // best word score, added to their own.
-func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
+func (ix *Index) textScores(ctx context.Context, text string, read []string, near *orb.Point, radiusKm float64) (map[string]float64, error) {
 	words := analyzeWords(text)
 	if err := ix.checkWords(words); err != nil {
 		return nil, err
@@ -546,6 +583,9 @@ func (ix *Index) textScores(ctx context.Context, text string, near *orb.Point, r
 	var needs, synonyms []string
 	if ix.needsOfWords != nil {
 		needs, synonyms = ix.needsOfWords(text)
+	}
+	if read != nil {
+		needs = read
 	}
 	out, err := ix.bleveScores(ctx, allWordsQuery(words), near, radiusKm)
 	if err != nil {

@@ -38,7 +38,7 @@ func TestWordLimit(t *testing.T) {
 	}
 	_, err = ix.Search(ctx, index.Query{Text: long, PerPage: 10})
 	refused("search", err)
-	_, err = ix.TextScores(ctx, long, nil, 0)
+	_, err = ix.TextScores(ctx, long, nil, nil, 0)
 	refused("text scores", err)
 	_, err = ix.ServiceIDs(ctx, index.IDFilter{Text: long})
 	refused("the HSDS filter", err)

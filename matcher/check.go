@@ -39,6 +39,10 @@ type Verdict struct {
 	Status  string
 	Reasons []string // why eligible or likely ("ages 18 and over")
 	Because string   // why ineligible
+	// ForChildren: the service's codes name only children and the client
+	// is an adult who may have some: it may serve the client's children,
+	// not the client.
+	ForChildren bool
 }
 
 // Poverty guidelines (HHS, 2025, 48 contiguous states and DC): the first
@@ -75,6 +79,7 @@ func (r Requirements) status(c Client, km float64) string { return r.check(c, km
 func (r Requirements) check(c Client, km float64, say bool) Verdict {
 	var met, unchecked []string
 	nMet, nUnchecked := 0, 0
+	forChildren := false
 	// meet and unsure count a requirement met or not checked; the words
 	// are written only when asked for.
 	meet := func(words ...string) {
@@ -118,6 +123,7 @@ func (r Requirements) check(c Client, km float64, say bool) Verdict {
 			// Codes for children on a service an adult asks about: it may
 			// serve the client's children.
 			unsure("Meant for ", desc, "; it may serve the client's children")
+			forChildren = true
 		default:
 			// Codes for older adults do not serve a client of 34, and codes
 			// for children do not serve an adult who has none.
@@ -204,7 +210,7 @@ func (r Requirements) check(c Client, km float64, say bool) Verdict {
 	}
 	switch {
 	case nUnchecked > 0:
-		return Verdict{Status: Likely, Reasons: append(met, unchecked...)}
+		return Verdict{Status: Likely, Reasons: append(met, unchecked...), ForChildren: forChildren}
 	case nMet > 0:
 		return Verdict{Status: Eligible, Reasons: met}
 	case r.OpenToAll:

@@ -95,7 +95,7 @@ var (
 	reNAndUnder     = regexp.MustCompile(`\b(\d{1,3})\s*(?:years?(?:\s+old)?)?\s*(?:and|or)\s*(?:younger|under|below)\b`)
 	rePlusN         = regexp.MustCompile(`\b(\d{1,3})\+`)
 	reFPL           = regexp.MustCompile(`(\d{2,3})\s*%\s*(?:of\s+|below\s+)?(?:the\s+)?(?:federal\s+poverty|fpl|poverty)`)
-	reChildrenUnder = regexp.MustCompile(`\b(?:have|with|has|custody of|caring for|raising)\b[^.;]{0,40}?\b(?:child|children|kids|minors?|dependents?)\b(?:\s+(?:under|younger than|below)\s+(?:the\s+age\s+of\s+)?(\d{1,2}))?`)
+	reChildrenUnder = regexp.MustCompile(`\b(?:have|with|has|custody of|caring for|raising|parent of|guardian of)\b[^.;]{0,40}?\b(?:(?:minor|dependent)\s+)*(?:child|children|kids|minors?|dependents?)\b(?:\s+(?:under|younger than|below)\s+(?:the\s+age\s+of\s+)?(\d{1,2}))?`)
 	reResidents     = regexp.MustCompile(`\b(?:residents?\s+of|reside\s+in|resides\s+in|living\s+in|live\s+in|lives\s+in)\s+(?:the\s+)?([a-z][a-z .'-]+?)(?:\s+(county|counties|city|community|area))?\b(?:[,.;]|$|\s+(?:and|or|who|with|for|only|must|to|$))`)
 	reTwoCounties   = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?),?\s+(?:and|or|&)\s+([a-z][a-z'-]+(?:[ -][a-z][a-z'-]+)?)\s+count(?:y|ies)\b`)
 	reXResidents    = regexp.MustCompile(`\b([a-z][a-z'-]+(?:[- ][a-z][a-z'-]+)?)\s+(?:county\s+|city\s+)?residents?\b`)
@@ -137,7 +137,7 @@ func ParseEligibility(text string) Requirements {
 	// Each mention is blanked ("custody of a minor child or a parent of a
 	// dependent minor child").
 	for _, m := range reChildrenUnder.FindAllStringSubmatchIndex(t, -1) {
-		if hasAny(t[max(0, m[0]-12):m[1]], "must", "have", "parent", "famil", "custod") && !strings.Contains(t[m[0]:m[1]], "with disabilit") {
+		if hasAny(t[max(0, m[0]-12):m[1]], "must", "have", "parent", "famil", "custod", "guardian") && !strings.Contains(t[m[0]:m[1]], "with disabilit") {
 			r.ParentsOnly = true
 			t = t[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + t[m[1]:]
 		}

@@ -54,6 +54,9 @@ func TestParseEligibility(t *testing.T) {
 		{"Over 21", "any 22-", nil},
 		{"Must have children under 18 in the home", "", func(r Requirements) bool { return r.ParentsOnly }},
 		{"Families with children", "", func(r Requirements) bool { return r.ParentsOnly }},
+		// San Mateo's car loans: the minor child is the client's, not the client.
+		{"Eligibility: Low-income family with legal custody of a minor child or an involved parent of a dependent minor child. Must reside and/or work in San Mateo County.", "", func(r Requirements) bool { return r.ParentsOnly && r.LowIncome }},
+		{"A parent or guardian of a child under 5", "", func(r Requirements) bool { return r.ParentsOnly }},
 		{"US Veterans and their families", "", func(r Requirements) bool { return r.Veterans && r.VeteranFamilies }},
 		{"Veterans with a DD-214", "", func(r Requirements) bool { return r.Veterans && !r.VeteranFamilies }},
 		{"Miami-Dade County residents", "", func(r Requirements) bool { return len(r.Places) == 1 && r.Places[0] == "miami-dade" }},
@@ -169,6 +172,8 @@ func TestCheck(t *testing.T) {
 		{"codes for children, adult with children", ServiceRequirements("", nil, nil, []string{"YB-9500"}), Client{Age: age(34), HasChildren: &yes}, nan, Likely},
 		{"codes for older adults, client of 34", ServiceRequirements("", nil, nil, []string{"YB-8000", "YF-2000"}), Client{Age: age(34)}, nan, Ineligible},
 		{"codes for older adults, client of 72", ServiceRequirements("", nil, nil, []string{"YB-8000"}), Client{Age: age(72)}, nan, Eligible},
+		{"frail elderly alone, client of 50", ServiceRequirements("", nil, nil, []string{"YF-2000", "YF-3000.6300"}), Client{Age: age(50)}, nan, Ineligible},
+		{"frail elderly alone, client of 80", ServiceRequirements("", nil, nil, []string{"YF-2000"}), Client{Age: age(80)}, nan, Eligible},
 		{"structured ages", ServiceRequirements("", age(60), nil, nil), Client{Age: age(34)}, nan, Ineligible},
 		{"codes union with adults", ServiceRequirements("", nil, nil, []string{"YB-9500.0500", "YB-0500"}), Client{Age: age(34)}, nan, Eligible},
 		{"situation codes do not narrow", ServiceRequirements("", nil, nil, []string{"YL-3300.4500"}), Client{Age: age(34)}, nan, Unknown},

@@ -48,8 +48,9 @@ type Finder interface {
 	// Find returns each need's candidates, nearest first.
 	Find(ctx context.Context, q FindQuery) (map[string][]Candidate, error)
 	// TextScores scores candidates near a place by the client's own words
-	// (BM25); candidates missing from the map did not match.
-	TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error)
+	// (BM25), and those serving needs the words were read as (nil: the
+	// finder reads them); candidates missing from the map did not match.
+	TextScores(ctx context.Context, text string, needs []string, near orb.Point, radiusKm float64) (map[string]float64, error)
 	// TextHits returns the n listings near a place that the words fit
 	// best, best first.
 	TextHits(ctx context.Context, text string, near orb.Point, radiusKm float64, n int) ([]TextHit, error)
@@ -200,6 +201,12 @@ type ScoreParts struct {
 	Coverage    float64 `json:"coverage"`
 }
 
+// forChildrenOnly is the eligibility part of a service whose codes name
+// only children, for an adult who may have some, for a need of the adult's
+// own (not child care): under a service's that says nothing of its
+// clients (0.5), above none.
+const forChildrenOnly = 0.3
+
 // weights of the score parts; they add up to 1, so a score is 0 to 1.
 var weights = ScoreParts{
 	Need: 0.28, Text: 0.08, Distance: 0.20, Eligibility: 0.15, Language: 0.08,
@@ -304,7 +311,15 @@ func (m *Matcher) rank(ctx context.Context, req Request, needs []FoundNeed, note
 	}
 	sc := scoring{m: m, client: req.Client, langs: lowerAll(req.Client.Languages), at: at}
 	if text := wordsOf(req); text != "" {
-		if sc.textScores, err = m.Finder.TextScores(ctx, text, req.Place, radius); err != nil {
+		// The needs read from the words, as the matcher read them (with
+		// what the client's age adds), score their services as the words'.
+		var read []string
+		for _, n := range needs {
+			if n.Source == "text" {
+				read = append(read, n.Code)
+			}
+		}
+		if sc.textScores, err = m.Finder.TextScores(ctx, text, read, req.Place, radius); err != nil {
 			return nil, err
 		}
 	}
@@ -509,6 +524,11 @@ func (m *Matcher) resolveNeeds(ctx context.Context, req Request, radiusKm float6
 			for _, tm := range matches {
 				add(tm.Code, "text", "words: "+strings.Join(tm.Evidence, ", "), tm.Score/matches[0].Score)
 			}
+			for _, tm := range matches {
+				for _, also := range m.Vocab.alsoRead(tm.Code, req.Client.Age) {
+					add(also.Code, "text", "words: "+strings.Join(tm.Evidence, ", ")+"; "+also.Why, tm.Score/matches[0].Score)
+				}
+			}
 			if len(matches) > 0 {
 				break
 			}
@@ -575,7 +595,8 @@ func (sc *scoring) verdict(c *Candidate) Verdict {
 // client cannot use it.
 func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure float64) {
 	s.c, s.id, s.need = c, cmp.Or(c.ServiceAtLocationID, c.ServiceID), need
-	s.status = requirements(c).status(sc.client, distanceOf(c))
+	v := requirements(c).check(sc.client, distanceOf(c), false)
+	s.status = v.Status
 	if s.status == Ineligible {
 		s.excluded = true
 		return
@@ -605,6 +626,12 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure fl
 		p.Eligibility = 1
 	case Likely:
 		p.Eligibility = 0.7
+		if v.ForChildren && (vn == nil || !vn.ForChildren) {
+			// Meant for children, asked about by an adult whose need
+			// is their own: it may serve the client's children, which
+			// is less than a service that says nothing of its clients.
+			p.Eligibility = forChildrenOnly
+		}
 	default:
 		p.Eligibility = 0.5
 	}
@@ -646,8 +673,11 @@ func (sc *scoring) score(s *scored, c *Candidate, need string, vn *Need, sure fl
 	}
 	s.score = round(p.total() * capacityFactor(c.Capacity, sc.at))
 	// For a safety need the services at its core (domestic-violence
-	// hotlines and shelters; crisis lines) come before all others.
-	s.crisis = vn != nil && vn.Safety && fit == GradeCore
+	// hotlines and shelters; crisis lines) come before all others, when
+	// the need is the client's for sure: given, or the words' best reading.
+	// A safety need read second from the words ('needs therapy' for an
+	// autistic son: mental health, after disability support) ranks by score.
+	s.crisis = vn != nil && vn.Safety && fit == GradeCore && !(sure > 0 && sure < 1)
 }
 
 // covered lists the needs asked for that a candidate serves, in the order

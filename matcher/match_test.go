@@ -24,7 +24,7 @@ func (f fakeFinder) Find(_ context.Context, q FindQuery) (map[string][]Candidate
 	return out, nil
 }
 
-func (f fakeFinder) TextScores(context.Context, string, orb.Point, float64) (map[string]float64, error) {
+func (f fakeFinder) TextScores(context.Context, string, []string, orb.Point, float64) (map[string]float64, error) {
 	return map[string]float64{"pantry": 4, "rent": 2}, nil
 }
 
@@ -181,7 +181,10 @@ func TestGrades(t *testing.T) {
 		{"legal-aid", "FT-3000.1700", "", GradeRelated},
 		{"legal-aid", "FP-0500.3300", "", GradePeripheral},
 		{"transportation-insecurity", "BT-4500.6500-500", "", GradeCore},
-		{"transportation-insecurity", "BT-8750.1400", "", 0}, // consulates
+		{"transportation-insecurity", "BT-8750.1400", "", 0},    // consulates
+		{"digital-access", "BM-6000.1500", "", GradeCore},       // computer distribution
+		{"digital-access", "TJ-4500", "", GradeRelated},         // libraries: public computers
+		{"digital-access", "PL-7400.1500", "", GradePeripheral}, // computer classes: a lab's computers
 		{"homelessness", "", "Emergency Shelter", GradeCore},
 		{"homelessness", "", "Safe Housing", GradeOpenEligibility},
 		{"homelessness", "", "Food Pantry", 0},
@@ -201,6 +204,33 @@ func TestGrades(t *testing.T) {
 	}
 }
 
+// TestCoreNeedsOfTerm: the needs a term serves at their core, which the
+// index keeps apart so a match's candidates hold them (index.Config.CoreNeedsOf).
+func TestCoreNeedsOfTerm(t *testing.T) {
+	v := mustVocabulary(t)
+	for _, tt := range []struct {
+		code, name string
+		want       []string
+	}{
+		{"LH-5100.6500", "", []string{"medical-cost-burden"}}, // prescription expense help
+		{"LN-1500", "", []string{"health-care"}},              // community clinics: related for medical cost burden
+		{"BH-1800.8500", "", []string{"homelessness"}},        // homeless shelter
+		{"BH-8400", "", nil},                                  // housing, peripheral
+		{"", "Emergency Shelter", []string{"homelessness"}},   // an Open Eligibility core name
+		{"", "Food Pantries", nil},                            // a free keyword reads as related at best
+	} {
+		got := v.CoreNeedsOfTerm(&resources.TaxonomyTerm{Code: tt.code, Name: tt.name})
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("CoreNeedsOfTerm(%q %q) = %v; want %v", tt.code, tt.name, got, tt.want)
+		}
+		for _, n := range got {
+			if !slices.Contains(v.NeedsOfTerm(&resources.TaxonomyTerm{Code: tt.code, Name: tt.name}), n) {
+				t.Errorf("%s%s: core of %s, which it does not serve", tt.code, tt.name, n)
+			}
+		}
+	}
+}
+
 // TestKeywordTerms: a directory with no taxonomy codes (San Mateo's Ohana
 // sample) says what its services do in keywords; their names are read as
 // words are, for the index's needs and the need part of the score.
@@ -214,6 +244,10 @@ func TestKeywordTerms(t *testing.T) {
 		{"Utility Service Payment Assistance", "utility-insecurity", GradeRelated},
 		{"Homeless Shelter", "homelessness", GradeRelated},
 		{"Community Clinics", "health-care", GradeRelated},
+		{"Automobile Loans", "transportation-insecurity", GradeRelated},
+		{"Public Libraries", "digital-access", GradeRelated},
+		{"Individual/Group Counseling", "mental-health", GradeRelated},
+		{"Individual/Group Counseling", "stress", GradePeripheral}, // Open Eligibility's Counseling is stress's core
 		{"Food Pantries", "homelessness", 0},
 		{"Arts and Crafts", "food-insecurity", 0},
 	} {
@@ -360,6 +394,118 @@ func BenchmarkScore(b *testing.B) {
 	for b.Loop() {
 		if _, err := m.Match(context.Background(), req); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestChildrenOnlyForAnAdult: a service whose codes name only children
+// may serve an adult's children, which for the adult's own need is less
+// than a service that says nothing of its clients; for child care, a need
+// met through the client's children, it is what the adult asks for.
+func TestChildrenOnlyForAnAdult(t *testing.T) {
+	kids := Candidate{Listing: &listing.Listing{ID: "kids", ServiceID: "kids", ServiceAtLocationID: "kids", Name: "Kids' pantry", OrganizationID: "o1",
+		Needs: []string{"food-insecurity", "childcare"}, Terms: []Term{{Code: "BD-1800.2000"}, {Code: "PH-1250"}, {Code: "YB-9500.1500-680"}}}, DistanceKm: km(1)}
+	open := Candidate{Listing: &listing.Listing{ID: "open", ServiceID: "open", ServiceAtLocationID: "open", Name: "Pantry", OrganizationID: "o2",
+		Needs: []string{"food-insecurity", "childcare"}, Terms: []Term{{Code: "BD-1800.2000"}, {Code: "PH-1250"}}}, DistanceKm: km(1.5)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"food-insecurity": {kids, open}, "childcare": {kids, open}}}
+	age := 34.0
+	for _, tt := range []struct {
+		need  string
+		first string
+		elig  float64
+	}{
+		{"food-insecurity", "open", forChildrenOnly},
+		{"childcare", "kids", 0.7},
+	} {
+		res, err := m.Match(context.Background(), Request{Client: Client{Age: &age}, Needs: []NeedInput{{Code: tt.need}}, At: matchAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Options) != 2 || res.Options[0].ServiceID != tt.first {
+			t.Fatalf("%s: options %+v; want %s first", tt.need, res.Options, tt.first)
+		}
+		for _, o := range res.Options {
+			if o.ServiceID == "kids" && (o.Eligibility != Likely || o.ScoreParts.Eligibility != tt.elig) {
+				t.Errorf("%s: the children's service is %s, eligibility part %v; want likely, %v", tt.need, o.Eligibility, o.ScoreParts.Eligibility, tt.elig)
+			}
+		}
+	}
+}
+
+// TestElderAbuseFromAnOlderClientsWords: words of abuse from a client of 60
+// or more read elder abuse too (needs.json also_read), whoever the abuser;
+// from a younger client they read partner violence alone.
+func TestElderAbuseFromAnOlderClientsWords(t *testing.T) {
+	aps := Candidate{Listing: &listing.Listing{ID: "aps", ServiceID: "aps", ServiceAtLocationID: "aps", Name: "Adult protective services", OrganizationID: "o1",
+		Needs: []string{"elder-abuse"}, Terms: []Term{{Code: "PH-6500.0500"}}}, DistanceKm: km(3)}
+	dv := Candidate{Listing: &listing.Listing{ID: "dv", ServiceID: "dv", ServiceAtLocationID: "dv", Name: "Domestic violence hotline", OrganizationID: "o2",
+		Needs: []string{"intimate-partner-violence"}, Terms: []Term{{Code: "RP-1500.1400-200"}}}, DistanceKm: km(3)}
+	var scored []string // the needs the finder scores the words' services of
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: recordingFinder{fakeFinder{"elder-abuse": {aps}, "intimate-partner-violence": {dv}}, &scored}}
+	for _, tt := range []struct {
+		age  float64
+		text string
+		want []string
+	}{
+		{76, "my son takes my social security check and hits me", []string{"intimate-partner-violence", "elder-abuse"}},
+		{79, "mi hijo me quita el cheque y me maltrata", []string{"intimate-partner-violence", "elder-abuse"}},
+		{34, "my boyfriend hits me", []string{"intimate-partner-violence"}},
+	} {
+		age := tt.age
+		res, err := m.Match(context.Background(), Request{Client: Client{Age: &age}, Needs: []NeedInput{{Text: tt.text}}, At: matchAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range res.Needs {
+			got = append(got, n.Code)
+			if n.Source != "text" || n.Why == "" {
+				t.Errorf("%q: need %s read from %q, why %q", tt.text, n.Code, n.Source, n.Why)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q, client of %v: needs %v; want %v", tt.text, tt.age, got, tt.want)
+		}
+		if !slices.Equal(scored, tt.want) {
+			t.Errorf("%q, client of %v: the words' services scored for %v; want %v", tt.text, tt.age, scored, tt.want)
+		}
+	}
+}
+
+// recordingFinder is a fakeFinder that notes the needs TextScores is given.
+type recordingFinder struct {
+	fakeFinder
+	needs *[]string
+}
+
+func (r recordingFinder) TextScores(ctx context.Context, text string, needs []string, near orb.Point, km float64) (map[string]float64, error) {
+	*r.needs = needs
+	return r.fakeFinder.TextScores(ctx, text, needs, near, km)
+}
+
+// TestSafetyFirstOnlyWhenSure: a safety need's core services come before
+// all others when the need is the client's for sure; read second from the
+// words, they rank by score like the rest.
+func TestSafetyFirstOnlyWhenSure(t *testing.T) {
+	therapy := Candidate{Listing: &listing.Listing{ID: "ot", ServiceID: "ot", ServiceAtLocationID: "ot", Name: "Pediatric therapies", OrganizationID: "o1",
+		Needs: []string{"disability-support"}, Terms: []Term{{Code: "LR-6600"}}}, DistanceKm: km(0.5)}
+	counseling := Candidate{Listing: &listing.Listing{ID: "mh", ServiceID: "mh", ServiceAtLocationID: "mh", Name: "Counseling centre", OrganizationID: "o2",
+		Needs: []string{"mental-health"}, Terms: []Term{{Code: "RP-1400"}}}, DistanceKm: km(8)}
+	m := &Matcher{Vocab: mustVocabulary(t), Finder: fakeFinder{"disability-support": {therapy}, "mental-health": {counseling}}}
+	age := 7.0
+	for _, tt := range []struct {
+		needs []NeedInput
+		first string
+	}{
+		{[]NeedInput{{Text: "my son is autistic and needs therapy"}}, "ot"},        // mental health read second
+		{[]NeedInput{{Code: "disability-support"}, {Code: "mental-health"}}, "mh"}, // given: the crisis need first
+	} {
+		res, err := m.Match(context.Background(), Request{Client: Client{Age: &age}, Needs: tt.needs, At: matchAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Options) != 2 || res.Options[0].ServiceID != tt.first {
+			t.Errorf("%+v: options %v; want %s first", tt.needs, res.Options, tt.first)
 		}
 	}
 }

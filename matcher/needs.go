@@ -13,18 +13,34 @@ import (
 
 // Need is one entry of the needs vocabulary.
 type Need struct {
-	Code            string   `json:"code"`
-	Label           string   `json:"label"`
-	Description     string   `json:"description"`
-	GravityCode     string   `json:"gravity_code,omitempty"`
-	Safety          bool     `json:"safety,omitempty"`
-	AIRS            []string `json:"airs"`
-	OpenEligibility []string `json:"open_eligibility"`
-	Grades          Grades   `json:"grades"`
+	Code        string `json:"code"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
+	GravityCode string `json:"gravity_code,omitempty"`
+	Safety      bool   `json:"safety,omitempty"`
+	// ForChildren: the need's services are for the client's children
+	// (child care), so a service whose codes name only children serves
+	// an adult who asks.
+	ForChildren bool `json:"for_children,omitempty"`
+	// AlsoRead are the needs whose reading in a client's words reads this
+	// one too, for a client of the age given: abuse of an older adult is
+	// elder abuse, whoever does it.
+	AlsoRead        []AlsoRead `json:"also_read,omitempty"`
+	AIRS            []string   `json:"airs"`
+	OpenEligibility []string   `json:"open_eligibility"`
+	Grades          Grades     `json:"grades"`
 	// SearchWords are the words directories use for the need's services
 	// ("dental" for dental care), which a search whose words name the need
 	// looks for too.
 	SearchWords []string `json:"search_words"`
+}
+
+// AlsoRead: when a client's words read the need From and the client is at
+// least MinAge, the need that has it is read too, for Why.
+type AlsoRead struct {
+	From   string  `json:"from"`
+	MinAge float64 `json:"min_age"`
+	Why    string  `json:"why"`
 }
 
 // Grades say how squarely the codes of a need's crosswalk serve it: the
@@ -179,6 +195,11 @@ func LoadVocabulary() (*Vocabulary, error) {
 				}
 			}
 		}
+		for _, a := range n.AlsoRead {
+			if !slices.ContainsFunc(doc.Needs, func(o Need) bool { return o.Code == a.From }) || a.MinAge <= 0 || a.Why == "" {
+				return nil, fmt.Errorf("needs vocabulary: %s: also_read needs a known need, min_age and why", n.Code)
+			}
+		}
 		for _, t := range n.Grades.CoreOpenEligibility {
 			if !slices.Contains(n.OpenEligibility, t) {
 				return nil, fmt.Errorf("needs vocabulary: %s grades %q, which is not among its Open Eligibility names", n.Code, t)
@@ -190,6 +211,23 @@ func LoadVocabulary() (*Vocabulary, error) {
 		}
 	}
 	return v, nil
+}
+
+// alsoRead returns the needs that reading the need from words reads too for
+// a client of that age (Need.AlsoRead), with why.
+func (v *Vocabulary) alsoRead(from string, age *float64) []struct{ Code, Why string } {
+	if age == nil {
+		return nil
+	}
+	var out []struct{ Code, Why string }
+	for i := range v.Needs {
+		for _, a := range v.Needs[i].AlsoRead {
+			if a.From == from && *age >= a.MinAge {
+				out = append(out, struct{ Code, Why string }{v.Needs[i].Code, a.Why})
+			}
+		}
+	}
+	return out
 }
 
 // Need returns the need with that code.
@@ -246,6 +284,19 @@ func (v *Vocabulary) NeedsOfTerm(t *resources.TaxonomyTerm) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// CoreNeedsOfTerm returns the needs of NeedsOfTerm that the term serves at
+// their core (TermGrade is GradeCore): what the index keeps apart so that
+// a match's candidates hold a need's core services (index.Config.CoreNeedsOf).
+func (v *Vocabulary) CoreNeedsOfTerm(t *resources.TaxonomyTerm) []string {
+	var out []string
+	for _, code := range v.NeedsOfTerm(t) {
+		if n := v.byCode[code]; n != nil && v.TermGrade(n, Term{Code: t.Code, Name: t.Name}) == GradeCore {
+			out = append(out, code)
+		}
+	}
+	return out
 }
 
 // NeedsOfWords returns the codes of the needs that words name, best first

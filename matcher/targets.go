@@ -68,7 +68,9 @@ var targetAudiences = []struct {
 // gender. Other Y codes (veterans, people with disabilities, low income)
 // describe a situation; a service listing both kinds still serves everyone
 // of the ages named, so situation codes never narrow the audience.
-var populationPrefixes = []string{"YB-", "YG-8000", "YS-2000", "YK-6500.6600", "YK-6500.6100"}
+// YF-2000 (frail elderly) is among them: it names older adults as YB-8000
+// does (it was in the table but not here, so it never narrowed anything).
+var populationPrefixes = []string{"YB-", "YG-8000", "YS-2000", "YK-6500.6600", "YK-6500.6100", "YF-2000"}
 
 // audiencesFromCodes returns the audiences that a service's target
 // population codes name, or nil when the codes say nothing about who by

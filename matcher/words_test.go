@@ -37,11 +37,31 @@ func TestNeedsFromText(t *testing.T) {
 		{"durmiendo en la estación de autobuses", []string{"homelessness"}},
 		{"kicked out, sleeping at the bus station", []string{"housing-instability", "homelessness"}},
 		{"i need a ride to the bus station", []string{"transportation-insecurity"}},
+		// A car to buy is transportation (AIRS BT-8300.0870 Automobile
+		// Loans is under transportation expense help).
+		{"need a car loan, my credit is bad", []string{"transportation-insecurity"}},
+		{"necesito un préstamo para carro", []string{"transportation-insecurity"}},
 		{"mi papá tiene alzheimer y necesita cuidado de día", []string{"disability-support"}},
 		{"adult day care for my father", []string{"disability-support"}},
 		{"no food for the kids this week", []string{"food-insecurity"}},
 		{"my husband hits me", []string{"intimate-partner-violence"}},
+		// Abuse of a grandparent is elder abuse, not a partner's violence.
+		{"someone at the home is hurting my grandfather", []string{"elder-abuse"}},
+		{"creo que están maltratando a mi abuelo", []string{"elder-abuse"}},
 		{"necesito un abogado", []string{"legal-aid"}},
+		// Traducir conjugated: someone to translate for the client.
+		{"necesito alguien que me traduzca", []string{"language-access"}},
+		{"¿quién me traduce esta carta?", []string{"language-access"}},
+		// Care one cannot pay for is medical cost burden; a free clinic is
+		// discounted health care (Open Eligibility), health care too.
+		{"cant afford to see a doctor", []string{"medical-cost-burden"}},
+		{"tengo muchas deudas del hospital", []string{"medical-cost-burden"}},
+		// Back to work is a job, not a ride to one.
+		{"im 60 and need to get back to work", []string{"employment-status"}},
+		{"quiero volver a trabajar", []string{"employment-status"}},
+		{"i cant get to work, my car is dead", []string{"transportation-insecurity"}},
+		{"no tengo dinero para el doctor", []string{"medical-cost-burden"}},
+		{"need a free clinic", []string{"medical-cost-burden", "health-care"}},
 		// Nothing to find.
 		{"", nil},
 		{"hello", nil},

@@ -130,7 +130,7 @@ func TestKilledMidWriteCatchesUp(t *testing.T) {
 	}
 	defer db.Close()
 	vocab, _ := matcher.LoadVocabulary()
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestImportLeavesIndexCurrent(t *testing.T) {
 		seq, _ := db.LastSeq(ctx)
 		vocab, _ := matcher.LoadVocabulary()
 		var logged bytes.Buffer
-		ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords,
+		ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords,
 			Admits: matcher.Admits, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 		if err != nil {
 			t.Fatal(err)

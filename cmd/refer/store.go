@@ -37,6 +37,7 @@ func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab
 		Dir:            filepath.Join(dataDir, "index"),
 		Store:          store,
 		NeedsOf:        vocab.NeedsOfTerm,
+		CoreNeedsOf:    vocab.CoreNeedsOfTerm,
 		NeedsOfWords:   vocab.NeedsOfWords,
 		Admits:         matcher.Admits,
 		Logger:         log,

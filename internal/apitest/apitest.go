@@ -51,7 +51,7 @@ func Start(tb testing.TB, seed func(tb testing.TB, s resources.Store), opts ...f
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ix, err := index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
+	ix, err := index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		tb.Fatal(err)
 	}

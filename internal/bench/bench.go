@@ -114,8 +114,8 @@ func (bf *BruteForce) find(need string, q matcher.FindQuery) []matcher.Candidate
 }
 
 // TextScores asks the index: words are not what the baseline is about.
-func (bf *BruteForce) TextScores(ctx context.Context, text string, near orb.Point, radiusKm float64) (map[string]float64, error) {
-	return bf.text.TextScores(ctx, text, near, radiusKm)
+func (bf *BruteForce) TextScores(ctx context.Context, text string, needs []string, near orb.Point, radiusKm float64) (map[string]float64, error) {
+	return bf.text.TextScores(ctx, text, needs, near, radiusKm)
 }
 
 // TextHits is the index's, as TextScores is.

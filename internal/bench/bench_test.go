@@ -106,7 +106,7 @@ func build(b *testing.B, n int) *built {
 			d.err = err
 			return
 		}
-		d.ix, d.err = index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: d.vocab.NeedsOfTerm, NeedsOfWords: d.vocab.NeedsOfWords, Admits: matcher.Admits})
+		d.ix, d.err = index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: d.vocab.NeedsOfTerm, CoreNeedsOf: d.vocab.CoreNeedsOfTerm, NeedsOfWords: d.vocab.NeedsOfWords, Admits: matcher.Admits})
 	})
 	if d.err != nil {
 		b.Fatal(d.err)

@@ -163,7 +163,8 @@ type score struct {
 // keyword baseline, per need, per directory, by codes and by words, in
 // English and Spanish, and fails unless refer clearly beats the baseline.
 // EVAL_CASES=1 prints each case's row too; EVAL_DEBUG=name each option of
-// the cases whose name holds it, with its grade and why.
+// the cases whose name holds it, with its grade and why, and the relevant
+// options those cases missed (debugMissed).
 func TestEval(t *testing.T) {
 	jf, err := readJudgments(filepath.Join("testdata", "judgments.json"))
 	if err != nil {
@@ -245,6 +246,7 @@ func TestEval(t *testing.T) {
 				o := byID[id]
 				return fmt.Sprintf("%d %.3f %v %s | %v | %s", g, o.Score, o.ScoreParts, o.Name, j.sites[id].codes, why)
 			})
+			debugMissed(t, d, j, c, need, req, ids, client)
 			words := c.Text
 			if words == "" {
 				label, _ := vocab.Need(need)
@@ -439,7 +441,7 @@ func openDirectory(t *testing.T, src string) *directory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -341,7 +341,7 @@ func inProcess(data string) (indexed, brute latency) {
 	defer db.Close()
 	vocab, err := matcher.LoadVocabulary()
 	check(err)
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(data, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(data, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm, CoreNeedsOf: vocab.CoreNeedsOfTerm, NeedsOfWords: vocab.NeedsOfWords, Admits: matcher.Admits})
 	check(err)
 	defer ix.Close()
 	at := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
