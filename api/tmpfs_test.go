@@ -4,19 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/refer-project/refer/api"
-	"github.com/refer-project/refer/index"
 	"github.com/refer-project/refer/internal/apitest"
 	"github.com/refer-project/refer/internal/fixture"
-	"github.com/refer-project/refer/matcher"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 )
@@ -54,32 +50,10 @@ func mountTmpfs(t *testing.T, size int) string {
 // writing, so EROFS is shown only by its mapping in resources/bolt.)
 func TestFullFileSystem(t *testing.T) {
 	dir := mountTmpfs(t, 8<<20)
-	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixture.Seed(t, db)
-	vocab, _ := matcher.LoadVocabulary()
-	ix, err := index.Open(context.Background(), index.Config{Dir: filepath.Join(dir, "index"), Store: db, NeedsOf: vocab.NeedsOfTerm})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := api.New(api.Config{Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db,
-		AddressLimit: api.Limit{Rate: -1}, KeyLimit: api.Limit{Rate: -1}})
-	srv.SetReady(true)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		ix.Close()
-		db.Close()
-	})
-	ts := &testServer{&apitest.TestServer{URL: "http://" + l.Addr().String(), Store: db, Index: ix, Server: srv}}
+	ts := &testServer{apitest.StartIn(t, dir, fixture.Seed, func(c *api.Config) {
+		c.AddressLimit, c.KeyLimit = api.Limit{Rate: -1}, api.Limit{Rate: -1}
+	})}
+	db := ts.Store
 	admin := ts.newKey(t, resources.RoleAdmin, "")
 
 	post := func(i int) (int, []byte) {

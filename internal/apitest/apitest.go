@@ -39,7 +39,13 @@ type TestServer struct {
 // configuration. The server, store and index close when the test ends.
 func Start(tb testing.TB, seed func(tb testing.TB, s resources.Store), opts ...func(*api.Config)) *TestServer {
 	tb.Helper()
-	dir := tb.TempDir()
+	return StartIn(tb, tb.TempDir(), seed, opts...)
+}
+
+// StartIn is Start with the store and index in dir (a small file system,
+// say).
+func StartIn(tb testing.TB, dir string, seed func(tb testing.TB, s resources.Store), opts ...func(*api.Config)) *TestServer {
+	tb.Helper()
 	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
 	if err != nil {
 		tb.Fatal(err)
