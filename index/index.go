@@ -119,23 +119,15 @@ const maxReplay = 20000
 // rebuilt with progress in the log; an index behind the store replays the
 // changes it missed. The catalog is built from the store.
 func Open(ctx context.Context, cfg Config) (*Index, error) {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, coreNeedsOf: cfg.CoreNeedsOf, needsOfWords: cfg.NeedsOfWords, admits: cfg.Admits, log: log,
-		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), maxWord: cmp.Or(cfg.MaxWordLetters, DefaultMaxWordLetters), skipped: map[string]string{}}
-	storeSeq, err := cfg.Store.LastSeq(ctx)
+	ix, storeSeq, err := newIndex(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if ix.storeID, err = cfg.Store.Identity(ctx); err != nil {
-		return nil, err
-	}
+	log := ix.log
 	b, seq, why := ix.openExisting(storeSeq)
 	if b == nil {
 		log.Info("building the search index", "reason", why)
-		if err := ix.rebuild(ctx); err != nil {
+		if _, err := ix.rebuild(ctx, true); err != nil {
 			return nil, err
 		}
 		return ix, nil
@@ -152,7 +144,8 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		}
 	} else {
 		log.Info("building the catalog from the store", "reason", err)
-		if cat, _, err = ix.buildAll(ctx, nil); err != nil {
+		cat = newCatalog()
+		if _, err = ix.buildAll(ctx, func(d *Document) error { cat.add(d); return nil }); err != nil {
 			b.Close()
 			return nil, err
 		}
@@ -168,6 +161,59 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	}
 	ix.applied = storeSeq
 	return ix, nil
+}
+
+// newIndex makes the Index of cfg, not yet open, and reads the store's
+// sequence number.
+func newIndex(ctx context.Context, cfg Config) (*Index, uint64, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ix := &Index{dir: cfg.Dir, store: cfg.Store, needsOf: cfg.NeedsOf, coreNeedsOf: cfg.CoreNeedsOf, needsOfWords: cfg.NeedsOfWords, admits: cfg.Admits, log: log,
+		maxText: cmp.Or(cfg.MaxServiceText, DefaultMaxServiceText), maxWord: cmp.Or(cfg.MaxWordLetters, DefaultMaxWordLetters), skipped: map[string]string{}}
+	storeSeq, err := cfg.Store.LastSeq(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if ix.storeID, err = cfg.Store.Identity(ctx); err != nil {
+		return nil, 0, err
+	}
+	return ix, storeSeq, nil
+}
+
+// Refreshed is what Refresh did: the documents the index holds, and the
+// records it left out (as Index.Skipped says them).
+type Refreshed struct {
+	Documents int
+	Skipped   []string
+}
+
+// Refresh brings the index on disk up to date with the store and closes
+// it, for a command that ends there (import, reindex): it does what Open
+// and Close do, but a build sends each document to Bleve and to the
+// catalog's snapshot as it makes it, never holding the catalog, so its
+// memory grows with a page of services, not with the directory (the
+// catalog of a million services takes over a gigabyte).
+func Refresh(ctx context.Context, cfg Config) (Refreshed, error) {
+	ix, storeSeq, err := newIndex(ctx, cfg)
+	if err != nil {
+		return Refreshed{}, err
+	}
+	b, _, why := ix.openExisting(storeSeq)
+	if b != nil {
+		// Caught up change by change, which needs the catalog.
+		b.Close()
+		open, err := Open(ctx, cfg)
+		if err != nil {
+			return Refreshed{}, err
+		}
+		done := Refreshed{Documents: open.Len(), Skipped: open.Skipped()}
+		return done, open.Close()
+	}
+	ix.log.Info("building the search index", "reason", why)
+	n, err := ix.rebuild(ctx, false)
+	return Refreshed{Documents: n, Skipped: ix.Skipped()}, err
 }
 
 // openExisting opens the Bleve index if it is there, readable, built with
@@ -240,31 +286,42 @@ func (ix *Index) Len() int {
 func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
-	return ix.rebuild(ctx)
+	_, err := ix.rebuild(ctx, true)
+	return err
 }
 
-func (ix *Index) rebuild(ctx context.Context) error {
+// rebuild builds the index afresh into a new folder, writing the catalog's
+// snapshot as it goes, and swaps it in. With serve it keeps the catalog and
+// the new index open; without, it leaves both on disk only (Refresh) and
+// returns the number of documents.
+func (ix *Index) rebuild(ctx context.Context, serve bool) (int, error) {
 	start := time.Now()
 	seq, err := ix.store.LastSeq(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	tmp := ix.dir + ".new"
 	if err := os.RemoveAll(tmp); err != nil {
-		return err
+		return 0, err
 	}
 	if err := removeSnapshot(ix.dir); err != nil {
-		return err
+		return 0, err
 	}
 	ix.mu.Lock()
 	ix.snappedOK = false
 	ix.mu.Unlock()
 	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err != nil {
-		return err
+		return 0, err
 	}
 	b, err := openBleve(tmp, true)
 	if err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	// The snapshot is written as the documents are made; without it the
+	// next start-up reads the store, so failing to write it is no failure.
+	snap, err := newSnapshotWriter(ix.dir, ix.storeID, seq)
+	if err != nil {
+		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
 	}
 	// Bleve indexes one batch on a goroutine of its own while the next is
 	// read from the store and built: the two take turns on the cores
@@ -282,13 +339,27 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		}
 		indexed <- err
 	}()
+	var cat *catalog
+	if serve {
+		cat = newCatalog()
+	}
 	batch := b.NewBatch()
 	built := 0
-	cat, n, err := ix.buildAll(ctx, func(d *Document) error {
+	n, err := ix.buildAll(ctx, func(d *Document) error {
 		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
 			return err
 		}
 		built++
+		if snap != nil {
+			if err := snap.add(d); err != nil {
+				ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
+				snap.abort()
+				snap = nil
+			}
+		}
+		if cat != nil {
+			cat.add(d)
+		}
 		if batch.Size() >= batchDocs {
 			if built%20000 < batchDocs {
 				ix.log.Info("indexing", "documents", built)
@@ -307,9 +378,12 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		err = berr
 	}
 	if err != nil {
+		if snap != nil {
+			snap.abort()
+		}
 		b.Close()
 		os.RemoveAll(tmp)
-		return err
+		return 0, err
 	}
 	// Swap: the old index goes, the new one takes its folder.
 	ix.mu.Lock()
@@ -319,25 +393,29 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		ix.bleve = nil
 	}
 	if err := b.Close(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.RemoveAll(ix.dir); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.Rename(tmp, ix.dir); err != nil {
-		return err
+		return 0, err
 	}
-	if ix.bleve, err = openBleve(ix.dir, false); err != nil {
-		return fmt.Errorf("search index: %w", err)
+	if serve {
+		if ix.bleve, err = openBleve(ix.dir, false); err != nil {
+			return 0, fmt.Errorf("search index: %w", err)
+		}
+		ix.cat, ix.applied, ix.snappedOK = cat, seq, false
 	}
-	ix.cat, ix.applied, ix.snappedOK = cat, seq, false
-	if err := writeSnapshot(ix.dir, ix.storeID, seq, cat, ix.skippedCopy()); err != nil {
-		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
-	} else {
-		ix.snapped, ix.snappedOK = seq, true
+	if snap != nil {
+		if err := snap.commit(ix.skippedCopy()); err != nil {
+			ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
+		} else {
+			ix.snapped, ix.snappedOK = seq, true
+		}
 	}
 	ix.log.Info("search index built", "documents", n, "took", time.Since(start).Round(time.Millisecond))
-	return nil
+	return n, nil
 }
 
 // Sync applies the store's changes since the index's sequence number, so

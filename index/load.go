@@ -12,13 +12,13 @@ import (
 // so a test can cross pages with a few services).
 var servicePage = 5000
 
-// buildAll builds the documents of every service in the store into a new
-// catalog, calling each (if not nil) with every document. It reads a page
+// buildAll builds the documents of every service in the store, calling
+// each with every document, and returns how many it built. It reads a page
 // of services at a time, with their sites and organizations, so memory
-// holds a page's records (and the catalog), not the directory's: at 100k
-// services, holding every location, site and organization decoded took
-// 140 MB more, and at a million it would take 1.4 GB.
-func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*catalog, int, error) {
+// holds a page's records, not the directory's: at 100k services, holding
+// every location, site and organization decoded took 140 MB more, and at
+// a million it would take 1.4 GB.
+func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (int, error) {
 	// Every service is admitted again, and every undecodable record met
 	// again, so what was left out before starts afresh.
 	ix.skipMu.Lock()
@@ -27,13 +27,12 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 	rd := newDocReader(ix.store, ix.needsOf, ix.coreNeedsOf, ix.needsOfWords)
 	rd.areaError = ix.areaError
 	rd.undecodable = ix.undecodable
-	cat := newCatalog()
 	n := 0
 	after := ""
 	for {
 		page, err := ix.store.List(ctx, resources.KindService, resources.ListOptions{After: after, Limit: servicePage, Undecodable: ix.undecodable})
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		// What the page's services share, not what the next page's do.
 		clear(rd.orgs)
@@ -42,23 +41,20 @@ func (ix *Index) buildAll(ctx context.Context, each func(*Document) error) (*cat
 			svc := r.(*resources.Service)
 			docs, err := rd.documents(ctx, svc)
 			if err != nil {
-				return nil, 0, err
+				return 0, err
 			}
 			docs = ix.admit(svc.ID, docs)
 			for i := range docs {
 				d := &docs[i]
 				n++
-				if each != nil {
-					if err := each(d); err != nil {
-						return nil, 0, err
-					}
+				if err := each(d); err != nil {
+					return 0, err
 				}
-				cat.add(d)
 			}
 			after = svc.ID
 		}
 		if len(page) < servicePage {
-			return cat, n, nil
+			return n, nil
 		}
 	}
 }

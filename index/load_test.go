@@ -36,7 +36,7 @@ func TestBuildByPages(t *testing.T) {
 		defer func(was int) { servicePage = was }(servicePage)
 		servicePage = page
 		var docs []Document
-		_, n, err := ix.buildAll(ctx, func(d *Document) error { docs = append(docs, *d); return nil })
+		n, err := ix.buildAll(ctx, func(d *Document) error { docs = append(docs, *d); return nil })
 		if err != nil || n != len(docs) {
 			t.Fatalf("build by pages of %d: %d documents, %v", page, n, err)
 		}

@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/refer-project/refer/data"
-	"github.com/refer-project/refer/matcher"
-	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/resources/hsds"
 )
@@ -231,7 +229,9 @@ func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Repor
 	if err != nil {
 		return hsds.Report{}, err
 	}
+	stop := db.KeepMappedUnder(maxMapped)
 	rep, err := load(db)
+	stop()
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
@@ -246,20 +246,23 @@ func syncDir(dir string) {
 	}
 }
 
-// indexStore opens the index of the store, which builds it or catches it
-// up, and closes it, which writes the catalog's snapshot.
-func indexStore(ctx context.Context, dataDir string, store resources.Store, ixLim *indexLimits, stderr io.Writer) error {
-	vocab, err := matcher.LoadVocabulary()
-	if err != nil {
-		return err
-	}
+// maxMapped is how much of the process's memory may map files (the store,
+// chiefly) in a bulk pass over the store (writing an import, building the
+// index) before it lets go of the store's pages it has read
+// (bolt.DB.KeepMappedUnder), in bytes. Each release costs faults to map
+// again what is read next: importing 100k services took 44 s of wall
+// time, 74 CPU s and 933 MB at most under 384 MiB; 54 s, 92 CPU s and
+// 851 MB under 256 MiB; 58 s, 96 CPU s and 763 MB under 128 MiB.
+const maxMapped = 384 << 20
+
+// indexStore brings the index of the store up to date (built afresh, or
+// caught up), with its catalog's snapshot, so serve opens it at once.
+func indexStore(ctx context.Context, dataDir string, store *bolt.DB, ixLim *indexLimits, stderr io.Writer) error {
 	// Quiet unless something goes wrong: the report is import's output.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	ix, err := openIndex(ctx, dataDir, store, vocab, ixLim, log)
-	if err != nil {
-		return err
-	}
-	return ix.Close()
+	defer store.KeepMappedUnder(maxMapped)()
+	_, err := refreshIndex(ctx, dataDir, store, ixLim, log)
+	return err
 }
 
 func printReport(w io.Writer, rep hsds.Report) {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/refer-project/refer/matcher"
 )
 
 // runReindex rebuilds the search index from the store.
@@ -37,15 +36,11 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	vocab, err := matcher.LoadVocabulary()
+	defer store.KeepMappedUnder(maxMapped)()
+	done, err := refreshIndex(ctx, *dataDir, store, ixLim, log)
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(ctx, *dataDir, store, vocab, ixLim, log)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	fmt.Fprintf(stdout, "indexed %d documents\n", ix.Len())
+	fmt.Fprintf(stdout, "indexed %d documents\n", done.Documents)
 	return nil
 }

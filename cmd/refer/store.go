@@ -31,7 +31,29 @@ func openStore(dataDir string) (*bolt.DB, error) {
 // it up as needed (index.Open says when). The vocabulary says which needs
 // each taxonomy term serves.
 func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab *matcher.Vocabulary, lim *indexLimits, log *slog.Logger) (*index.Index, error) {
-	ix, err := index.Open(ctx, index.Config{
+	ix, err := index.Open(ctx, indexConfig(dataDir, store, vocab, lim, log))
+	if err == nil {
+		logSkipped(log, ix.Skipped())
+	}
+	return ix, err
+}
+
+// refreshIndex brings the search index beside the store up to date and
+// closes it (index.Refresh), for a command that ends there.
+func refreshIndex(ctx context.Context, dataDir string, store resources.Store, lim *indexLimits, log *slog.Logger) (index.Refreshed, error) {
+	vocab, err := matcher.LoadVocabulary()
+	if err != nil {
+		return index.Refreshed{}, err
+	}
+	done, err := index.Refresh(ctx, indexConfig(dataDir, store, vocab, lim, log))
+	if err == nil {
+		logSkipped(log, done.Skipped)
+	}
+	return done, err
+}
+
+func indexConfig(dataDir string, store resources.Store, vocab *matcher.Vocabulary, lim *indexLimits, log *slog.Logger) index.Config {
+	return index.Config{
 		MaxServiceText: lim.serviceText,
 		MaxWordLetters: lim.wordLetters,
 		Dir:            filepath.Join(dataDir, "index"),
@@ -41,16 +63,16 @@ func openIndex(ctx context.Context, dataDir string, store resources.Store, vocab
 		NeedsOfWords:   vocab.NeedsOfWords,
 		Admits:         matcher.Admits,
 		Logger:         log,
-	})
-	if err == nil {
-		// A build logged each as it met it; a start-up from the index's
-		// snapshot met none. This line names them either way.
-		if sk := ix.Skipped(); len(sk) > 0 {
-			shown := sk[:min(len(sk), 20)]
-			log.Warn("records left out of search; fix or delete them", "count", len(sk), "records", strings.Join(shown, "; "))
-		}
 	}
-	return ix, err
+}
+
+// logSkipped names the records left out of search: a build logged each as
+// it met it; a start-up from the index's snapshot met none.
+func logSkipped(log *slog.Logger, skipped []string) {
+	if len(skipped) > 0 {
+		shown := skipped[:min(len(skipped), 20)]
+		log.Warn("records left out of search; fix or delete them", "count", len(skipped), "records", strings.Join(shown, "; "))
+	}
 }
 
 // indexLimits are the limits of the index and of the records it reads, as

@@ -18,6 +18,8 @@ import (
 type DB struct {
 	db  *bbolt.DB
 	now func() time.Time
+	// file names the file as the system's memory maps do (ReleaseMapped).
+	file fileID
 }
 
 var _ resources.Store = (*DB)(nil)
@@ -123,7 +125,12 @@ func Open(path string, opts ...Option) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &DB{db: bdb, now: cfg.now}, nil
+	file, err := fileIDOf(bdb.Path())
+	if err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &DB{db: bdb, now: cfg.now, file: file}, nil
 }
 
 // openFile opens the bbolt file at path. An import replaces the file by
