@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-
 )
 
 // runReindex rebuilds the search index from the store.
