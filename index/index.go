@@ -204,12 +204,12 @@ func Refresh(ctx context.Context, cfg Config) (Refreshed, error) {
 	if b != nil {
 		// Caught up change by change, which needs the catalog.
 		b.Close()
-		open, err := Open(ctx, cfg)
+		caught, err := Open(ctx, cfg)
 		if err != nil {
 			return Refreshed{}, err
 		}
-		done := Refreshed{Documents: open.Len(), Skipped: open.Skipped()}
-		return done, open.Close()
+		done := Refreshed{Documents: caught.Len(), Skipped: caught.Skipped()}
+		return done, caught.Close()
 	}
 	ix.log.Info("building the search index", "reason", why)
 	n, err := ix.rebuild(ctx, false)

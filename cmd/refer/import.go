@@ -136,15 +136,16 @@ func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.
 }
 
 // streamedImportHeap is the soft memory limit of a streamed import: it
-// keeps a window and a hash per record, and then the index build keeps the
-// match catalog, a page of services with their sites, and Bleve's batches.
-// Left to GOGC, the build's heap grows to a multiple of what it keeps: at
-// 100k services its RssAnon peaked at 2.1 GB (GOGC=300); under this limit
-// at 0.48 GB, in the same CPU time as under 768 MiB and 550 MiB (under
-// 400 MiB the collector ran all the time: 20% more CPU). Past the limit (a
-// directory whose catalog alone is bigger) the collector works harder,
-// taking at most half the CPU, and memory grows as it must.
-const streamedImportHeap = 512 << 20
+// keeps a window and a hash per record (about 250 MB live at 100k
+// services), then the index build keeps a page of services with their
+// sites and Bleve's batches (about 100 MB). Left to GOGC the heap grows to
+// a multiple of what it keeps (RssAnon 2.1 GB at 100k under GOGC=300).
+// With the store's map kept under maxMapped, importing 100k services took
+// at most 965 MB under 512 MiB (44-46 s, 74-78 CPU s) and 869 MB under
+// 448 MiB (49 s, 83 CPU s): this leaves room under 1 GB. Past the limit (a
+// million services keep about 700 MB) the collector works harder, taking
+// at most half the CPU, and memory grows as it must.
+const streamedImportHeap = 448 << 20
 
 // softLimit sets the collector's soft memory limit, unless GOMEMLIMIT or
 // GOGC in the environment say otherwise.
