@@ -212,6 +212,9 @@ func readSnapshot(dir, store string, storeSeq uint64) (*catalog, uint64, map[str
 			cat.add(d)
 		}
 	}
+	if end.Docs < 0 {
+		return nil, 0, nil, fmt.Errorf("catalog snapshot cut short after %d documents (%v)", len(cat.docs), decodeErr)
+	}
 	if decodeErr != nil || len(cat.docs) != end.Docs {
 		return nil, 0, nil, fmt.Errorf("catalog snapshot unreadable: %d of %d documents (%v)", len(cat.docs), end.Docs, decodeErr)
 	}
