@@ -123,15 +123,24 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	log := ix.log
 	b, seq, why := ix.openExisting(storeSeq)
 	if b == nil {
-		log.Info("building the search index", "reason", why)
+		ix.log.Info("building the search index", "reason", why)
 		if _, err := ix.rebuild(ctx, true); err != nil {
 			return nil, err
 		}
 		return ix, nil
 	}
+	if err := ix.catchUp(ctx, b, seq, storeSeq); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// catchUp opens the index on b, the Bleve index at seq, with the catalog,
+// and catches both up with the store at storeSeq. On an error b is closed.
+func (ix *Index) catchUp(ctx context.Context, b bleve.Index, seq, storeSeq uint64) error {
+	log := ix.log
 	// The catalog comes from its snapshot when there is a usable one
 	// (reading and decoding the whole store takes seconds at 100k
 	// services), else from the store. Then both catch up with the changes
@@ -147,7 +156,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		cat = newCatalog()
 		if _, err = ix.buildAll(ctx, func(d *Document) error { cat.add(d); return nil }); err != nil {
 			b.Close()
-			return nil, err
+			return err
 		}
 		catSeq = storeSeq
 	}
@@ -156,11 +165,11 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		log.Info("search index is behind the store; catching up", "index_seq", seq, "catalog_seq", catSeq, "store_seq", storeSeq)
 		if err := ix.replay(ctx, true); err != nil {
 			ix.Close()
-			return nil, err
+			return err
 		}
 	}
 	ix.applied = storeSeq
-	return ix, nil
+	return nil
 }
 
 // newIndex makes the Index of cfg, not yet open, and reads the store's
@@ -200,16 +209,14 @@ func Refresh(ctx context.Context, cfg Config) (Refreshed, error) {
 	if err != nil {
 		return Refreshed{}, err
 	}
-	b, _, why := ix.openExisting(storeSeq)
+	b, seq, why := ix.openExisting(storeSeq)
 	if b != nil {
 		// Caught up change by change, which needs the catalog.
-		b.Close()
-		caught, err := Open(ctx, cfg)
-		if err != nil {
+		if err := ix.catchUp(ctx, b, seq, storeSeq); err != nil {
 			return Refreshed{}, err
 		}
-		done := Refreshed{Documents: caught.Len(), Skipped: caught.Skipped()}
-		return done, caught.Close()
+		done := Refreshed{Documents: ix.Len(), Skipped: ix.Skipped()}
+		return done, ix.Close()
 	}
 	ix.log.Info("building the search index", "reason", why)
 	n, err := ix.rebuild(ctx, false)
@@ -262,9 +269,15 @@ func (ix *Index) Close() error {
 	err := ix.bleve.Close()
 	ix.bleve = nil
 	if serr != nil {
-		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", serr)
+		ix.snapshotFailed(serr)
 	}
 	return err
+}
+
+// snapshotFailed logs a catalog snapshot that could not be written: no
+// failure, as the next start-up reads the store instead.
+func (ix *Index) snapshotFailed(err error) {
+	ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
 }
 
 // Applied returns the store sequence number the index reflects.
@@ -321,7 +334,7 @@ func (ix *Index) rebuild(ctx context.Context, serve bool) (int, error) {
 	// next start-up reads the store, so failing to write it is no failure.
 	snap, err := newSnapshotWriter(ix.dir, ix.storeID, seq)
 	if err != nil {
-		ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
+		ix.snapshotFailed(err)
 	}
 	// Bleve indexes one batch on a goroutine of its own while the next is
 	// read from the store and built: the two take turns on the cores
@@ -352,7 +365,7 @@ func (ix *Index) rebuild(ctx context.Context, serve bool) (int, error) {
 		built++
 		if snap != nil {
 			if err := snap.add(d); err != nil {
-				ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
+				ix.snapshotFailed(err)
 				snap.abort()
 				snap = nil
 			}
@@ -409,7 +422,7 @@ func (ix *Index) rebuild(ctx context.Context, serve bool) (int, error) {
 	}
 	if snap != nil {
 		if err := snap.commit(ix.skippedCopy()); err != nil {
-			ix.log.Error("could not write the catalog snapshot; the next start-up reads the store", "err", err)
+			ix.snapshotFailed(err)
 		} else {
 			ix.snapped, ix.snappedOK = seq, true
 		}

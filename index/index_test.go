@@ -409,18 +409,36 @@ func TestSnapshotMatchesTheStore(t *testing.T) {
 	}
 }
 
+// TestUnreadableSnapshotFallsBackToTheStore: a snapshot that is not one,
+// or one cut short even by a few bytes of its end, is not taken for the
+// catalog, which is built from the store instead.
 func TestUnreadableSnapshotFallsBackToTheStore(t *testing.T) {
-	f := mustOpen(t)
-	f.seed(t)
-	want := everything(t, f.ix)
-	f.ix.Close()
-	f.ix = nil
-	if err := os.WriteFile(filepath.Join(f.dir, "index.catalog"), []byte("not gob"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f.reopen(t)
-	if got := everything(t, f.ix); got != want {
-		t.Errorf("after an unreadable snapshot:\n%s\nwant:\n%s", got, want)
+	for name, spoil := range map[string]func([]byte) []byte{
+		"not gob":   func([]byte) []byte { return []byte("not gob") },
+		"cut short": func(b []byte) []byte { return b[:len(b)-3] },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := mustOpen(t)
+			f.seed(t)
+			want := everything(t, f.ix)
+			f.ix.Close()
+			f.ix = nil
+			path := filepath.Join(f.dir, "index.catalog")
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, spoil(b), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ix, logged := f.openLogged(t)
+			if !strings.Contains(logged.String(), "building the catalog from the store") {
+				t.Errorf("a spoilt snapshot was read as whole:\n%s", logged)
+			}
+			if got := everything(t, ix); got != want {
+				t.Errorf("after a spoilt snapshot:\n%s\nwant:\n%s", got, want)
+			}
+		})
 	}
 }
 

@@ -77,28 +77,3 @@ func TestRefresh(t *testing.T) {
 		t.Errorf("the new site is not in the index:\n%s", got)
 	}
 }
-
-// TestCutSnapshotFallsBackToTheStore: a snapshot cut short, even by a few
-// bytes of its end, is not taken for the catalog.
-func TestCutSnapshotFallsBackToTheStore(t *testing.T) {
-	f := mustOpen(t)
-	f.seed(t)
-	want := everything(t, f.ix)
-	f.ix.Close()
-	f.ix = nil
-	path := filepath.Join(f.dir, "index.catalog")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b[:len(b)-3], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ix, logged := f.openLogged(t)
-	if !strings.Contains(logged.String(), "building the catalog from the store") {
-		t.Errorf("a cut snapshot was read as whole:\n%s", logged)
-	}
-	if got := everything(t, ix); got != want {
-		t.Errorf("after a cut snapshot:\n%s\nwant:\n%s", got, want)
-	}
-}
