@@ -71,11 +71,12 @@ var mappingKey = []byte("refer_mapping_version")
 // searches by them (the catalog does that), and building them cost every
 // rebuild CPU and memory. Places and service areas live in the catalog (areas.go).
 func newMapping() mapping.IndexMapping {
+	registerStemmers()
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
 	for name, filters := range map[string][]string{
-		analyzerEN: {lowercase.Name, en.PossessiveName, en.StopName, en.SnowballStemmerName},
-		analyzerES: {lowercase.Name, es.StopName, es.SnowballStemmerName, es.NormalizeName},
+		analyzerEN: {lowercase.Name, en.PossessiveName, en.StopName, stemmerEN},
+		analyzerES: {lowercase.Name, es.StopName, stemmerES},
 	} {
 		if err := m.AddCustomAnalyzer(name, map[string]any{"type": custom.Name, "tokenizer": unicode.Name, "token_filters": filters}); err != nil {
 			panic(err) // the names above are bleve's own
