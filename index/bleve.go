@@ -120,23 +120,6 @@ func newMapping() mapping.IndexMapping {
 	return m
 }
 
-// bleveDoc is the value indexed for a document: plain maps, because
-// Bleve silently drops typed coordinates and orb types (tech.md 1.1–1.2).
-func bleveDoc(d *Document) map[string]any {
-	m := map[string]any{
-		fieldName:         d.Name,
-		fieldDescription:  d.Description,
-		fieldEligibility:  d.Eligibility,
-		fieldKeywords:     d.Keywords,
-		fieldOrganization: d.OrganizationName,
-		fieldServiceID:    d.ServiceID,
-		fieldWords:        d.Name + " " + d.Keywords + " " + d.Description,
-		fieldSpanish:      d.Name + " " + d.Keywords + " " + d.Description,
-		fieldCells:        docCells(d),
-	}
-	return m
-}
-
 // Grid cells: fine ones for neighbourhood searches, coarse ones for wide
 // radiuses, so a query names at most a few dozen cells.
 const (

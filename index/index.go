@@ -359,7 +359,7 @@ func (ix *Index) rebuild(ctx context.Context, serve bool) (int, error) {
 	batch := b.NewBatch()
 	built := 0
 	n, err := ix.buildAll(ctx, func(d *Document) error {
-		if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+		if err := batch.IndexAdvanced(bleveDocument(d)); err != nil {
 			return err
 		}
 		built++
@@ -517,7 +517,7 @@ func (ix *Index) apply(ctx context.Context, changes []resources.Change, catchUp 
 		}
 		for i := range docs {
 			d := &docs[i]
-			if err := batch.Index(d.ID, bleveDoc(d)); err != nil {
+			if err := batch.IndexAdvanced(bleveDocument(d)); err != nil {
 				return fmt.Errorf("search index: %w", err)
 			}
 			ix.cat.add(d)
