@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/refer-project/refer/resources"
+	// encoding/json as Go 1.27 has it (built on encoding/json/v2), from the
+	// module that mirrors it: records decode in half the time of Go 1.26's,
+	// which was a sixth of an index build.
+	json "github.com/go-json-experiment/json/v1"
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/refer-project/refer/resources"
 )
 
 // Get returns the record of kind k with that id: ENOTFOUND if there is none,

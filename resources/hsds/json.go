@@ -55,7 +55,6 @@ package hsds
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -71,6 +70,11 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	// encoding/json as Go 1.27 has it (built on encoding/json/v2), from the
+	// module that mirrors it: it decodes records in half the time of Go
+	// 1.26's, and names the byte where a syntax error is, not the next.
+	json "github.com/go-json-experiment/json/v1"
 
 	"github.com/refer-project/refer/resources"
 )

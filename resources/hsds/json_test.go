@@ -396,7 +396,7 @@ func TestReadJSONBad(t *testing.T) {
 		source   string
 	}{
 		{name: "truncated", in: "[\n {\"id\":\"s1\",\n  \"name\":\"S\"", err: "x.json: malformed JSON at line 3"},
-		{name: "syntax", in: "{\n\"id\": \"s1\",\n\"name\": \"S\" \"status\": \"active\"}", err: "line 3, column 14 (byte 27)"},
+		{name: "syntax", in: "{\n\"id\": \"s1\",\n\"name\": \"S\" \"status\": \"active\"}", err: "line 3, column 13 (byte 26)"},
 		{name: "empty", in: "  \n", err: "holds no JSON"},
 		{name: "scalar", in: `"hello"`, err: "is a JSON string"},
 		{name: "object where text belongs", in: `[{"id":"s1","name":{"en":"Food"},"status":"active","organization_id":"o1"}]`, field: "name:", source: "x.json:1"},
