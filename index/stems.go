@@ -13,7 +13,8 @@ import (
 // Token filters that give what Bleve's Snowball stemmers give (Spanish
 // followed by its accent folding), remembering the terms they have seen.
 // A directory says the same words again and again: at 100k services,
-// stemming each token afresh took a fifth of the index build's analysis.
+// stemming each token afresh took over a third of the index build's
+// analysis (5.9 of 15.7 CPU s).
 const (
 	stemmerEN = "refer_stem_en"
 	stemmerES = "refer_stem_es"
