@@ -18,6 +18,9 @@ import (
 type DB struct {
 	db  *bbolt.DB
 	now func() time.Time
+	// deferred, for a store opened WithDeferredRefs, holds the refs
+	// index's changes not yet written.
+	deferred *deferredRefs
 	// file names the file as the system's memory maps do (ReleaseMapped).
 	file fileID
 }
@@ -28,9 +31,10 @@ var _ resources.Store = (*DB)(nil)
 type Option func(*config)
 
 type config struct {
-	timeout time.Duration
-	now     func() time.Time
-	maxSize int
+	timeout   time.Duration
+	now       func() time.Time
+	maxSize   int
+	deferRefs bool
 }
 
 // WithMaxSize caps the store's file at n bytes: a write that would grow it
@@ -130,7 +134,11 @@ func Open(path string, opts ...Option) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &DB{db: bdb, now: cfg.now, file: file}, nil
+	db := &DB{db: bdb, now: cfg.now, file: file}
+	if cfg.deferRefs {
+		db.deferred = &deferredRefs{pending: map[string]refChange{}}
+	}
+	return db, nil
 }
 
 // openFile opens the bbolt file at path. An import replaces the file by
@@ -159,9 +167,14 @@ func openFile(path string, cfg config) (*bbolt.DB, error) {
 	}
 }
 
-// Close releases the file. Calls made after it fail.
+// Close writes what a store opened WithDeferredRefs still holds of its
+// refs index, and releases the file. Calls made after it fail.
 func (db *DB) Close() error {
-	return db.db.Close()
+	err := db.FlushRefs()
+	if cerr := db.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Path returns the file's path.

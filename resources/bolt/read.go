@@ -53,6 +53,9 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if opts.Of != (resources.Ref{}) && db.refsDeferred() {
+		return nil, ErrRefsDeferred
+	}
 	var out []resources.Record
 	err := db.db.View(func(tx *bbolt.Tx) error {
 		var err error

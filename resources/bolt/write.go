@@ -63,9 +63,20 @@ func (db *DB) transact(ctx context.Context, def resources.Actor, fn func(*writer
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if db.deferred != nil {
+		db.deferred.mu.Lock()
+		defer db.deferred.mu.Unlock()
+	}
+	var staged []stagedRef
 	err := db.db.Update(func(tx *bbolt.Tx) error {
-		return fn(&writer{tx: tx, actor: resources.ActorFrom(ctx, def), at: db.now().UTC()})
+		w := &writer{tx: tx, actor: resources.ActorFrom(ctx, def), at: db.now().UTC(), deferred: db.deferred}
+		err := fn(w)
+		staged = w.staged
+		return err
 	})
+	if err == nil && db.deferred != nil {
+		err = db.committed(staged)
+	}
 	return storageError(err)
 }
 
@@ -95,6 +106,10 @@ type writer struct {
 	tx    *bbolt.Tx
 	actor resources.Actor
 	at    time.Time // the time of the transaction, stamped on what it writes
+	// deferred is the store's deferred refs changes (WithDeferredRefs),
+	// and staged the transaction's own; nil and empty otherwise.
+	deferred *deferredRefs
+	staged   []stagedRef
 }
 
 var _ resources.Tx = (*writer)(nil)
@@ -104,6 +119,9 @@ func (w *writer) Get(k resources.Kind, id string) (resources.Record, error) {
 }
 
 func (w *writer) List(k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
+	if opts.Of != (resources.Ref{}) && w.refsPending() {
+		return nil, ErrRefsDeferred
+	}
 	return list(w.tx, k, opts)
 }
 
@@ -126,6 +144,9 @@ func (w *writer) write(r resources.Record, mode writeMode, ifVersion uint64) (re
 }
 
 func (w *writer) Delete(k resources.Kind, id string, ifVersion uint64) error {
+	if w.refsPending() {
+		return ErrRefsDeferred // who still names the record is in the refs index
+	}
 	b, err := kindBucket(w.tx, k)
 	if err != nil {
 		return err
@@ -159,7 +180,7 @@ func (w *writer) Delete(k resources.Kind, id string, ifVersion uint64) error {
 	if err := b.Delete(key); err != nil {
 		return fmt.Errorf("store: delete %s %q: %w", k, id, err)
 	}
-	if err := writeRefs(w.tx, old, refsOf(old), nil); err != nil {
+	if err := w.writeRefs(old, refsOf(old), nil); err != nil {
 		return err
 	}
 	if k == resources.KindOrganization {
@@ -460,9 +481,12 @@ func (w *writer) putPrepared(p *prepared, mode writeMode, ifVersion uint64) (out
 	if old != nil {
 		oldRefs = refsOf(old)
 	} else if damaged {
+		if w.refsPending() {
+			return 0, nil, ErrRefsDeferred // what it named is in the refs index
+		}
 		oldRefs = refsNaming(tx, k, id)
 	}
-	if err := writeRefs(tx, rec, oldRefs, p.refs); err != nil {
+	if err := w.writeRefs(rec, oldRefs, p.refs); err != nil {
 		return 0, nil, err
 	}
 	if err := appendChange(tx, resources.Change{Kind: k, ID: id, Version: version}); err != nil {
@@ -523,7 +547,16 @@ func refsOf(r resources.Record) map[string]string {
 }
 
 // writeRefs moves the refs index of r from one set of keys to another,
-// touching only the keys that differ.
+// touching only the keys that differ: now, or once the transaction has
+// committed, in a store opened WithDeferredRefs.
+func (w *writer) writeRefs(r resources.Record, from, to map[string]string) error {
+	if w.deferred != nil {
+		w.stage(from, to)
+		return nil
+	}
+	return writeRefs(w.tx, r, from, to)
+}
+
 func writeRefs(tx *bbolt.Tx, r resources.Record, from, to map[string]string) error {
 	b := tx.Bucket(bucketRefs)
 	for key := range from {

@@ -1,0 +1,155 @@
+package bolt
+
+import (
+	"errors"
+	"slices"
+	"sync"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// The refs index (parent/child keys) of a bulk load costs more than the
+// records: an import names its parents in no order (a service's
+// organization, a site's location), so each transaction of 8,000 records
+// put its 15,000 refs keys all over the index, and bbolt wrote again
+// nearly every page of it at every commit. At 100k services the store's
+// one writer spent 19 of the import's 40 s writing the services file, 9 s
+// without the refs. A store opened WithDeferredRefs keeps a transaction's
+// refs changes, once it has committed, in memory, and writes them in key
+// order, in transactions of refsChunk keys, when maxDeferredRefs are
+// waiting and when it is flushed or closed: each page of the index is
+// then written about once per flush.
+
+// WithDeferredRefs defers the refs index's changes (see above), for a bulk
+// load into a store nobody else reads while it runs (refer import's copy).
+// Until they are written, what needs the index refuses (ErrRefsDeferred):
+// listing a record's children, deleting. FlushRefs or Close writes them;
+// a store closed by a crash instead lacks them, so the file must be thrown
+// away unless it was closed (refer import renames its copy into place
+// only after).
+func WithDeferredRefs() Option {
+	return func(c *config) { c.deferRefs = true }
+}
+
+// ErrRefsDeferred is the answer of what needs the refs index while a
+// store opened WithDeferredRefs has changes to it unwritten.
+var ErrRefsDeferred = errors.New("store: the refs index has changes not yet written (a bulk load); flush it first")
+
+// Variables, so that a test can cross their bounds with a few records.
+var (
+	// maxDeferredRefs is how many refs changes wait before they are
+	// written: about 40 MB of keys, so a 100k import writes them three
+	// times, a million's about thirty.
+	maxDeferredRefs = 250_000
+	// refsChunk is how many keys one transaction of a flush writes: a
+	// range of the index, so memory holds its pages, not the index's.
+	refsChunk = 25_000
+)
+
+// deferredRefs holds what a store opened WithDeferredRefs has not yet
+// written of its refs index.
+type deferredRefs struct {
+	// mu is held by each write transaction, from its start until its
+	// changes are in pending, and by a flush.
+	mu      sync.Mutex
+	pending map[string]refChange // by key: the last change committed
+}
+
+// refChange is a change to one refs key: its field, or its deletion.
+type refChange struct {
+	field string
+	del   bool
+}
+
+type stagedRef struct {
+	key string
+	refChange
+}
+
+// stage keeps the refs changes of the writer's transaction (from's keys
+// to to's), to be added to pending once it commits.
+func (w *writer) stage(from, to map[string]string) {
+	for key := range from {
+		if _, ok := to[key]; !ok {
+			w.staged = append(w.staged, stagedRef{key, refChange{del: true}})
+		}
+	}
+	for key, field := range to {
+		if from[key] != field {
+			w.staged = append(w.staged, stagedRef{key, refChange{field: field}})
+		}
+	}
+}
+
+// refsPending reports whether the refs index lacks changes: those of a
+// committed transaction or of the writer's own.
+func (w *writer) refsPending() bool {
+	return w.deferred != nil && (len(w.deferred.pending) > 0 || len(w.staged) > 0)
+}
+
+// committed adds a committed transaction's staged changes to pending, and
+// writes them all once there are maxDeferredRefs. d.mu is held.
+func (db *DB) committed(staged []stagedRef) error {
+	d := db.deferred
+	for _, s := range staged {
+		d.pending[s.key] = s.refChange
+	}
+	if len(d.pending) < maxDeferredRefs {
+		return nil
+	}
+	return db.flushRefsLocked()
+}
+
+// FlushRefs writes the refs changes a store opened WithDeferredRefs has
+// kept, in key order; nothing for any other store.
+func (db *DB) FlushRefs() error {
+	if db.deferred == nil {
+		return nil
+	}
+	db.deferred.mu.Lock()
+	defer db.deferred.mu.Unlock()
+	return storageError(db.flushRefsLocked())
+}
+
+func (db *DB) flushRefsLocked() error {
+	d := db.deferred
+	keys := make([]string, 0, len(d.pending))
+	for k := range d.pending {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for chunk := range slices.Chunk(keys, refsChunk) {
+		err := db.db.Update(func(tx *bbolt.Tx) error {
+			b := tx.Bucket(bucketRefs)
+			for _, k := range chunk {
+				var err error
+				if c := d.pending[k]; c.del {
+					err = b.Delete([]byte(k))
+				} else {
+					err = b.Put([]byte(k), []byte(c.field))
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err // what is still pending stays so
+		}
+		for _, k := range chunk {
+			delete(d.pending, k)
+		}
+	}
+	return nil
+}
+
+// refsDeferred reports whether the refs index lacks committed changes.
+func (db *DB) refsDeferred() bool {
+	if db.deferred == nil {
+		return false
+	}
+	db.deferred.mu.Lock()
+	defer db.deferred.mu.Unlock()
+	return len(db.deferred.pending) > 0
+}
