@@ -3,8 +3,10 @@ package bolt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	bbolt "go.etcd.io/bbolt"
@@ -14,7 +16,7 @@ import (
 	"github.com/refer-project/refer/resources/hsds"
 )
 
-// refsIndex reads the refs bucket of the store at path.
+// refsIndex reads db's refs bucket.
 func refsIndex(t *testing.T, db *DB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -31,39 +33,40 @@ func refsIndex(t *testing.T, db *DB) map[string]string {
 }
 
 // TestDeferredRefsGiveTheSameIndex: loading a directory, then a changed
-// copy of it (services that move to other organizations, sites that go),
-// into a store that defers its refs index leaves, once closed, the very
-// index a store that writes it at once has; several flushes of a few
-// keys each are crossed on the way. Until then, what needs the index
-// refuses with ErrRefsDeferred rather than answer from half of it.
+// copy of it (services that move to other organizations, sites that move
+// to other locations: refs keys deleted and put), into a store that
+// defers its refs index leaves, once closed, the very index a store that
+// writes it at once has; several flushes of a few keys each are crossed
+// on the way.
 func TestDeferredRefsGiveTheSameIndex(t *testing.T) {
 	defer func(m, c int) { maxDeferredRefs, refsChunk = m, c }(maxDeferredRefs, refsChunk)
 	maxDeferredRefs, refsChunk = 500, 70
 	ctx := context.Background()
 	first := gen.Generate(200, 3)
 	second := gen.Generate(200, 3)
-	var orgs []string
+	var orgs, locations []string
 	for _, r := range second.Records {
-		if o, ok := r.(*resources.Organization); ok {
-			orgs = append(orgs, o.ID)
+		switch r := r.(type) {
+		case *resources.Organization:
+			orgs = append(orgs, r.ID)
+		case *resources.Location:
+			locations = append(locations, r.ID)
 		}
 	}
-	moved, kept := 0, second.Records[:0]
+	moved := 0
 	for _, r := range second.Records {
 		switch r := r.(type) {
 		case *resources.Service:
 			if moved%3 == 0 {
 				r.OrganizationID = orgs[moved%len(orgs)]
 			}
-			moved++
 		case *resources.ServiceAtLocation:
-			r.LocationID = "" // left out below: the site goes
+			if moved%3 == 0 {
+				r.LocationID = locations[moved%len(locations)]
+			}
 		}
-		if sal, ok := r.(*resources.ServiceAtLocation); !ok || sal.LocationID != "" {
-			kept = append(kept, r)
-		}
+		moved++
 	}
-	second.Records = kept
 
 	load := func(opts ...Option) map[string]string {
 		dir := t.TempDir()
@@ -103,6 +106,9 @@ func TestDeferredRefsGiveTheSameIndex(t *testing.T) {
 	}
 }
 
+// TestDeferredRefsRefuseWhatNeedsThem: while refs changes wait, listing a
+// record's children and deleting refuse with ErrRefsDeferred rather than
+// answer from part of the index; once flushed, they answer.
 func TestDeferredRefsRefuseWhatNeedsThem(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(filepath.Join(t.TempDir(), "refer.db"), WithDeferredRefs())
@@ -133,5 +139,36 @@ func TestDeferredRefsRefuseWhatNeedsThem(t *testing.T) {
 	sites, err := db.List(ctx, resources.KindServiceAtLocation, of)
 	if err != nil || len(sites) == 0 {
 		t.Errorf("after FlushRefs, the service's sites: %d, %v", len(sites), err)
+	}
+}
+
+// TestDeferredRefsOnAFullDisk: a flush the disk cannot take says so
+// (EFULL, as any write) and keeps what it could not write, so that
+// nothing is lost silently and the refs are still refused meanwhile.
+func TestDeferredRefsOnAFullDisk(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(t.TempDir(), "refer.db"), WithDeferredRefs(), WithMaxSize(2<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.db.Close() // not Close: it would flush again
+	// Records fill the file to near its cap; their refs wait in memory.
+	d := gen.Generate(60, 2)
+	if _, err := hsds.Load(ctx, db, d); err != nil {
+		t.Fatalf("the records were to fit: %v", err)
+	}
+	for i := range 40_000 {
+		db.deferred.pending[fmt.Sprintf("organization/o%06d/service/%s", i, strings.Repeat("x", 60))] = refChange{field: "organization_id"}
+	}
+	err = db.FlushRefs()
+	if resources.ErrorCode(err) != resources.EFULL {
+		t.Fatalf("a flush past the disk's room: %v, want storage_full", err)
+	}
+	if !db.refsDeferred() {
+		t.Error("after a flush that failed, nothing is said to wait")
+	}
+	of := resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o000001"}}
+	if _, err := db.List(ctx, resources.KindService, of); !errors.Is(err, ErrRefsDeferred) {
+		t.Errorf("listing children after a failed flush: %v, want ErrRefsDeferred", err)
 	}
 }
