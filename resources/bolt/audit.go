@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
+	json "github.com/go-json-experiment/json/v1" // as in read.go
 	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 )

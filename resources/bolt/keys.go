@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
 
+	json "github.com/go-json-experiment/json/v1" // as in read.go
 	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 )

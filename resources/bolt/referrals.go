@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
+	json "github.com/go-json-experiment/json/v1" // as in read.go
 	"github.com/refer-project/refer/resources"
 	bbolt "go.etcd.io/bbolt"
 )

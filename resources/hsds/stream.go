@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -216,11 +217,11 @@ func (st *streamer) keySum(k recordKey) uint64 {
 // sum hashes a record or a child: equal sums for values reflect.DeepEqual
 // holds equal (as Read compares copies), different ones, all but surely,
 // for others. Walking the value is a few times quicker than encoding it.
-func (st *streamer) sum(v any) (uint64, error) {
+func (st *streamer) sum(v any) uint64 {
 	var h maphash.Hash
 	h.SetSeed(st.seed)
 	hashValue(&h, reflect.ValueOf(v))
-	return h.Sum64(), nil
+	return h.Sum64()
 }
 
 func hashValue(h *maphash.Hash, v reflect.Value) {
@@ -434,27 +435,29 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 // dedupe drops from a window's records those an earlier window held, as
 // Read keeps a record once, and checks that children met before are the
 // same; a copy that differs needs the first, which is stored, not here.
+// The hashes are taken on every core (inOrder), the checks in order.
 func (st *streamer) dedupe(rs *recordSet) error {
+	keys := slices.Clone(rs.order)
+	type sums struct{ key, sum, orgless uint64 }
+	recSums := make([]sums, len(keys))
 	kept := rs.order[:0]
-	st.sums = make(map[recordKey]uint64, len(rs.order))
-	for _, k := range rs.order {
-		e := rs.entries[k]
-		sum, err := st.sum(e.rec)
-		if err != nil {
-			return err
-		}
-		st.sums[k] = sum
-		var orgless uint64
-		if l, ok := e.rec.(*resources.Location); ok {
+	st.sums = make(map[recordKey]uint64, len(keys))
+	var err error
+	inOrder(len(keys), func(i int) {
+		rec := rs.entries[keys[i]].rec
+		recSums[i].key, recSums[i].sum = st.keySum(keys[i]), st.sum(rec)
+		if l, ok := rec.(*resources.Location); ok {
 			c := *l
 			c.OrganizationID = ""
-			if orgless, err = st.sum(&c); err != nil {
-				return err
-			}
+			recSums[i].orgless = st.sum(&c)
 		}
-		ks := st.keySum(k)
+	}, func(i int) {
+		k, e := keys[i], rs.entries[keys[i]]
+		ks, sum, orgless := recSums[i].key, recSums[i].sum, recSums[i].orgless
+		st.sums[k] = sum
 		prev, ok := st.seen[ks]
 		switch {
+		case err != nil:
 		case !ok:
 			st.seen[ks] = seenRecord{sum: sum, orgless: orgless, inferredOrg: e.inferredOrg}
 			kept = append(kept, k)
@@ -466,22 +469,25 @@ func (st *streamer) dedupe(rs *recordSet) error {
 			// first is kept (recordSet.add); the copy that says it would
 			// take the first's place, which is stored already.
 		default:
-			return notStreamable("%s %q is met again with different content", k.kind, k.id)
+			err = notStreamable("%s %q is met again with different content", k.kind, k.id)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	rs.order = kept
-	for k, v := range rs.children {
-		sum, err := st.sum(v.Interface())
-		if err != nil {
-			return err
-		}
-		ks := st.keySum(k)
-		if prev, ok := st.kids[ks]; ok && prev != sum {
-			return notStreamable("%s %q is met again with different content", k.kind, k.id)
+	kids := slices.Collect(maps.Keys(rs.children))
+	kidSums := make([][2]uint64, len(kids)) // key and content
+	inOrder(len(kids), func(i int) {
+		kidSums[i] = [2]uint64{st.keySum(kids[i]), st.sum(rs.children[kids[i]].Interface())}
+	}, func(i int) {
+		ks, sum := kidSums[i][0], kidSums[i][1]
+		if prev, ok := st.kids[ks]; ok && prev != sum && err == nil {
+			err = notStreamable("%s %q is met again with different content", kids[i].kind, kids[i].id)
 		}
 		st.kids[ks] = sum
-	}
-	return nil
+	})
+	return err
 }
 
 // merge drops from a window's valid records those an earlier file stored,
