@@ -2,9 +2,12 @@ package resources
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb/geojson"
 )
 
 // zigzag is a closed ring of n points whose edges all span the same
@@ -60,5 +63,36 @@ func TestServiceAreaPointLimitIsASetting(t *testing.T) {
 	SetMaxAreaPoints(0)
 	if err := svc.Validate(); err != nil || MaxAreaPoints() != DefaultMaxAreaPoints {
 		t.Errorf("back at the default (%d): %v", MaxAreaPoints(), err)
+	}
+}
+
+// TestExtentsReadAsEncodingJSONReadsThem: orb's geojson decodes extents
+// with the mirror of Go 1.27's encoding/json (validate.go's init); each
+// shape, and each mistake, reads as it did with Go 1.26's.
+func TestExtentsReadAsEncodingJSONReadsThem(t *testing.T) {
+	extents := []string{
+		`{"type":"Polygon","coordinates":[[[-80.3,25.7],[-80.1,25.7],[-80.1,25.9],[-80.3,25.7]]]}`,
+		`{"type":"MultiPolygon","coordinates":[[[[-80.3,25.7],[-80.1,25.7],[-80.1,25.9],[-80.3,25.7]]],[[[1e1,2.5e-1],[11,0.25],[11,1],[1e1,2.5e-1]]]]}`,
+		`{"type":"Feature","properties":{"name":"Dade \u00e9"},"geometry":{"type":"Polygon","coordinates":[[[-80.3,25.7],[-80.1,25.7],[-80.1,25.9],[-80.3,25.7]]]}}`,
+		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`,
+		` { "type" : "Polygon" , "coordinates" : [ [ [ 0 , 0 ] , [ 1 , 0 ] , [ 1 , 1 ] , [ 0 , 0 ] ] ] } `,
+		`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}`,
+		`{"type":"Point","coordinates":[0,0]}`,
+		`{"type":"Polygon","coordinates":"no"}`,
+		`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]],}`,
+		`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]} trailing`,
+		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`,
+		`not json`,
+	}
+	for _, e := range extents {
+		area := ServiceArea{Extent: e, ExtentType: "geojson"}
+		got, gotOK, gotErr := area.Geometry()
+		saved := geojson.CustomJSONUnmarshaler
+		geojson.CustomJSONUnmarshaler = nil // orb's default: encoding/json
+		want, wantOK, wantErr := area.Geometry()
+		geojson.CustomJSONUnmarshaler = saved
+		if !reflect.DeepEqual(got, want) || gotOK != wantOK || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("%s: got %v, %v, %v; encoding/json read %v, %v, %v", e, got, gotOK, gotErr, want, wantOK, wantErr)
+		}
 	}
 }
