@@ -2,7 +2,6 @@ package index
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -46,28 +45,37 @@ const maxCachedTerms = 200_000
 
 // termCache runs filters that map each token to one token, on its term
 // alone, and remembers the result by term. It is safe for concurrent use,
-// as Bleve's analysis workers share it.
+// as Bleve's analysis workers share it: they read under a shared lock, and
+// a map indexed by string(term) does not copy the term (a sync.Map's key,
+// an interface, did: the cache took a twelfth of the analysis).
 type termCache struct {
 	filters []analysis.TokenFilter
-	limit   int64
-	terms   atomic.Pointer[sync.Map] // term → filtered term, as []byte
-	n       atomic.Int64
+	limit   int
+	mu      sync.RWMutex
+	terms   map[string][]byte // term → filtered term
 }
 
-func newTermCache(limit int64, filters ...analysis.TokenFilter) *termCache {
-	c := &termCache{filters: filters, limit: limit}
-	c.terms.Store(&sync.Map{})
-	return c
+func newTermCache(limit int, filters ...analysis.TokenFilter) *termCache {
+	return &termCache{filters: filters, limit: limit, terms: map[string][]byte{}}
 }
 
 func (c *termCache) Filter(input analysis.TokenStream) analysis.TokenStream {
-	terms := c.terms.Load()
+	var missed []*analysis.Token
+	c.mu.RLock()
 	for _, tok := range input {
-		if v, ok := terms.Load(string(tok.Term)); ok {
-			tok.Term = v.([]byte)
-			continue
+		if v, ok := c.terms[string(tok.Term)]; ok {
+			tok.Term = v
+		} else {
+			missed = append(missed, tok)
 		}
-		key := string(tok.Term)
+	}
+	c.mu.RUnlock()
+	if len(missed) == 0 {
+		return input
+	}
+	keys := make([]string, len(missed))
+	for i, tok := range missed {
+		keys[i] = string(tok.Term)
 		one := analysis.TokenStream{tok}
 		for _, f := range c.filters {
 			one = f.Filter(one)
@@ -75,15 +83,17 @@ func (c *termCache) Filter(input analysis.TokenStream) analysis.TokenStream {
 		if len(one) != 1 || one[0] != tok {
 			panic("index: a cached filter must map each token to itself") // a mistake in init
 		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.terms)+len(missed) > c.limit {
+		c.terms = map[string][]byte{}
+	}
+	for i, tok := range missed[:min(len(missed), c.limit)] {
 		// Terms are shared between streams from now on, and Bleve only
 		// reads them after analysis; nothing writes into a term in place
 		// after these filters.
-		terms.Store(key, tok.Term)
-		if c.n.Add(1) > c.limit {
-			c.terms.Store(&sync.Map{})
-			c.n.Store(0)
-			terms = c.terms.Load()
-		}
+		c.terms[keys[i]] = tok.Term
 	}
 	return input
 }

@@ -17,7 +17,7 @@ import (
 
 // sampleWords is each word of the Miami 211 directory's service texts
 // and a few Spanish sentences, once, lower-cased as the analyzers see them.
-func sampleWords(t *testing.T) []string {
+func sampleWords(t testing.TB) []string {
 	t.Helper()
 	dir := fixture.SharedData(t, "miami-211-hsds-1.1", "datapackage-1566177582", "data")
 	var text []byte
@@ -93,7 +93,7 @@ func TestCachedStemmersGiveBlevesStems(t *testing.T) {
 			for e := range errs {
 				t.Error(e)
 			}
-			if n := c.cached.n.Load(); n > c.cached.limit {
+			if n := len(c.cached.terms); n > c.cached.limit {
 				t.Errorf("the cache holds %d terms, more than its bound of %d", n, c.cached.limit)
 			}
 		})
@@ -108,4 +108,25 @@ func TestMappingUsesCachedStemmers(t *testing.T) {
 			t.Errorf("the analyzer ends with %T, not the remembering stemmer", last[len(last)-1])
 		}
 	}
+}
+
+// BenchmarkTermCache: the English stemmer's cache, as Bleve's analysis
+// workers use it, on words the cache knows (a directory's vocabulary is
+// soon known); an op is 64 tokens.
+func BenchmarkTermCache(b *testing.B) {
+	words := sampleWords(b)
+	c := newTermCache(maxCachedTerms, en.NewEnglishStemmerFilter())
+	b.RunParallel(func(pb *testing.PB) {
+		toks := make([]analysis.Token, 64)
+		stream := make(analysis.TokenStream, 64)
+		i := 0
+		for pb.Next() {
+			for j := range toks {
+				toks[j] = analysis.Token{Term: []byte(words[(i*64+j)%len(words)])}
+				stream[j] = &toks[j]
+			}
+			i++
+			c.Filter(stream)
+		}
+	})
 }
