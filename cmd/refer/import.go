@@ -56,7 +56,6 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// caught up after a small one), so the import leaves a directory that
 	// serve opens at once. Should this fail, the store is written all the
 	// same (the report says what it holds), and serve builds the index.
-	indexBuildGC()
 	if err := indexStore(ctx, *dataDir, store, ixLim, stderr); err != nil {
 		return fmt.Errorf("the store is written, but not the search index (serve will build it): %w", err)
 	}

@@ -122,18 +122,6 @@ func batchGC(percent int, collect bool) {
 	}
 }
 
-// indexBuildGC sets the collector for the index build that follows an
-// import: it allocates much and keeps little (80 to 120 MB live at 100k
-// services), so it runs at GOGC=400, under the memory limit the import
-// set. Alternated with GOGC=200 in four pairs, it made a 100k import 3 to
-// 10% faster, for 10 to 30 MB more at the peak. GOGC or GOMEMLIMIT in the
-// environment win.
-func indexBuildGC() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(400)
-	}
-}
-
 // physicalMemory returns the machine's memory in bytes (0 if unknown).
 func physicalMemory() int64 {
 	f, err := os.Open("/proc/meminfo")
