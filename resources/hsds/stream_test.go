@@ -348,3 +348,27 @@ func TestLoadStreamRefusesOverTheLimits(t *testing.T) {
 		})
 	}
 }
+
+// A child (a phone here) met again in a later window is compared with the
+// first copy, as Read compares them: the same, the file streams; different,
+// it is left to Read, naming the child. Hashed on every core since
+// 98a2d64, checked in order.
+func TestLoadStreamComparesChildrenAcrossWindows(t *testing.T) {
+	streamWindow(t, 64)
+	for number, want := range map[string]string{
+		"305-555-0100": "",
+		"305-555-0199": `phone "p1" is met again with different content`,
+	} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "organizations.json"), []byte(`[{"id": "o1", "name": "Food Bank", "email": "a@b.org"}]`), 0o600)
+		os.WriteFile(filepath.Join(dir, "services.json"), []byte(`[{"id": "s1", "organization_id": "o1", "name": "Pantry", "status": "active", "phones": [{"id": "p1", "number": "305-555-0100"}]},
+			{"id": "s2", "organization_id": "o1", "name": "Meals", "status": "active", "phones": [{"id": "p1", "number": "`+number+`"}]}]`), 0o600)
+		_, err := LoadStream(context.Background(), storeAt(t), dir, Options{})
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("the same phone in two windows: %v", err)
+		case want != "" && (!errors.Is(err, ErrNotStreamable) || !strings.Contains(err.Error(), want)):
+			t.Errorf("a different phone in a later window: %v, want ErrNotStreamable naming %q", err, want)
+		}
+	}
+}
