@@ -226,7 +226,10 @@ func viaCopy(ctx context.Context, dataDir string, store *bolt.DB, load func(*bol
 
 // loadInto runs load on the store file at path, deferring the refs index
 // (bolt.WithDeferredRefs: a third of the import's time at 100k), which
-// Close writes before the file can become the store.
+// Close writes before the file can become the store. The store's mapped
+// pages are kept under maxMapped until Close has returned: its last flush
+// sweeps the whole refs index, and with nobody letting its pages go a
+// million services' import peaked at 2.16 GB in it, against 1.16 GB.
 func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Report, error) {
 	db, err := bolt.Open(path, bolt.WithDeferredRefs())
 	if err != nil {
@@ -234,10 +237,10 @@ func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Repor
 	}
 	stop := db.KeepMappedUnder(maxMapped)
 	rep, err := load(db)
-	stop()
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
+	stop() // after Close, a release finds the store closed and does nothing
 	return rep, err
 }
 

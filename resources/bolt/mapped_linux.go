@@ -37,7 +37,9 @@ func fileIDOf(path string) (fileID, error) {
 // GB of the file mapped within one page of 5,000 services, and 0.7 GB in
 // all. Releasing costs a fault for each page read again after it, so it
 // happens only past max, not on every look. A release that fails only
-// leaves memory as it was, so its error is dropped.
+// leaves memory as it was, so its error is dropped; one after Close finds
+// the store closed, so the watcher may be stopped after Close (to cover
+// what Close writes).
 func (db *DB) KeepMappedUnder(max int64) (stop func()) {
 	done := make(chan struct{})
 	stopped := make(chan struct{})

@@ -111,3 +111,21 @@ func TestKeepMappedUnder(t *testing.T) {
 		t.Errorf("after stop, reading the store maps %d kB: still released", kb)
 	}
 }
+
+// A watcher may outlive the store's Close (refer import keeps it over the
+// last flush of the refs index, which sweeps the whole index): a release
+// then finds the store closed and says so, and the watcher goes on
+// looking without harm until stopped.
+func TestKeepMappedUnderOutlivesClose(t *testing.T) {
+	db, count := storeOfSites(t)
+	stop := db.KeepMappedUnder(1)
+	count()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(350 * time.Millisecond) // three looks at least
+	stop()
+	if err := db.ReleaseMapped(); err == nil {
+		t.Error("ReleaseMapped on a closed store: no error")
+	}
+}
