@@ -66,6 +66,10 @@ func (w *writer) audit(action, kind, id string, version uint64, old, new []byte)
 	if err := b.Put(u64(seq), v); err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
+	if w.deferred != nil {
+		w.stagedAudit = append(w.stagedAudit, auditRecordKey(id, seq))
+		return nil
+	}
 	if err := w.tx.Bucket(bucketAuditRecord).Put(auditRecordKey(id, seq), nil); err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
@@ -148,6 +152,9 @@ func (db *DB) Audit(ctx context.Context, q resources.AuditQuery) ([]resources.Au
 	}
 	if strings.Contains(q.RecordID, "/") {
 		return nil, nil // no stored id has one, and it would blur the prefix
+	}
+	if db.auditDeferred() {
+		return nil, ErrRefsDeferred // entries are read with the index by record
 	}
 	before := q.Before
 	if before == 0 {

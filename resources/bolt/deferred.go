@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"sync"
@@ -18,12 +19,17 @@ import (
 // refs changes, once it has committed, in memory, and writes them in key
 // order, in transactions of refsChunk keys, when maxDeferredRefs are
 // waiting and when it is flushed or closed: each page of the index is
-// then written about once per flush.
+// then written about once per flush. The audit trail's index by record
+// (audit_record: "<id>/<seq>") is put all over in the same way, and is
+// deferred alongside: alternated at 100k services, an import without it
+// took 29.0 s against 30.2.
 
 // WithDeferredRefs defers the refs index's changes (see above), for a bulk
 // load into a store nobody else reads while it runs (refer import's copy).
-// Until they are written, what needs the index refuses (ErrRefsDeferred):
-// listing a record's children, deleting. FlushRefs or Close writes them;
+// The audit trail's index by record is deferred too. Until they are
+// written, what needs either index refuses (ErrRefsDeferred): listing a
+// record's children, deleting, reading the audit trail. FlushRefs or
+// Close writes them;
 // a store closed by a crash instead lacks them, so the file must be thrown
 // away unless it was closed (refer import renames its copy into place
 // only after).
@@ -33,7 +39,7 @@ func WithDeferredRefs() Option {
 
 // ErrRefsDeferred is the answer of what needs the refs index while a
 // store opened WithDeferredRefs has changes to it unwritten.
-var ErrRefsDeferred = errors.New("store: the refs index has changes not yet written (a bulk load); flush it first")
+var ErrRefsDeferred = errors.New("store: the refs or audit index has changes not yet written (a bulk load); flush it first")
 
 // Variables, so that a test can cross their bounds with a few records.
 var (
@@ -53,6 +59,9 @@ type deferredRefs struct {
 	// changes are in pending, and by a flush.
 	mu      sync.Mutex
 	pending map[string]refChange // by key: the last change committed
+	// audit holds the audit_record keys committed: each is new (it ends in
+	// its entry's sequence number), so there is nothing to replace.
+	audit [][]byte
 }
 
 // refChange is a change to one refs key: its field, or its deletion.
@@ -89,19 +98,21 @@ func (w *writer) refsPending() bool {
 
 // committed adds a committed transaction's staged changes to pending, and
 // writes them all once there are maxDeferredRefs. d.mu is held.
-func (db *DB) committed(staged []stagedRef) error {
+func (db *DB) committed(staged []stagedRef, audit [][]byte) error {
 	d := db.deferred
 	for _, s := range staged {
 		d.pending[s.key] = s.refChange
 	}
-	if len(d.pending) < maxDeferredRefs {
+	d.audit = append(d.audit, audit...)
+	if len(d.pending)+len(d.audit) < maxDeferredRefs {
 		return nil
 	}
 	return db.flushRefsLocked()
 }
 
-// FlushRefs writes the refs changes a store opened WithDeferredRefs has
-// kept, in key order; nothing for any other store.
+// FlushRefs writes the refs changes and audit_record keys a store opened
+// WithDeferredRefs has kept, each in key order; nothing for any other
+// store.
 func (db *DB) FlushRefs() error {
 	if db.deferred == nil {
 		return nil
@@ -113,6 +124,24 @@ func (db *DB) FlushRefs() error {
 
 func (db *DB) flushRefsLocked() error {
 	d := db.deferred
+	slices.SortFunc(d.audit, bytes.Compare)
+	for len(d.audit) > 0 {
+		chunk := d.audit[:min(refsChunk, len(d.audit))]
+		err := db.db.Update(func(tx *bbolt.Tx) error {
+			b := tx.Bucket(bucketAuditRecord)
+			for _, k := range chunk {
+				if err := b.Put(k, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err // what is still pending stays so
+		}
+		d.audit = d.audit[len(chunk):]
+	}
+	d.audit = nil
 	keys := make([]string, 0, len(d.pending))
 	for k := range d.pending {
 		keys = append(keys, k)
@@ -152,4 +181,15 @@ func (db *DB) refsDeferred() bool {
 	db.deferred.mu.Lock()
 	defer db.deferred.mu.Unlock()
 	return len(db.deferred.pending) > 0
+}
+
+// auditDeferred reports whether the audit trail's index by record lacks
+// committed keys.
+func (db *DB) auditDeferred() bool {
+	if db.deferred == nil {
+		return false
+	}
+	db.deferred.mu.Lock()
+	defer db.deferred.mu.Unlock()
+	return len(db.deferred.audit) > 0
 }

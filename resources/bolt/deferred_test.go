@@ -16,13 +16,20 @@ import (
 	"github.com/refer-project/refer/resources/hsds"
 )
 
-// refsIndex reads db's refs bucket.
-func refsIndex(t *testing.T, db *DB) map[string]string {
+// indexes reads db's refs and audit_record buckets, keyed by bucket and
+// key.
+func indexes(t *testing.T, db *DB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := db.db.View(func(tx *bbolt.Tx) error {
+		if err := tx.Bucket(bucketAuditRecord).ForEach(func(k, v []byte) error {
+			out[fmt.Sprintf("audit_record %q", k)] = string(v)
+			return nil
+		}); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketRefs).ForEach(func(k, v []byte) error {
-			out[string(k)] = string(v)
+			out["refs "+string(k)] = string(v)
 			return nil
 		})
 	})
@@ -35,9 +42,9 @@ func refsIndex(t *testing.T, db *DB) map[string]string {
 // TestDeferredRefsGiveTheSameIndex: loading a directory, then a changed
 // copy of it (services that move to other organizations, sites that move
 // to other locations: refs keys deleted and put), into a store that
-// defers its refs index leaves, once closed, the very index a store that
-// writes it at once has; several flushes of a few keys each are crossed
-// on the way.
+// defers its refs and audit indexes leaves, once closed, the very indexes
+// a store that writes them at once has; several flushes of a few keys
+// each are crossed on the way.
 func TestDeferredRefsGiveTheSameIndex(t *testing.T) {
 	defer func(m, c int) { maxDeferredRefs, refsChunk = m, c }(maxDeferredRefs, refsChunk)
 	maxDeferredRefs, refsChunk = 500, 70
@@ -86,29 +93,39 @@ func TestDeferredRefsGiveTheSameIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		return refsIndex(t, db)
+		return indexes(t, db)
 	}
 	want, got := load(), load(WithDeferredRefs())
-	if len(want) < 1000 {
-		t.Fatalf("only %d refs keys: the test crosses too few flushes", len(want))
+	audits := 0
+	for k := range want {
+		if strings.HasPrefix(k, "audit_record ") {
+			audits++
+		}
+	}
+	if len(want)-audits < 1000 || audits < 500 {
+		t.Fatalf("only %d refs keys and %d audit_record keys: the test crosses too few flushes", len(want)-audits, audits)
 	}
 	if !maps.Equal(got, want) {
 		for k, v := range want {
-			if g, ok := got[k]; !ok || g != v {
-				t.Errorf("refs %s: %q in the deferred store, want %q", k, g, v)
+			switch g, ok := got[k]; {
+			case !ok:
+				t.Errorf("%s missing from the deferred store", k)
+			case g != v:
+				t.Errorf("%s: %q in the deferred store, want %q", k, g, v)
 			}
 		}
 		for k := range got {
 			if _, ok := want[k]; !ok {
-				t.Errorf("refs %s in the deferred store only", k)
+				t.Errorf("%s in the deferred store only", k)
 			}
 		}
 	}
 }
 
 // TestDeferredRefsRefuseWhatNeedsThem: while refs changes wait, listing a
-// record's children and deleting refuse with ErrRefsDeferred rather than
-// answer from part of the index; once flushed, they answer.
+// record's children, deleting and reading the audit trail refuse with
+// ErrRefsDeferred rather than answer from part of an index; once flushed,
+// they answer.
 func TestDeferredRefsRefuseWhatNeedsThem(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(filepath.Join(t.TempDir(), "refer.db"), WithDeferredRefs())
@@ -133,12 +150,19 @@ func TestDeferredRefsRefuseWhatNeedsThem(t *testing.T) {
 	if err := db.Delete(ctx, resources.KindService, svc.ID, 0); !errors.Is(err, ErrRefsDeferred) {
 		t.Errorf("deleting with the refs unwritten: %v, want ErrRefsDeferred", err)
 	}
+	audit := resources.AuditQuery{RecordID: svc.ID}
+	if _, err := db.Audit(ctx, audit); !errors.Is(err, ErrRefsDeferred) {
+		t.Errorf("reading a service's audit trail with its index unwritten: %v, want ErrRefsDeferred", err)
+	}
 	if err := db.FlushRefs(); err != nil {
 		t.Fatal(err)
 	}
 	sites, err := db.List(ctx, resources.KindServiceAtLocation, of)
 	if err != nil || len(sites) == 0 {
 		t.Errorf("after FlushRefs, the service's sites: %d, %v", len(sites), err)
+	}
+	if entries, err := db.Audit(ctx, audit); err != nil || len(entries) != 1 || entries[0].Action != resources.ActionCreate {
+		t.Errorf("after FlushRefs, the service's audit trail: %+v, %v; want its creation", entries, err)
 	}
 }
 

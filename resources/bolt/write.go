@@ -68,14 +68,15 @@ func (db *DB) transact(ctx context.Context, def resources.Actor, fn func(*writer
 		defer db.deferred.mu.Unlock()
 	}
 	var staged []stagedRef
+	var audit [][]byte
 	err := db.db.Update(func(tx *bbolt.Tx) error {
 		w := &writer{tx: tx, actor: resources.ActorFrom(ctx, def), at: db.now().UTC(), deferred: db.deferred}
 		err := fn(w)
-		staged = w.staged
+		staged, audit = w.staged, w.stagedAudit
 		return err
 	})
 	if err == nil && db.deferred != nil {
-		err = db.committed(staged)
+		err = db.committed(staged, audit)
 	}
 	return storageError(err)
 }
@@ -106,10 +107,12 @@ type writer struct {
 	tx    *bbolt.Tx
 	actor resources.Actor
 	at    time.Time // the time of the transaction, stamped on what it writes
-	// deferred is the store's deferred refs changes (WithDeferredRefs),
-	// and staged the transaction's own; nil and empty otherwise.
-	deferred *deferredRefs
-	staged   []stagedRef
+	// deferred is the store's deferred refs changes and audit_record keys
+	// (WithDeferredRefs), and staged and stagedAudit the transaction's
+	// own; nil and empty otherwise.
+	deferred    *deferredRefs
+	staged      []stagedRef
+	stagedAudit [][]byte
 }
 
 var _ resources.Tx = (*writer)(nil)
