@@ -37,8 +37,9 @@ func WithDeferredRefs() Option {
 	return func(c *config) { c.deferRefs = true }
 }
 
-// ErrRefsDeferred is the answer of what needs the refs index while a
-// store opened WithDeferredRefs has changes to it unwritten.
+// ErrRefsDeferred is the answer of what needs the refs index or the audit
+// trail's index by record while a store opened WithDeferredRefs has
+// changes to it unwritten.
 var ErrRefsDeferred = errors.New("store: the refs or audit index has changes not yet written (a bulk load); flush it first")
 
 // Variables, so that a test can cross their bounds with a few records.
