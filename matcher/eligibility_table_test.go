@@ -21,44 +21,30 @@ import (
 // starts agreeing, so the tables say honestly how much the reader gets
 // right.
 func TestEligibilityTable(t *testing.T) {
-	own := map[string]string{}
-	for _, text := range tableKeys(t, "testdata/eligibility-own.tsv") {
-		own[text] = text
-	}
-	texts := map[string]map[string]string{"own": own, "san-mateo": {}}
 	sm := readCSV(t, fixture.SharedData(t, "san-mateo-ohana", "sample-csv", "services.csv"))
 	col := slices.Index(sm[0], "eligibility")
 	if col < 0 {
 		t.Fatal("san mateo services.csv has no eligibility column")
 	}
+	sanMateo := map[string]string{}
 	for _, row := range sm[1:] {
-		texts["san-mateo"][row[0]] = row[col]
+		sanMateo[row[0]] = row[col]
 	}
+	// The project's own rows are keyed by their text.
+	own := func(key string) (string, bool) { return key, true }
+	byID := func(key string) (string, bool) { text, ok := sanMateo[key]; return text, ok }
 	total, agreed := 0, 0
-	for _, dir := range []string{"own", "san-mateo"} {
-		n, a := eligibilityTable(t, "testdata/eligibility-"+dir+".tsv", texts[dir])
+	for path, textOf := range map[string]func(string) (string, bool){
+		"testdata/eligibility-own.tsv":       own,
+		"testdata/eligibility-san-mateo.tsv": byID,
+	} {
+		n, a := eligibilityTable(t, path, textOf)
 		total, agreed = total+n, agreed+a
 	}
 	if total < 40 {
 		t.Errorf("the tables hold %d texts; want at least 40", total)
 	}
 	t.Logf("eligibility tables: the reader agrees on %d of %d texts", agreed, total)
-}
-
-// tableKeys returns the first column of a table's rows.
-func tableKeys(t *testing.T, path string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			keys = append(keys, strings.Split(line, "\t")[0])
-		}
-	}
-	return keys
 }
 
 func readCSV(t *testing.T, path string) [][]string {
@@ -75,8 +61,8 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-// eligibilityTable checks one table against the texts by key.
-func eligibilityTable(t *testing.T, path string, texts map[string]string) (n, agree int) {
+// eligibilityTable checks one table against the texts its keys name.
+func eligibilityTable(t *testing.T, path string, textOf func(key string) (string, bool)) (n, agree int) {
 	t.Helper()
 	tf, err := os.Open(path)
 	if err != nil {
@@ -94,7 +80,7 @@ func eligibilityTable(t *testing.T, path string, texts map[string]string) (n, ag
 			t.Fatalf("table line %q: want 6 tab-separated columns, have %d", line, len(c))
 		}
 		rec := c[0]
-		text, ok := texts[rec]
+		text, ok := textOf(rec)
 		if !ok {
 			t.Fatalf("%s line %q: %q names no text in the directory", path, line, rec)
 		}

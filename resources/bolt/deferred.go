@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 
@@ -44,9 +45,9 @@ var ErrRefsDeferred = errors.New("store: the refs or audit index has changes not
 
 // Variables, so that a test can cross their bounds with a few records.
 var (
-	// maxDeferredRefs is how many refs changes wait before they are
-	// written: about 40 MB of keys, so a 100k import writes them three
-	// times, a million's about thirty.
+	// maxDeferredRefs is how many refs changes and audit_record keys wait
+	// before they are written: about 40 MB of keys, so a 100k import
+	// writes them three or four times, a million's over thirty.
 	maxDeferredRefs = 250_000
 	// refsChunk is how many keys one transaction of a flush writes: a
 	// range of the index, so memory holds its pages, not the index's.
@@ -126,71 +127,68 @@ func (db *DB) FlushRefs() error {
 func (db *DB) flushRefsLocked() error {
 	d := db.deferred
 	slices.SortFunc(d.audit, bytes.Compare)
-	for len(d.audit) > 0 {
-		chunk := d.audit[:min(refsChunk, len(d.audit))]
-		err := db.db.Update(func(tx *bbolt.Tx) error {
-			b := tx.Bucket(bucketAuditRecord)
-			for _, k := range chunk {
-				if err := b.Put(k, nil); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err // what is still pending stays so
-		}
-		d.audit = d.audit[len(chunk):]
+	err := writeInOrder(db, bucketAuditRecord, d.audit,
+		func(b *bbolt.Bucket, k []byte) error { return b.Put(k, nil) },
+		func(chunk [][]byte) { d.audit = d.audit[len(chunk):] })
+	if err != nil {
+		return err
 	}
 	d.audit = nil
-	keys := make([]string, 0, len(d.pending))
-	for k := range d.pending {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	return writeInOrder(db, bucketRefs, slices.Sorted(maps.Keys(d.pending)),
+		func(b *bbolt.Bucket, k string) error {
+			if c := d.pending[k]; !c.del {
+				return b.Put([]byte(k), []byte(c.field))
+			}
+			return b.Delete([]byte(k))
+		},
+		func(chunk []string) {
+			for _, k := range chunk {
+				delete(d.pending, k)
+			}
+		})
+}
+
+// writeInOrder writes keys, sorted, into bucket, refsChunk of them to a
+// transaction, each with write, and tells written of each chunk once it
+// has committed: on an error, what written has not heard of is still the
+// caller's to keep.
+func writeInOrder[K string | []byte](db *DB, bucket []byte, keys []K, write func(*bbolt.Bucket, K) error, written func([]K)) error {
 	for chunk := range slices.Chunk(keys, refsChunk) {
 		err := db.db.Update(func(tx *bbolt.Tx) error {
-			b := tx.Bucket(bucketRefs)
+			b := tx.Bucket(bucket)
 			for _, k := range chunk {
-				var err error
-				if c := d.pending[k]; c.del {
-					err = b.Delete([]byte(k))
-				} else {
-					err = b.Put([]byte(k), []byte(c.field))
-				}
-				if err != nil {
+				if err := write(b, k); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			return err // what is still pending stays so
+			return err
 		}
-		for _, k := range chunk {
-			delete(d.pending, k)
-		}
+		written(chunk)
 	}
 	return nil
 }
 
 // refsDeferred reports whether the refs index lacks committed changes.
 func (db *DB) refsDeferred() bool {
-	if db.deferred == nil {
-		return false
-	}
-	db.deferred.mu.Lock()
-	defer db.deferred.mu.Unlock()
-	return len(db.deferred.pending) > 0
+	return db.waiting(func(d *deferredRefs) bool { return len(d.pending) > 0 })
 }
 
 // auditDeferred reports whether the audit trail's index by record lacks
 // committed keys.
 func (db *DB) auditDeferred() bool {
+	return db.waiting(func(d *deferredRefs) bool { return len(d.audit) > 0 })
+}
+
+// waiting asks f, under the lock, about what the store has deferred;
+// false for a store that defers nothing.
+func (db *DB) waiting(f func(*deferredRefs) bool) bool {
 	if db.deferred == nil {
 		return false
 	}
 	db.deferred.mu.Lock()
 	defer db.deferred.mu.Unlock()
-	return len(db.deferred.audit) > 0
+	return f(db.deferred)
 }

@@ -167,8 +167,9 @@ func TestDeferredRefsRefuseWhatNeedsThem(t *testing.T) {
 }
 
 // TestDeferredRefsOnAFullDisk: a flush the disk cannot take says so
-// (EFULL, as any write) and keeps what it could not write, so that
-// nothing is lost silently and the refs are still refused meanwhile.
+// (EFULL, as any write) and keeps what it could not write, refs changes
+// and audit keys alike, so that nothing is lost silently and what needs
+// them is still refused meanwhile.
 func TestDeferredRefsOnAFullDisk(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(filepath.Join(t.TempDir(), "refer.db"), WithDeferredRefs(), WithMaxSize(2<<20))
@@ -183,13 +184,17 @@ func TestDeferredRefsOnAFullDisk(t *testing.T) {
 	}
 	for i := range 40_000 {
 		db.deferred.pending[fmt.Sprintf("organization/o%06d/service/%s", i, strings.Repeat("x", 60))] = refChange{field: "organization_id"}
+		db.deferred.audit = append(db.deferred.audit, auditRecordKey(fmt.Sprintf("s%06d-%s", i, strings.Repeat("x", 60)), uint64(i)))
 	}
 	err = db.FlushRefs()
 	if resources.ErrorCode(err) != resources.EFULL {
 		t.Fatalf("a flush past the disk's room: %v, want storage_full", err)
 	}
-	if !db.refsDeferred() {
-		t.Error("after a flush that failed, nothing is said to wait")
+	if !db.refsDeferred() || !db.auditDeferred() {
+		t.Errorf("after a flush that failed, refs said to wait: %v, audit keys: %v; want both", db.refsDeferred(), db.auditDeferred())
+	}
+	if _, err := db.Audit(ctx, resources.AuditQuery{}); !errors.Is(err, ErrRefsDeferred) {
+		t.Errorf("reading the audit trail after a failed flush: %v, want ErrRefsDeferred", err)
 	}
 	of := resources.ListOptions{Of: resources.Ref{Kind: resources.KindOrganization, ID: "o000001"}}
 	if _, err := db.List(ctx, resources.KindService, of); !errors.Is(err, ErrRefsDeferred) {
