@@ -372,3 +372,29 @@ func TestLoadStreamComparesChildrenAcrossWindows(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJSONStringEnd: jsonStringEnd ends a string where reading it a byte
+// at a time does, a backslash taking the byte after it, for any bytes
+// (a window cut anywhere, invalid JSON, runs of backslashes).
+func FuzzJSONStringEnd(f *testing.F) {
+	for _, s := range []string{`"abc" x`, `"a\"b" x`, `"a\\" x`, `"a\\\"" x`, `"a\\\\"`, `"\`, `"\\`, `"`, `"x\u0022y" z`, `"é\"\\\\\"" "`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 || data[0] != '"' {
+			data = append([]byte{'"'}, data...)
+		}
+		want := len(data)
+		for j := 1; j < len(data); j++ {
+			if data[j] == '\\' {
+				j++
+			} else if data[j] == '"' {
+				want = j + 1
+				break
+			}
+		}
+		if got := jsonStringEnd(data, 0); got != want {
+			t.Fatalf("jsonStringEnd(%q) = %d, read a byte at a time: %d", data, got, want)
+		}
+	})
+}
