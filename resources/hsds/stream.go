@@ -77,13 +77,19 @@ func loadStream(ctx context.Context, s resources.Store, p string, opts Options) 
 	problems := map[string][]Problem{}
 	order := slices.Clone(files)
 	slices.SortStableFunc(order, func(a, b streamFile) int { return cmp.Compare(kindRank(a.name), kindRank(b.name)) })
-	for _, f := range order {
-		st.fileNo = slices.Index(files, f)
-		ps, err := st.file(f)
-		if err != nil {
-			return Report{}, st.windows, err
+	err = st.writing(func(store func(*Directory) error) error {
+		for _, f := range order {
+			st.fileNo = slices.Index(files, f)
+			ps, err := st.read(f, store)
+			if err != nil {
+				return err
+			}
+			problems[f.name] = ps
 		}
-		problems[f.name] = ps
+		return nil
+	})
+	if err != nil {
+		return Report{}, st.windows, err
 	}
 	rep := st.rep
 	// Problems as Merge gives them: file by file in name order.
@@ -300,13 +306,17 @@ func hashValue(h *maphash.Hash, v reflect.Value) {
 	}
 }
 
-// file reads and stores one file, a window at a time, and returns its
-// problems as Read gives them.
+// writing runs read, which reads the source's files one after another,
+// giving store each window's valid records, and stores them.
 //
 // The store is written on a goroutine of its own, a window behind the
 // reading: a window is decoded on every core while the one before it is
-// written in the store's one write transaction.
-func (st *streamer) file(f streamFile) ([]Problem, error) {
+// written in the store's one write transaction. One goroutine writes the
+// whole source, in the order read gives it the windows, so the next file
+// is read while the last window of a file is written: a file of one
+// window (a 20k directory's organizations) was otherwise read, then
+// written, with a core idle each time.
+func (st *streamer) writing(read func(store func(*Directory) error) error) error {
 	windows := make(chan []resources.Record)
 	written := make(chan error, 1)
 	var failed atomic.Bool
@@ -321,7 +331,7 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 		}
 		written <- err
 	}()
-	ps, err := st.read(f, func(d *Directory) error {
+	err := read(func(d *Directory) error {
 		if failed.Load() {
 			return errStopped
 		}
@@ -335,12 +345,12 @@ func (st *streamer) file(f streamFile) ([]Problem, error) {
 	close(windows)
 	// The writer's error first: it is why reading stopped.
 	if werr := <-written; werr != nil {
-		return nil, werr
+		return werr
 	}
-	return ps, err
+	return err
 }
 
-// errStopped stops reading a file whose writing failed.
+// errStopped stops reading a source whose writing failed.
 var errStopped = errors.New("stopped")
 
 // read reads a file a window at a time, giving store each window's valid
