@@ -243,7 +243,7 @@ func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Repor
 	if err != nil {
 		return hsds.Report{}, err
 	}
-	stop := db.KeepMappedUnder(maxMapped)
+	stop := watchMapped(db)
 	rep, err := load(db)
 	if cerr := db.Close(); err == nil {
 		err = cerr
@@ -251,6 +251,10 @@ func loadInto(path string, load func(*bolt.DB) (hsds.Report, error)) (hsds.Repor
 	stop() // after Close, a release finds the store closed and does nothing
 	return rep, err
 }
+
+// watchMapped keeps loadInto's store mapped under maxMapped until stop is
+// called (a variable, so that a test can see when that is).
+var watchMapped = func(db *bolt.DB) (stop func()) { return db.KeepMappedUnder(maxMapped) }
 
 // syncDir makes a rename in dir last a crash (where the system allows).
 func syncDir(dir string) {
