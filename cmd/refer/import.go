@@ -76,7 +76,6 @@ const importFile = "refer.db.import"
 // LoadStream leaves to Read, is read whole first: a file that cannot be
 // read at all then changes nothing.
 func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.Options, stderr io.Writer) (*bolt.DB, hsds.Report, error) {
-	batchGC(200, false)
 	if len(paths) == 1 && jsonBytes(paths[0]) > int64(hsds.StreamWindow) {
 		collectAtLimit(streamedImportHeap)
 		store, err := openStore(dataDir)
@@ -98,6 +97,9 @@ func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.
 		}
 		fmt.Fprintf(stderr, "refer: reading %s whole (%v)\n", paths[0], err)
 	}
+	// Set here, not before the streamed import, which collects otherwise
+	// (collectAtLimit): one it leaves to Read is read as any other source.
+	batchGC(200, false)
 	var dirs []*hsds.Directory
 	for _, p := range paths {
 		d, err := hsds.Read(p, opts)

@@ -74,20 +74,7 @@ func loadStream(ctx context.Context, s resources.Store, p string, opts Options) 
 		return Report{}, 0, err
 	}
 	st := &streamer{ctx: ctx, s: s, opts: opts, seed: maphash.MakeSeed(), stored: map[uint64]storedRecord{}}
-	problems := map[string][]Problem{}
-	order := slices.Clone(files)
-	slices.SortStableFunc(order, func(a, b streamFile) int { return cmp.Compare(kindRank(a.name), kindRank(b.name)) })
-	err = st.writing(func(store func(*Directory) error) error {
-		for _, f := range order {
-			st.fileNo = slices.Index(files, f)
-			ps, err := st.read(f, store)
-			if err != nil {
-				return err
-			}
-			problems[f.name] = ps
-		}
-		return nil
-	})
+	problems, err := st.readAll(files)
 	if err != nil {
 		return Report{}, st.windows, err
 	}
@@ -306,17 +293,18 @@ func hashValue(h *maphash.Hash, v reflect.Value) {
 	}
 }
 
-// writing runs read, which reads the source's files one after another,
-// giving store each window's valid records, and stores them.
+// readAll reads the files (in the order of their kinds: parents first),
+// a window at a time, stores each window's valid records, and returns
+// each file's problems as Read gives them, by name.
 //
 // The store is written on a goroutine of its own, a window behind the
 // reading: a window is decoded on every core while the one before it is
 // written in the store's one write transaction. One goroutine writes the
-// whole source, in the order read gives it the windows, so the next file
-// is read while the last window of a file is written: a file of one
-// window (a 20k directory's organizations) was otherwise read, then
-// written, with a core idle each time.
-func (st *streamer) writing(read func(store func(*Directory) error) error) error {
+// whole source, in the order the windows are read, so the next file is
+// read while the last window of a file is written: a file of one window
+// (a 20k directory's organizations) was otherwise read, then written,
+// with a core idle each time.
+func (st *streamer) readAll(files []streamFile) (map[string][]Problem, error) {
 	windows := make(chan []resources.Record)
 	written := make(chan error, 1)
 	var failed atomic.Bool
@@ -331,7 +319,7 @@ func (st *streamer) writing(read func(store func(*Directory) error) error) error
 		}
 		written <- err
 	}()
-	err := read(func(d *Directory) error {
+	store := func(d *Directory) error {
 		if failed.Load() {
 			return errStopped
 		}
@@ -341,13 +329,25 @@ func (st *streamer) writing(read func(store func(*Directory) error) error) error
 		}
 		windows <- recs
 		return nil
-	})
+	}
+	order := slices.Clone(files)
+	slices.SortStableFunc(order, func(a, b streamFile) int { return cmp.Compare(kindRank(a.name), kindRank(b.name)) })
+	problems := map[string][]Problem{}
+	var err error
+	for _, f := range order {
+		st.fileNo = slices.Index(files, f)
+		var ps []Problem
+		if ps, err = st.read(f, store); err != nil {
+			break
+		}
+		problems[f.name] = ps
+	}
 	close(windows)
 	// The writer's error first: it is why reading stopped.
 	if werr := <-written; werr != nil {
-		return werr
+		return nil, werr
 	}
-	return err
+	return problems, err
 }
 
 // errStopped stops reading a source whose writing failed.

@@ -398,3 +398,45 @@ func FuzzJSONStringEnd(f *testing.F) {
 		}
 	})
 }
+
+// failingWrites is a store whose writes fail from the failFrom-th on, as
+// a disk that fills or goes away does.
+type failingWrites struct {
+	resources.Store
+	writes, failFrom int
+}
+
+var errWriteFailed = errors.New("the disk is gone")
+
+func (f *failingWrites) PutBatch(ctx context.Context, rs []resources.Record) (resources.BatchResult, error) {
+	f.writes++
+	if f.writes >= f.failFrom {
+		return resources.BatchResult{}, errWriteFailed
+	}
+	return f.Store.PutBatch(ctx, rs)
+}
+
+// A write that fails stops the whole source, not just its file: the next
+// files are not stored (the one writer of every file writes nothing after
+// the failure), and LoadStream returns the write's error, not the reading
+// it stopped.
+func TestLoadStreamStopsAtAFailedWrite(t *testing.T) {
+	streamWindow(t, 4000)
+	src := t.TempDir()
+	if err := WriteJSON(src, canonical(t, genDirectory(11, 60))); err != nil {
+		t.Fatal(err)
+	}
+	for _, failFrom := range []int{1, 2} {
+		s := &failingWrites{Store: storeAt(t), failFrom: failFrom}
+		_, windows, err := loadStream(context.Background(), s, src, Options{})
+		if !errors.Is(err, errWriteFailed) {
+			t.Errorf("failing from write %d: LoadStream: %v, want the write's error", failFrom, err)
+		}
+		if s.writes != failFrom {
+			t.Errorf("failing from write %d: %d writes were tried (of %d windows read), want none after the failed one", failFrom, s.writes, windows)
+		}
+		if n, _ := s.Store.Count(context.Background(), resources.KindService); n != 0 {
+			t.Errorf("failing from write %d: %d services stored, want none (they come after the organizations)", failFrom, n)
+		}
+	}
+}
