@@ -44,6 +44,7 @@ type storedAudit struct {
 // for records (see storedAudit).
 func (w *writer) audit(action, kind, id string, version uint64, old, new []byte) error {
 	b := w.tx.Bucket(bucketAudit)
+	b.FillPercent = appendOnly
 	seq, err := b.NextSequence()
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)

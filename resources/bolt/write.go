@@ -580,8 +580,19 @@ func writeRefs(tx *bbolt.Tx, r resources.Record, from, to map[string]string) err
 	return nil
 }
 
+// appendOnly is the FillPercent of a bucket whose keys only grow: the
+// change log and the audit trail, keyed by sequence number. bbolt splits a
+// page at its FillPercent, half by default, so that inserts between its
+// keys find room; pages only appended to stayed half empty. Full, a
+// 20k-service import's store is 139 MB instead of 174, for about 1% less
+// CPU. (The refs index, which a bulk load writes in key order, flush after
+// flush between the keys of the last, is left at half: full, it was no
+// faster at 20k or 100k.)
+const appendOnly = 1.0
+
 func appendChange(tx *bbolt.Tx, ch resources.Change) error {
 	b := tx.Bucket(bucketLog)
+	b.FillPercent = appendOnly
 	seq, err := b.NextSequence()
 	if err != nil {
 		return fmt.Errorf("store: change log: %w", err)
