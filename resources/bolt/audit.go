@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,14 +50,14 @@ func (w *writer) audit(action, kind, id string, version uint64, old, new []byte)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
-	head, err := json.Marshal(storedAudit{Seq: seq, At: w.at, Actor: w.actor, Action: action,
-		Kind: kind, RecordID: id, Version: version})
-	if err != nil {
-		return fmt.Errorf("store: audit: %w", err)
+	if w.atActor == nil {
+		if w.atActor, err = atActorJSON(w.at, w.actor); err != nil {
+			return fmt.Errorf("store: audit: %w", err)
+		}
 	}
 	// The bodies are spliced in as they are, not marshalled again.
-	v := make([]byte, 0, len(head)+len(old)+len(new)+16)
-	v = append(v, head[:len(head)-1]...)
+	v := make([]byte, 0, 128+len(w.atActor)+len(id)+len(old)+len(new))
+	v = appendAuditHead(v, seq, w.atActor, action, kind, id, version)
 	if len(old) > 0 {
 		v = append(append(v, `,"old":`...), old...)
 	}
@@ -75,6 +76,61 @@ func (w *writer) audit(action, kind, id string, version uint64, old, new []byte)
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
+}
+
+// appendAuditHead appends an audit entry's head, without its closing
+// brace: json.Marshal(storedAudit{…}) but for old and new
+// (FuzzEntryJSON), with atActor the transaction's "at" and "actor"
+// members, encoded once. Marshalling each head took 0.56 of a 100k
+// import's 47 CPU s.
+func appendAuditHead(dst []byte, seq uint64, atActor []byte, action, kind, id string, version uint64) []byte {
+	dst = strconv.AppendUint(append(dst, `{"seq":`...), seq, 10)
+	dst = append(append(dst, ','), atActor...)
+	dst = appendJSONString(append(dst, `,"action":`...), action)
+	dst = appendJSONString(append(dst, `,"kind":`...), kind)
+	dst = appendJSONString(append(dst, `,"record_id":`...), id)
+	if version != 0 {
+		dst = strconv.AppendUint(append(dst, `,"version":`...), version, 10)
+	}
+	return dst
+}
+
+// atActorJSON is the "at" and "actor" members of an audit entry's JSON.
+func atActorJSON(at time.Time, actor resources.Actor) ([]byte, error) {
+	b, err := json.Marshal(struct {
+		At    time.Time       `json:"at"`
+		Actor resources.Actor `json:"actor"`
+	}{at, actor})
+	if err != nil {
+		return nil, err
+	}
+	return b[1 : len(b)-1], nil
+}
+
+// appendChangeJSON appends json.Marshal(ch) (FuzzEntryJSON).
+func appendChangeJSON(dst []byte, ch resources.Change) []byte {
+	dst = strconv.AppendUint(append(dst, `{"seq":`...), ch.Seq, 10)
+	dst = appendJSONString(append(dst, `,"kind":`...), string(ch.Kind))
+	dst = appendJSONString(append(dst, `,"id":`...), ch.ID)
+	if ch.Deleted {
+		dst = append(dst, `,"deleted":true`...)
+	}
+	dst = strconv.AppendUint(append(dst, `,"version":`...), ch.Version, 10)
+	return append(dst, '}')
+}
+
+// appendJSONString appends s quoted as json.Marshal quotes it: as it is
+// when nothing in it needs escaping (printable ASCII but for the quote,
+// the backslash and the HTML characters that Marshal escapes), else by
+// json.Marshal.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // never fails: invalid UTF-8 becomes U+FFFD
+			return append(dst, b...)
+		}
+	}
+	return append(append(append(dst, '"'), s...), '"')
 }
 
 func decodeAudit(tx *bbolt.Tx, v []byte) (resources.AuditEntry, error) {

@@ -299,3 +299,29 @@ func TestAuditHistoryOneImage(t *testing.T) {
 		t.Errorf("organization s1's trail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTransactChecksAParentDeletedInIt: a parent found stored is
+// remembered for the rest of the transaction (writer.parents), but not
+// past its deletion: a record that names it afterwards is refused.
+func TestTransactChecksAParentDeletedInIt(t *testing.T) {
+	db := MustOpen(t)
+	if _, err := db.PutBatch(ctx, []resources.Record{org("o9")}); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Transact(ctx, func(tx resources.Tx) error {
+		if _, err := tx.Create(svc("s9", "o9")); err != nil {
+			return err
+		}
+		if err := tx.Delete(resources.KindService, "s9", 0); err != nil {
+			return err
+		}
+		if err := tx.Delete(resources.KindOrganization, "o9", 0); err != nil {
+			return err
+		}
+		_, err := tx.Create(svc("s10", "o9"))
+		return err
+	})
+	if resources.ErrorCode(err) != resources.EINVALID || !strings.Contains(err.Error(), `names no organization "o9"`) {
+		t.Fatalf("a service naming an organization deleted earlier in the transaction: %v, want %s naming it", err, resources.EINVALID)
+	}
+}

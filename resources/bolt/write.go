@@ -113,6 +113,9 @@ type writer struct {
 	deferred    *deferredRefs
 	staged      []stagedRef
 	stagedAudit [][]byte
+	// atActor is the "at" and "actor" members of the transaction's audit
+	// entries, encoded by the first.
+	atActor []byte
 }
 
 var _ resources.Tx = (*writer)(nil)
@@ -598,11 +601,7 @@ func appendChange(tx *bbolt.Tx, ch resources.Change) error {
 		return fmt.Errorf("store: change log: %w", err)
 	}
 	ch.Seq = seq
-	v, err := json.Marshal(ch)
-	if err != nil {
-		return fmt.Errorf("store: change log: %w", err)
-	}
-	if err := b.Put(u64(seq), v); err != nil {
+	if err := b.Put(u64(seq), appendChangeJSON(make([]byte, 0, 64+len(ch.ID)), ch)); err != nil {
 		return fmt.Errorf("store: change log: %w", err)
 	}
 	return nil
