@@ -142,12 +142,14 @@ func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.
 // services), then the index build keeps a page of services with their
 // sites and Bleve's batches (about 100 MB). Left to GOGC the heap grows to
 // a multiple of what it keeps (RssAnon 2.1 GB at 100k under GOGC=300).
-// With the store's map kept under maxMapped, importing 100k services took
-// at most 965 MB under 512 MiB (44-46 s, 74-78 CPU s) and 869 MB under
-// 448 MiB (49 s, 83 CPU s): this leaves room under 1 GB. Past the limit (a
-// million services keep about 700 MB) the collector works harder, taking
-// at most half the CPU, and memory grows as it must.
-const streamedImportHeap = 448 << 20
+// The limit and maxMapped share what 100k services may take (1 GB at
+// most): importing them took, alternated (limit/maxMapped in MiB, wall s,
+// peak RSS), 448/384 26.7-27.7 s 835-848 MB; 512/320 26.0-26.6 s 850 MB;
+// 576/256 25.8-26.0 s 870-883 MB; 640/192 25.8-26.4 s 898-914 MB, with
+// more faults. Past the limit (a million services keep about 700 MB) the
+// collector works harder, taking at most half the CPU, and memory grows
+// as it must.
+const streamedImportHeap = 576 << 20
 
 // collectAtLimit makes the collector run only when the heap nears the
 // soft limit n, unless GOMEMLIMIT or GOGC in the environment say
@@ -270,10 +272,10 @@ func syncDir(dir string) {
 // chiefly) in a bulk pass over the store (writing an import, building the
 // index) before it lets go of the store's pages it has read
 // (bolt.DB.KeepMappedUnder), in bytes. Each release costs faults to map
-// again what is read next: importing 100k services took 44 s of wall
-// time, 74 CPU s and 933 MB at most under 384 MiB; 54 s, 92 CPU s and
-// 851 MB under 256 MiB; 58 s, 96 CPU s and 763 MB under 128 MiB.
-const maxMapped = 384 << 20
+// again what is read next. 256 MiB once cost 10 s of 44 at 100k services
+// against 384; measured again with the heap's room (streamedImportHeap),
+// 64 MiB more of heap is worth more than 128 less of map.
+const maxMapped = 256 << 20
 
 // indexStore brings the index of the store up to date (built afresh, or
 // caught up), with its catalog's snapshot, so serve opens it at once.
