@@ -72,14 +72,29 @@ func bleveDocument(d *Document) *document.Document {
 	add(fieldDescription, d.Description, &sharedAnalyzer{texts, 2, enAfterLower})
 	add(fieldWords, joined, &sharedAnalyzer{texts, joinedPart, wordsAfterLower})
 	add(fieldSpanish, joined, &sharedAnalyzer{texts, joinedPart, esAfterLower})
-	add(fieldEligibility, d.Eligibility, enAnalyzer)
-	add(fieldOrganization, d.OrganizationName, enAnalyzer)
+	add(fieldEligibility, d.Eligibility, englishWords)
+	add(fieldOrganization, d.OrganizationName, englishWords)
 	doc.AddField(document.NewTextFieldCustom(fieldServiceID, []uint64{}, []byte(d.ServiceID), storedKeyword, keywordAnalyzer))
 	for i, c := range docCells(d) {
 		doc.AddField(document.NewTextFieldCustom(fieldCells, []uint64{uint64(i)}, []byte(c), textOptions, keywordAnalyzer))
 	}
 	doc.SetIndexed()
 	return doc
+}
+
+// englishWords is enAnalyzer, cutting words with tokenize.
+var englishWords = plainAnalyzer{enAfterLower}
+
+// plainAnalyzer is an analyzer of the mapping (filtersAfterLower gives
+// its filters) whose words are cut by tokenize.
+type plainAnalyzer struct{ filters []analysis.TokenFilter }
+
+func (a plainAnalyzer) Analyze(text []byte) analysis.TokenStream {
+	tokens := lowerCaser.Filter(tokenize(text))
+	for _, f := range a.filters {
+		tokens = f.Filter(tokens)
+	}
+	return tokens
 }
 
 // joinedPart names the parts joined by spaces, as a field's part.
@@ -104,10 +119,10 @@ func (t *sharedTexts) analyze() {
 	if !utf8.Valid(t.parts[0]) || !joinable(t.parts[1]) || !joinable(t.parts[2]) {
 		text := make([]byte, 0, len(t.parts[0])+len(t.parts[1])+len(t.parts[2])+2)
 		text = append(append(append(append(append(text, t.parts[0]...), ' '), t.parts[1]...), ' '), t.parts[2]...)
-		t.joined = lowerCaser.Filter(wordBreaker.Tokenize(text))
+		t.joined = lowerCaser.Filter(tokenize(text))
 	}
 	for i, p := range t.parts {
-		t.words[i] = lowerCaser.Filter(wordBreaker.Tokenize(p))
+		t.words[i] = lowerCaser.Filter(tokenize(p))
 	}
 }
 
