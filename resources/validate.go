@@ -25,7 +25,7 @@ func init() {
 // jsonv1 is the JSON decoder orb's geojson takes.
 type jsonv1 struct{}
 
-func (jsonv1) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+func (jsonv1) Unmarshal(data []byte, v any) error { return UnmarshalJSON(data, v) }
 
 // Validation checks what would make a record wrong to serve: missing ids and
 // names, values outside their range or enum, schedules that cannot be read,

@@ -220,7 +220,7 @@ func decodeValue(k resources.Kind, id string, v []byte) (resources.Record, error
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(v[8:], r); err != nil {
+	if err := resources.UnmarshalJSON(v[8:], r); err != nil {
 		return nil, fmt.Errorf("store: %s %q: %w: %w", k, id, resources.ErrUndecodable, err)
 	}
 	resources.TrackedOf(r).Version = binary.BigEndian.Uint64(v[:8])

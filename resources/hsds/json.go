@@ -1208,7 +1208,7 @@ func decodeObject(raw []byte, kind string) decoded {
 	default:
 		return decoded{kind: kind}
 	}
-	err := json.Unmarshal(raw, v)
+	err := resources.UnmarshalJSON(raw, v)
 	if err != nil {
 		if fixed, ok := loosenJSON(raw); ok {
 			rv := reflect.ValueOf(v).Elem()
