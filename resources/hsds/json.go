@@ -770,6 +770,9 @@ type jsonReader struct {
 	guessed   atomic.Bool
 	topCounts map[string]int
 	topHint   string
+	// elems, when set, are the top-level list's elements, found already
+	// (a streamed window's, listScanner.elems).
+	elems []jsonPart
 }
 
 // checked reports whether the value being read is valid JSON, waiting for
@@ -1035,7 +1038,10 @@ func jsonKey(b []byte) string {
 // several goroutines (inOrder), and kept on this one in list order, so
 // records and problems come out as a one-by-one reading gives them.
 func (jr *jsonReader) array(raw []byte, off, depth int) {
-	elems := jr.parts(raw, off)
+	elems := jr.elems
+	if depth > 0 || elems == nil {
+		elems = jr.parts(raw, off)
+	}
 	kinds := make([]string, len(elems))
 	sure := make([]bool, len(elems))
 	inOrder(len(elems), func(i int) {

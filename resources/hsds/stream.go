@@ -382,7 +382,7 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 		if !json.Valid(window) {
 			return nil, notStreamable("%s is not valid JSON", f.name) // Read names where
 		}
-		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true}
+		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true, elems: sc.elems}
 		jr.array(window, 0, 0)
 		for k, n := range jr.topCounts {
 			kinds[k] += n
@@ -609,6 +609,9 @@ type listScanner struct {
 	line  int // line of buf[0]
 	first bool
 	done  bool
+	// elems are the elements of the last window, as jsonReader.parts
+	// would find them: the scanner found where each ends already.
+	elems []jsonPart
 }
 
 // fill reads more of the file into buf; false at its end. When back has
@@ -718,6 +721,7 @@ func (sc *listScanner) next(size int) ([]byte, int, error) {
 	sc.drop(i)
 	line := sc.line
 	pos, end := 0, 0
+	var spans [][2]int
 	for {
 		for {
 			e, whole := valueEnd(sc.buf, pos)
@@ -733,6 +737,7 @@ func (sc *listScanner) next(size int) ([]byte, int, error) {
 				return nil, 0, ErrNotStreamable // the list never ends
 			}
 		}
+		spans = append(spans, [2]int{pos, end})
 		i, c, ok, err := sc.space(end)
 		if err != nil {
 			return nil, 0, err
@@ -741,7 +746,7 @@ func (sc *listScanner) next(size int) ([]byte, int, error) {
 			return nil, 0, ErrNotStreamable
 		}
 		if c == ']' {
-			w := sc.window(end)
+			w := sc.window(end, spans)
 			return w, line, sc.close(i - end)
 		}
 		if end >= size {
@@ -754,14 +759,19 @@ func (sc *listScanner) next(size int) ([]byte, int, error) {
 			return nil, 0, ErrNotStreamable
 		}
 	}
-	return sc.window(end), line, nil
+	return sc.window(end, spans), line, nil
 }
 
-// window makes buf[:end] a list and lets it go from buf.
-func (sc *listScanner) window(end int) []byte {
+// window makes buf[:end] a list and lets it go from buf, and its elements
+// (at spans of buf) elems.
+func (sc *listScanner) window(end int, spans [][2]int) []byte {
 	w := make([]byte, 0, end+2)
 	w = append(append(append(w, '['), sc.buf[:end]...), ']')
 	sc.drop(end)
+	sc.elems = make([]jsonPart, len(spans))
+	for k, sp := range spans {
+		sc.elems[k] = jsonPart{off: sp[0] + 1, raw: w[sp[0]+1 : sp[1]+1]}
+	}
 	return w
 }
 

@@ -213,6 +213,10 @@ func FuzzListScanner(f *testing.F) {
 			if e := json.Unmarshal(w, &part); e != nil {
 				t.Fatalf("a valid window %q is not a list: %v", w, e)
 			}
+			// The elements it found are those parts would find.
+			if want := (&jsonReader{}).parts(w, 0); !reflect.DeepEqual(sc.elems, want) {
+				t.Fatalf("window %q: elements %+v, parts finds %+v", w, sc.elems, want)
+			}
 			got = append(got, part...)
 		}
 		var want []json.RawMessage
