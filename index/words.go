@@ -55,7 +55,18 @@ var asciiClass = func() (c [utf8.RuneSelf]uint8) {
 // longest match then ties with its number rule, which comes first.
 // FuzzASCIIWords holds it to the tokenizer.
 func asciiWords(text []byte) analysis.TokenStream {
-	var words []analysis.Token
+	// Room for each run of letters, digits and underscores, which is at
+	// least one word: growing the slice as words came was most of the time.
+	runs, inRun := 0, false
+	for _, c := range text {
+		k := asciiClass[c]
+		word := k == letterByte || k == digitByte || k == underscoreByte
+		if word && !inRun {
+			runs++
+		}
+		inRun = word
+	}
+	words := make([]analysis.Token, 0, runs)
 	for i := 0; i < len(text); {
 		if k := asciiClass[text[i]]; k != letterByte && k != digitByte && k != underscoreByte {
 			i++
