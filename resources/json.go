@@ -19,7 +19,10 @@ func UnmarshalJSON(data []byte, v any) error {
 	if jsonv2.Unmarshal(data, v, onePass) == nil {
 		return nil
 	}
-	reflect.ValueOf(v).Elem().SetZero()
+	// What json.Unmarshal refuses (nil, not a pointer) it names as such.
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv.Elem().SetZero()
+	}
 	return json.Unmarshal(data, v)
 }
 

@@ -33,4 +33,14 @@ func TestUnmarshalJSONInOnePass(t *testing.T) {
 	if got.ID != want.ID || got.Description != want.Description || got.Name != want.Name {
 		t.Errorf("left %+v, want %+v", got, want)
 	}
+
+	// What is no place to decode into is an error, as json.Unmarshal's,
+	// never a panic.
+	var nilService *Service
+	for _, v := range []any{nil, nilService, Service{}} {
+		err, wantErr := UnmarshalJSON([]byte(`{"id":"s1"}`), v), json.Unmarshal([]byte(`{"id":"s1"}`), v)
+		if err == nil || err.Error() != wantErr.Error() {
+			t.Errorf("into %#v: %v, want json.Unmarshal's %v", v, err, wantErr)
+		}
+	}
 }
