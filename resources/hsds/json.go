@@ -770,9 +770,6 @@ type jsonReader struct {
 	guessed   atomic.Bool
 	topCounts map[string]int
 	topHint   string
-	// elems, when set, are the top-level list's elements, found already
-	// (a streamed window's, listScanner.elems).
-	elems []jsonPart
 }
 
 // checked reports whether the value being read is valid JSON, waiting for
@@ -1034,14 +1031,16 @@ func jsonKey(b []byte) string {
 	return s
 }
 
-// array reads a list of records. Each object is classified and decoded on
-// several goroutines (inOrder), and kept on this one in list order, so
-// records and problems come out as a one-by-one reading gives them.
+// array reads a list of records (raw, at offset off of data).
 func (jr *jsonReader) array(raw []byte, off, depth int) {
-	elems := jr.elems
-	if depth > 0 || elems == nil {
-		elems = jr.parts(raw, off)
-	}
+	jr.list(jr.parts(raw, off), depth)
+}
+
+// list reads a list's elements, records. Each object is classified and
+// decoded on several goroutines (inOrder), and kept on this one in list
+// order, so records and problems come out as a one-by-one reading gives
+// them.
+func (jr *jsonReader) list(elems []jsonPart, depth int) {
 	kinds := make([]string, len(elems))
 	sure := make([]bool, len(elems))
 	inOrder(len(elems), func(i int) {

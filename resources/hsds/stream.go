@@ -371,7 +371,7 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 		return nil, err
 	}
 	for {
-		window, line, err := sc.next(StreamWindow)
+		window, elems, line, err := sc.next(StreamWindow)
 		if err != nil {
 			return nil, err
 		}
@@ -382,8 +382,9 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 		if !json.Valid(window) {
 			return nil, notStreamable("%s is not valid JSON", f.name) // Read names where
 		}
-		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true, elems: sc.elems}
-		jr.array(window, 0, 0)
+		// The scanner found where each element ends: parts need not again.
+		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true}
+		jr.list(elems, 0)
 		for k, n := range jr.topCounts {
 			kinds[k] += n
 		}
@@ -609,9 +610,6 @@ type listScanner struct {
 	line  int // line of buf[0]
 	first bool
 	done  bool
-	// elems are the elements of the last window, as jsonReader.parts
-	// would find them: the scanner found where each ends already.
-	elems []jsonPart
 }
 
 // fill reads more of the file into buf; false at its end. When back has
@@ -693,29 +691,30 @@ func (sc *listScanner) drop(n int) {
 }
 
 // next returns the next window of at least size bytes (fewer at the end)
-// as a list, and the line of the file it starts on; nil after the last.
-func (sc *listScanner) next(size int) ([]byte, int, error) {
+// as a list, its elements as jsonReader.parts would find them, and the
+// line of the file it starts on; nil after the last.
+func (sc *listScanner) next(size int) ([]byte, []jsonPart, int, error) {
 	if sc.done {
-		return nil, 0, nil
+		return nil, nil, 0, nil
 	}
 	// Between windows: white space, a comma unless first, white space.
 	i, c, ok, err := sc.space(0)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	if ok && c == ']' {
-		return nil, 0, sc.close(i)
+		return nil, nil, 0, sc.close(i)
 	}
 	if !sc.first {
 		if !ok || c != ',' {
-			return nil, 0, ErrNotStreamable
+			return nil, nil, 0, ErrNotStreamable
 		}
 		if i, c, ok, err = sc.space(i + 1); err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 	}
 	if !ok || c == ']' || c == ',' {
-		return nil, 0, ErrNotStreamable
+		return nil, nil, 0, ErrNotStreamable
 	}
 	sc.first = false
 	sc.drop(i)
@@ -731,48 +730,49 @@ func (sc *listScanner) next(size int) ([]byte, int, error) {
 			}
 			more, err := sc.fill()
 			if err != nil {
-				return nil, 0, err
+				return nil, nil, 0, err
 			}
 			if !more {
-				return nil, 0, ErrNotStreamable // the list never ends
+				return nil, nil, 0, ErrNotStreamable // the list never ends
 			}
 		}
 		spans = append(spans, [2]int{pos, end})
 		i, c, ok, err := sc.space(end)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		if !ok || c != ',' && c != ']' {
-			return nil, 0, ErrNotStreamable
+			return nil, nil, 0, ErrNotStreamable
 		}
 		if c == ']' {
-			w := sc.window(end, spans)
-			return w, line, sc.close(i - end)
+			w, elems := sc.window(end, spans)
+			return w, elems, line, sc.close(i - end)
 		}
 		if end >= size {
 			break // the comma is left for the next window
 		}
 		if pos, c, ok, err = sc.space(i + 1); err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		if !ok || c == ']' || c == ',' {
-			return nil, 0, ErrNotStreamable
+			return nil, nil, 0, ErrNotStreamable
 		}
 	}
-	return sc.window(end, spans), line, nil
+	w, elems := sc.window(end, spans)
+	return w, elems, line, nil
 }
 
-// window makes buf[:end] a list and lets it go from buf, and its elements
-// (at spans of buf) elems.
-func (sc *listScanner) window(end int, spans [][2]int) []byte {
+// window makes buf[:end] a list and lets it go from buf, and returns it
+// with its elements (at spans of buf) as jsonReader.parts gives them.
+func (sc *listScanner) window(end int, spans [][2]int) ([]byte, []jsonPart) {
 	w := make([]byte, 0, end+2)
 	w = append(append(append(w, '['), sc.buf[:end]...), ']')
 	sc.drop(end)
-	sc.elems = make([]jsonPart, len(spans))
+	elems := make([]jsonPart, len(spans))
 	for k, sp := range spans {
-		sc.elems[k] = jsonPart{off: sp[0] + 1, raw: w[sp[0]+1 : sp[1]+1]}
+		elems[k] = jsonPart{off: sp[0] + 1, raw: w[sp[0]+1 : sp[1]+1]}
 	}
-	return w
+	return w, elems
 }
 
 // close reads past the list's "]" at buf[i]: only white space may follow.
