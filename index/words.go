@@ -59,16 +59,14 @@ func asciiWords(text []byte) analysis.TokenStream {
 	// least one word: growing the slice as words came was most of the time.
 	runs, inRun := 0, false
 	for _, c := range text {
-		k := asciiClass[c]
-		word := k == letterByte || k == digitByte || k == underscoreByte
-		if word && !inRun {
+		if wordByte(c) && !inRun {
 			runs++
 		}
-		inRun = word
+		inRun = wordByte(c)
 	}
 	words := make([]analysis.Token, 0, runs)
 	for i := 0; i < len(text); {
-		if k := asciiClass[text[i]]; k != letterByte && k != digitByte && k != underscoreByte {
+		if !wordByte(text[i]) {
 			i++
 			continue
 		}
@@ -108,6 +106,13 @@ func asciiWords(text []byte) analysis.TokenStream {
 		tokens[i] = &words[i]
 	}
 	return tokens
+}
+
+// wordByte reports whether c is a byte words are made of (a letter, a
+// digit, the underscore), not one that parts or joins them.
+func wordByte(c byte) bool {
+	k := asciiClass[c]
+	return k == letterByte || k == digitByte || k == underscoreByte
 }
 
 // between reports whether the bytes either side of text[i] are of class k.
