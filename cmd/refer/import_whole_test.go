@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refer-project/refer/gen"
 	"github.com/refer-project/refer/resources"
 	"github.com/refer-project/refer/resources/bolt"
 	"github.com/refer-project/refer/resources/hsds"
@@ -149,17 +152,78 @@ func TestLoadIntoWatchesTheMapUntilClosed(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), importFile)
-	_, err := loadInto(path, func(db *bolt.DB) (hsds.Report, error) {
+	_, indexErr, err := loadInto(path, func(db *bolt.DB) (hsds.Report, error) {
 		res, err := db.PutBatch(context.Background(), []resources.Record{&resources.Organization{ID: "o1", Name: "An organization", Description: "It helps."}})
 		if err == nil && res.Created != 1 {
 			t.Errorf("PutBatch created %d, want 1: %+v", res.Created, res.Rejected)
 		}
 		return hsds.Report{}, err
-	})
-	if err != nil {
-		t.Fatal(err)
+	}, func(*bolt.DB) error { return nil })
+	if err != nil || indexErr != nil {
+		t.Fatal(err, indexErr)
 	}
 	if len(openAtStop) != 1 || openAtStop[0] {
 		t.Fatalf("the map's watcher stopped with the store open (one entry a stop, true where open): %v; want one stop, after Close", openAtStop)
+	}
+}
+
+// TestLoadIntoIndexesWhileTheRefsAreWritten: loadInto runs index on the
+// copy once load has written it, while the refs index's last changes are
+// written; index reads each service's sites through them, and what it
+// says is returned apart: the copy is closed whole all the same, its refs
+// index written.
+func TestLoadIntoIndexesWhileTheRefsAreWritten(t *testing.T) {
+	ctx := context.Background()
+	dir := gen.Generate(40, 7)
+	sites := map[string]int{}
+	for _, r := range dir.Records {
+		if sal, ok := r.(*resources.ServiceAtLocation); ok {
+			sites[sal.ServiceID]++
+		}
+	}
+	// sitesOf counts each service's sites as the store lists them.
+	sitesOf := func(db *bolt.DB) (map[string]int, error) {
+		got := map[string]int{}
+		services, err := db.List(ctx, resources.KindService, resources.ListOptions{})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range services {
+			of := resources.ListOptions{Of: resources.Ref{Kind: resources.KindService, ID: s.RecordID()}}
+			sals, err := db.List(ctx, resources.KindServiceAtLocation, of)
+			if err != nil {
+				return nil, err
+			}
+			if len(sals) > 0 {
+				got[s.RecordID()] = len(sals)
+			}
+		}
+		return got, nil
+	}
+	path := filepath.Join(t.TempDir(), importFile)
+	broken := errors.New("the index broke")
+	indexed := false
+	_, indexErr, err := loadInto(path, func(db *bolt.DB) (hsds.Report, error) {
+		return hsds.Load(ctx, db, dir)
+	}, func(db *bolt.DB) error {
+		got, err := sitesOf(db)
+		if err != nil {
+			t.Errorf("the index listing sites as the refs are written: %v", err)
+		} else if !maps.Equal(got, sites) {
+			t.Errorf("the index listed sites by service %v, want %v", got, sites)
+		}
+		indexed = true
+		return broken
+	})
+	if err != nil || !indexed || indexErr != broken {
+		t.Fatalf("loadInto: %v, index ran: %v and said %v; want no error, and the index's %q", err, indexed, indexErr, broken)
+	}
+	db, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, err := sitesOf(db); err != nil || !maps.Equal(got, sites) {
+		t.Errorf("the copy once closed lists sites by service %v (%v), want %v", got, err, sites)
 	}
 }

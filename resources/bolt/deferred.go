@@ -3,9 +3,12 @@ package bolt
 import (
 	"bytes"
 	"errors"
+	"iter"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	bbolt "go.etcd.io/bbolt"
 )
@@ -64,6 +67,17 @@ type deferredRefs struct {
 	// audit holds the audit_record keys committed: each is new (it ends in
 	// its entry's sequence number), so there is nothing to replace.
 	audit [][]byte
+	// flushing holds, while a flush started by FlushRefsBehind runs, the
+	// refs changes it writes, through which List reads the refs index.
+	flushing atomic.Pointer[refsOverlay]
+}
+
+// refsOverlay is a flush's refs changes, read but never changed while it
+// writes them: the refs index is the bucket with these changes over it,
+// however much of them the bucket holds yet.
+type refsOverlay struct {
+	keys    []string // sorted
+	changes map[string]refChange
 }
 
 // refChange is a change to one refs key: its field, or its deletion.
@@ -124,35 +138,60 @@ func (db *DB) FlushRefs() error {
 	return storageError(db.flushRefsLocked())
 }
 
+// FlushRefsBehind starts FlushRefs on a goroutine of its own, and returns
+// what waits for it and says how it went. Meanwhile List reads the refs
+// index with the changes being written (a build of the search index, say,
+// while the last flush of an import writes), and writes wait.
+func (db *DB) FlushRefsBehind() (wait func() error) {
+	if db.deferred == nil {
+		return func() error { return nil }
+	}
+	d := db.deferred
+	d.mu.Lock()
+	d.flushing.Store(&refsOverlay{keys: slices.Sorted(maps.Keys(d.pending)), changes: d.pending})
+	done := make(chan error, 1)
+	go func() {
+		defer d.mu.Unlock()
+		err := db.flushRefsLocked()
+		d.flushing.Store(nil)
+		done <- storageError(err)
+	}()
+	return sync.OnceValue(func() error { return <-done })
+}
+
+// flushRefsLocked writes the audit_record keys, then the refs changes. A
+// flush that fails keeps them all, to be written again: putting a key
+// again, or deleting one gone, changes nothing.
 func (db *DB) flushRefsLocked() error {
 	d := db.deferred
 	slices.SortFunc(d.audit, bytes.Compare)
-	err := writeInOrder(db, bucketAuditRecord, d.audit,
-		func(b *bbolt.Bucket, k []byte) error { return b.Put(k, nil) },
-		func(chunk [][]byte) { d.audit = d.audit[len(chunk):] })
+	err := writeInOrder(db, bucketAuditRecord, d.audit, func(b *bbolt.Bucket, k []byte) error { return b.Put(k, nil) })
 	if err != nil {
 		return err
 	}
 	d.audit = nil
-	return writeInOrder(db, bucketRefs, slices.Sorted(maps.Keys(d.pending)),
-		func(b *bbolt.Bucket, k string) error {
-			if c := d.pending[k]; !c.del {
-				return b.Put([]byte(k), []byte(c.field))
-			}
-			return b.Delete([]byte(k))
-		},
-		func(chunk []string) {
-			for _, k := range chunk {
-				delete(d.pending, k)
-			}
-		})
+	keys := slices.Sorted(maps.Keys(d.pending))
+	if ov := d.flushing.Load(); ov != nil {
+		keys = ov.keys
+	}
+	err = writeInOrder(db, bucketRefs, keys, func(b *bbolt.Bucket, k string) error {
+		if c := d.pending[k]; !c.del {
+			return b.Put([]byte(k), []byte(c.field))
+		}
+		return b.Delete([]byte(k))
+	})
+	if err != nil {
+		return err
+	}
+	// A new map, not the one cleared: List may still read the old one
+	// through the overlay it loaded.
+	d.pending = map[string]refChange{}
+	return nil
 }
 
 // writeInOrder writes keys, sorted, into bucket, refsChunk of them to a
-// transaction, each with write, and tells written of each chunk once it
-// has committed: on an error, what written has not heard of is still the
-// caller's to keep.
-func writeInOrder[K string | []byte](db *DB, bucket []byte, keys []K, write func(*bbolt.Bucket, K) error, written func([]K)) error {
+// transaction, each with write.
+func writeInOrder[K string | []byte](db *DB, bucket []byte, keys []K, write func(*bbolt.Bucket, K) error) error {
 	for chunk := range slices.Chunk(keys, refsChunk) {
 		err := db.db.Update(func(tx *bbolt.Tx) error {
 			b := tx.Bucket(bucket)
@@ -166,14 +205,67 @@ func writeInOrder[K string | []byte](db *DB, bucket []byte, keys []K, write func
 		if err != nil {
 			return err
 		}
-		written(chunk)
+		chunkWritten()
 	}
 	return nil
+}
+
+// chunkWritten hears of each chunk writeInOrder has committed: a test's
+// way in between two.
+var chunkWritten = func() {}
+
+// childIDs yields the ids under prefix in the refs index, after after, in
+// order: those of the bucket's cursor c, with the changes of ov (nil:
+// none) over them.
+func childIDs(c *bbolt.Cursor, prefix []byte, after string, ov *refsOverlay) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		from := append(slices.Clip(prefix), after...)
+		key, _ := c.Seek(from)
+		var keys []string
+		if ov != nil {
+			i, _ := slices.BinarySearch(ov.keys, string(from))
+			keys = ov.keys[i:]
+		}
+		for {
+			inBucket := bytes.HasPrefix(key, prefix)
+			inOverlay := len(keys) > 0 && strings.HasPrefix(keys[0], string(prefix))
+			var next []byte
+			switch {
+			case !inBucket && !inOverlay:
+				return
+			case inOverlay && (!inBucket || keys[0] <= string(key)):
+				if inBucket && keys[0] == string(key) {
+					key, _ = c.Next() // the change is the key's last word
+				}
+				k := keys[0]
+				keys = keys[1:]
+				if ov.changes[k].del {
+					continue
+				}
+				next = []byte(k)
+			default:
+				next = key
+				key, _ = c.Next()
+			}
+			if id := next[len(prefix):]; string(id) != after && !yield(id) {
+				return
+			}
+		}
+	}
 }
 
 // refsDeferred reports whether the refs index lacks committed changes.
 func (db *DB) refsDeferred() bool {
 	return db.waiting(func(d *deferredRefs) bool { return len(d.pending) > 0 })
+}
+
+// flushing returns the changes a flush started by FlushRefsBehind writes
+// now, or nil.
+func (db *DB) flushing() *refsOverlay {
+	if db.deferred == nil {
+		return nil
+	}
+	return db.deferred.flushing.Load()
 }
 
 // auditDeferred reports whether the audit trail's index by record lacks

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,48 +49,15 @@ func indexes(t *testing.T, db *DB) map[string]string {
 func TestDeferredRefsGiveTheSameIndex(t *testing.T) {
 	defer func(m, c int) { maxDeferredRefs, refsChunk = m, c }(maxDeferredRefs, refsChunk)
 	maxDeferredRefs, refsChunk = 500, 70
-	ctx := context.Background()
-	first := gen.Generate(200, 3)
-	second := gen.Generate(200, 3)
-	var orgs, locations []string
-	for _, r := range second.Records {
-		switch r := r.(type) {
-		case *resources.Organization:
-			orgs = append(orgs, r.ID)
-		case *resources.Location:
-			locations = append(locations, r.ID)
-		}
-	}
-	moved := 0
-	for _, r := range second.Records {
-		switch r := r.(type) {
-		case *resources.Service:
-			if moved%3 == 0 {
-				r.OrganizationID = orgs[moved%len(orgs)]
-			}
-		case *resources.ServiceAtLocation:
-			if moved%3 == 0 {
-				r.LocationID = locations[moved%len(locations)]
-			}
-		}
-		moved++
-	}
-
+	first, second := movingDirectories()
 	load := func(opts ...Option) map[string]string {
 		dir := t.TempDir()
-		db, err := Open(filepath.Join(dir, "refer.db"), opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range []*hsds.Directory{first, second} {
-			if _, err := hsds.Load(ctx, db, d); err != nil {
-				t.Fatal(err)
-			}
-		}
+		db := loadAll(t, filepath.Join(dir, "refer.db"), opts, first, second)
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if db, err = Open(filepath.Join(dir, "refer.db")); err != nil {
+		db, err := Open(filepath.Join(dir, "refer.db"))
+		if err != nil {
 			t.Fatal(err)
 		}
 		defer db.Close()
@@ -119,6 +87,138 @@ func TestDeferredRefsGiveTheSameIndex(t *testing.T) {
 				t.Errorf("%s in the deferred store only", k)
 			}
 		}
+	}
+}
+
+// loadAll opens the store at path with opts and loads dirs into it.
+func loadAll(t *testing.T, path string, opts []Option, dirs ...*hsds.Directory) *DB {
+	t.Helper()
+	db, err := Open(path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if _, err := hsds.Load(context.Background(), db, d); err != nil {
+			db.Close()
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+// movingDirectories returns a directory and a changed copy of it, in which
+// services move to other organizations and sites to other locations: a
+// store loaded with both has refs keys put and then deleted.
+func movingDirectories() (first, second *hsds.Directory) {
+	first = gen.Generate(200, 3)
+	second = gen.Generate(200, 3)
+	var orgs, locations []string
+	for _, r := range second.Records {
+		switch r := r.(type) {
+		case *resources.Organization:
+			orgs = append(orgs, r.ID)
+		case *resources.Location:
+			locations = append(locations, r.ID)
+		}
+	}
+	moved := 0
+	for _, r := range second.Records {
+		switch r := r.(type) {
+		case *resources.Service:
+			if moved%3 == 0 {
+				r.OrganizationID = orgs[moved%len(orgs)]
+			}
+		case *resources.ServiceAtLocation:
+			if moved%3 == 0 {
+				r.LocationID = locations[moved%len(locations)]
+			}
+		}
+		moved++
+	}
+	return first, second
+}
+
+// TestListReadsThroughAFlushBehind: while FlushRefsBehind writes the refs
+// changes two loads left waiting (keys put, and keys put then deleted as
+// records moved), listing a record's children answers at every moment —
+// before the flush's first chunk, between any two, after the last — what
+// a store that wrote them at once answers, page by page as well.
+func TestListReadsThroughAFlushBehind(t *testing.T) {
+	defer func(m, c int, w func()) { maxDeferredRefs, refsChunk, chunkWritten = m, c, w }(maxDeferredRefs, refsChunk, chunkWritten)
+	maxDeferredRefs, refsChunk = 1<<30, 150 // one flush, the last, of many chunks
+	first, second := movingDirectories()
+	want := loadAll(t, filepath.Join(t.TempDir(), "refer.db"), nil, first, second)
+	defer want.Close()
+	got := loadAll(t, filepath.Join(t.TempDir(), "refer.db"), []Option{WithDeferredRefs()}, first, second)
+	defer got.Close()
+
+	type parentOf struct {
+		child  resources.Kind
+		parent resources.Ref
+	}
+	var lists []parentOf
+	for _, r := range second.Records {
+		switch r := r.(type) {
+		case *resources.Organization:
+			lists = append(lists, parentOf{resources.KindService, resources.Ref{Kind: resources.KindOrganization, ID: r.ID}})
+		case *resources.Service:
+			lists = append(lists, parentOf{resources.KindServiceAtLocation, resources.Ref{Kind: resources.KindService, ID: r.ID}})
+		case *resources.Location:
+			lists = append(lists, parentOf{resources.KindServiceAtLocation, resources.Ref{Kind: resources.KindLocation, ID: r.ID}})
+		}
+	}
+	ctx := context.Background()
+	// ids lists the children of p in db, in pages of two.
+	ids := func(db *DB, p parentOf) ([]string, error) {
+		var out []string
+		for after := ""; ; {
+			page, err := db.List(ctx, p.child, resources.ListOptions{Of: p.parent, After: after, Limit: 2})
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range page {
+				out = append(out, r.RecordID())
+			}
+			if len(page) < 2 {
+				return out, nil
+			}
+			after = out[len(out)-1]
+		}
+	}
+	wanted := make([][]string, len(lists))
+	children := 0
+	for i, p := range lists {
+		var err error
+		if wanted[i], err = ids(want, p); err != nil {
+			t.Fatal(err)
+		}
+		children += len(wanted[i])
+	}
+	if _, err := got.List(ctx, lists[0].child, resources.ListOptions{Of: lists[0].parent}); !errors.Is(err, ErrRefsDeferred) {
+		t.Fatalf("before the flush, listing children: %v, want ErrRefsDeferred", err)
+	}
+	moments := 0
+	check := func(when string) {
+		moments++
+		for i, p := range lists {
+			ids, err := ids(got, p)
+			if err != nil {
+				t.Fatalf("%s, the %s of %s %s: %v", when, p.child, p.parent.Kind, p.parent.ID, err)
+			}
+			if !slices.Equal(ids, wanted[i]) {
+				t.Errorf("%s, the %s of %s %s: %q, want %q", when, p.child, p.parent.Kind, p.parent.ID, ids, wanted[i])
+			}
+		}
+	}
+	chunkWritten = func() { check(fmt.Sprintf("after the flush's chunk %d", moments)) }
+	wait := got.FlushRefsBehind()
+	check("as the flush starts")
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	check("after the flush")
+	if moments < 10 || children < 400 {
+		t.Fatalf("%d children listed at %d moments: the test crosses too little", children, moments)
 	}
 }
 

@@ -53,13 +53,19 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if opts.Of != (resources.Ref{}) && db.refsDeferred() {
-		return nil, ErrRefsDeferred
+	// While a flush writes them, the refs changes are read with the bucket
+	// (childIDs); once it has, or before one starts, refsDeferred says
+	// whether any wait (it waits for a flush under way).
+	var ov *refsOverlay
+	if opts.Of != (resources.Ref{}) {
+		if ov = db.flushing(); ov == nil && db.refsDeferred() {
+			return nil, ErrRefsDeferred
+		}
 	}
 	var out []resources.Record
 	err := db.db.View(func(tx *bbolt.Tx) error {
 		var err error
-		out, err = list(tx, k, opts)
+		out, err = list(tx, k, opts, ov)
 		return err
 	})
 	if err != nil {
@@ -68,7 +74,9 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	return out, nil
 }
 
-func list(tx *bbolt.Tx, k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
+// list lists as List does, reading the refs index with ov's changes over
+// it (nil: none).
+func list(tx *bbolt.Tx, k resources.Kind, opts resources.ListOptions, ov *refsOverlay) ([]resources.Record, error) {
 	if opts.Of.ID != "" {
 		if _, err := resources.ParseKind(string(opts.Of.Kind)); err != nil {
 			return nil, err
@@ -108,11 +116,9 @@ func list(tx *bbolt.Tx, k resources.Kind, opts resources.ListOptions) ([]resourc
 		return out, nil
 	}
 	prefix := refPrefix(opts.Of.Kind, opts.Of.ID, k)
-	c := tx.Bucket(bucketRefs).Cursor()
-	for key, _ := c.Seek(append(prefix, after...)); bytes.HasPrefix(key, prefix) && !full(); key, _ = c.Next() {
-		id := key[len(prefix):]
-		if bytes.Equal(id, after) {
-			continue
+	for id := range childIDs(tx.Bucket(bucketRefs).Cursor(), prefix, opts.After, ov) {
+		if full() {
+			break
 		}
 		v := b.Get(id)
 		if v == nil {

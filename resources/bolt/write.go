@@ -128,7 +128,7 @@ func (w *writer) List(k resources.Kind, opts resources.ListOptions) ([]resources
 	if opts.Of != (resources.Ref{}) && w.refsPending() {
 		return nil, ErrRefsDeferred
 	}
-	return list(w.tx, k, opts)
+	return list(w.tx, k, opts, nil) // a write waits for a flush, so none runs
 }
 
 func (w *writer) Create(r resources.Record) (resources.Record, error) {
