@@ -4,7 +4,11 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/refer-project/refer/gen"
 	"github.com/refer-project/refer/resources/bolt"
@@ -54,5 +58,75 @@ func TestBuildByPages(t *testing.T) {
 	}
 	if !reflect.DeepEqual(whole, paged) {
 		t.Errorf("pages of 7 built other documents than one page")
+	}
+}
+
+// TestRebuildInManyBatches: a rebuild whose batches Bleve indexes
+// batchIndexers at a time, in whatever order they finish, builds the index
+// a rebuild in one batch builds: the same documents, found by the same
+// words, and the store's last change recorded.
+func TestRebuildInManyBatches(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := hsds.Load(ctx, db, gen.Generate(150, 5)); err != nil {
+		t.Fatal(err)
+	}
+	storeSeq, err := db.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// build rebuilds into a folder of its own and returns, for each query,
+	// the ids of the documents it finds.
+	queries := map[string]query.Query{"every document": bleve.NewMatchAllQuery()}
+	for _, w := range []string{"food", "housing", "health", "legal", "clinic"} {
+		q := bleve.NewMatchQuery(w)
+		q.SetField(fieldWords)
+		queries[w] = q
+	}
+	build := func(docs int) map[string][]string {
+		t.Helper()
+		defer func(was int) { batchDocs = was }(batchDocs)
+		batchDocs = docs
+		ixDir := filepath.Join(t.TempDir(), "index")
+		if _, err := Refresh(ctx, Config{Dir: ixDir, Store: db}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := openBleve(ixDir, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		if _, seq, ok, err := readSeq(b); err != nil || !ok || seq != storeSeq {
+			t.Fatalf("batches of %d: the index records change %d (%v, %v), want %d", docs, seq, ok, err, storeSeq)
+		}
+		found := map[string][]string{}
+		for name, q := range queries {
+			res, err := b.Search(bleve.NewSearchRequestOptions(q, 10_000, 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				found[name] = append(found[name], h.ID)
+			}
+			slices.Sort(found[name])
+		}
+		return found
+	}
+	one, many := build(100_000), build(7)
+	if n := len(one["every document"]); n < 150 || n/7 < 3*batchIndexers {
+		t.Fatalf("%d documents: the test crosses too few batches", n)
+	}
+	for name := range queries {
+		if len(one[name]) == 0 {
+			t.Errorf("%q finds nothing: the test compares too little", name)
+		}
+		if !slices.Equal(many[name], one[name]) {
+			t.Errorf("%q: batches of 7 find %d documents, one batch %d", name, len(many[name]), len(one[name]))
+		}
 	}
 }
