@@ -15,22 +15,29 @@ import (
 	"github.com/refer-project/refer/resources/hsds"
 )
 
+// loadedStore returns a store in a temporary folder holding d, closed
+// when the test ends.
+func loadedStore(t *testing.T, d *hsds.Directory) *bolt.DB {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "refer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := hsds.Load(context.Background(), db, d); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // TestBuildByPages: a full build that reads the store a few services at a
 // time (forgetting the organizations and locations of the page before)
 // builds the same documents as one that reads them all in one page, for
 // generated services that share organizations and sites across pages.
 func TestBuildByPages(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := hsds.Load(ctx, db, gen.Generate(150, 11)); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(ctx, Config{Dir: filepath.Join(dir, "index"), Store: db})
+	db := loadedStore(t, gen.Generate(150, 11))
+	ix, err := Open(ctx, Config{Dir: filepath.Join(t.TempDir(), "index"), Store: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,15 +74,7 @@ func TestBuildByPages(t *testing.T) {
 // words, and the store's last change recorded.
 func TestRebuildInManyBatches(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := bolt.Open(filepath.Join(dir, "refer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := hsds.Load(ctx, db, gen.Generate(150, 5)); err != nil {
-		t.Fatal(err)
-	}
+	db := loadedStore(t, gen.Generate(150, 5))
 	storeSeq, err := db.LastSeq(ctx)
 	if err != nil {
 		t.Fatal(err)

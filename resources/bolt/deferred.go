@@ -33,7 +33,8 @@ import (
 // The audit trail's index by record is deferred too. Until they are
 // written, what needs either index refuses (ErrRefsDeferred): listing a
 // record's children, deleting, reading the audit trail. FlushRefs or
-// Close writes them;
+// Close writes them (FlushRefsBehind too, on a goroutine of its own, while
+// listing a record's children reads through them);
 // a store closed by a crash instead lacks them, so the file must be thrown
 // away unless it was closed (refer import renames its copy into place
 // only after).
