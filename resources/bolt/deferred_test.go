@@ -300,4 +300,15 @@ func TestDeferredRefsOnAFullDisk(t *testing.T) {
 	if _, err := db.List(ctx, resources.KindService, of); !errors.Is(err, ErrRefsDeferred) {
 		t.Errorf("listing children after a failed flush: %v, want ErrRefsDeferred", err)
 	}
+	// A flush behind fails the same way, and lets go of the changes it
+	// was writing: what is listed is again refused, not read through them.
+	if err := db.FlushRefsBehind()(); resources.ErrorCode(err) != resources.EFULL {
+		t.Fatalf("a flush behind past the disk's room: %v, want storage_full", err)
+	}
+	if _, err := db.List(ctx, resources.KindService, of); !errors.Is(err, ErrRefsDeferred) {
+		t.Errorf("listing children after a failed flush behind: %v, want ErrRefsDeferred", err)
+	}
+	if len(db.deferred.pending) < 40_000 {
+		t.Errorf("after a failed flush behind, %d refs changes kept, want the 40,000 and more", len(db.deferred.pending))
+	}
 }
