@@ -71,7 +71,7 @@ fuzz:
 STRESS_SECONDS ?= 60
 STRESS_FUZZTIME ?= 20000x
 stress:
-	@REFER_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run '^(TestKilledAgainAndAgain|TestMixedLoad)$$' ./cmd/refer > stress.log 2>&1; \
+	@REFER_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run '^(TestKilledAgainAndAgain|TestMixedLoad|TestImportOf100kUnder1GB)$$' ./cmd/refer > stress.log 2>&1; \
 	  rc=$$?; grep -vE '^=== (RUN|PAUSE|CONT)' stress.log; rm -f stress.log; exit $$rc
 	$(MAKE) fuzz FUZZTIME=$(STRESS_FUZZTIME)
 
