@@ -8,10 +8,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +44,36 @@ func Start(tb testing.TB, seed func(tb testing.TB, s resources.Store), opts ...f
 	return StartIn(tb, tb.TempDir(), seed, opts...)
 }
 
+// testLogger logs the server's warnings and errors (a 500's cause, say) to
+// the test's log, shown when it fails; what is logged once the test has
+// ended, which testing refuses, is dropped.
+func testLogger(tb testing.TB) *slog.Logger {
+	w := &testLog{tb: tb}
+	tb.Cleanup(w.end) // registered before the server's, so run after it stops
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testLog struct {
+	mu    sync.Mutex
+	tb    testing.TB
+	ended bool
+}
+
+func (w *testLog) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.ended {
+		w.tb.Log("server: " + strings.TrimSuffix(string(p), "\n"))
+	}
+	return len(p), nil
+}
+
+func (w *testLog) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ended = true
+}
+
 // StartIn is Start with the store and index in dir (a small file system,
 // say).
 func StartIn(tb testing.TB, dir string, seed func(tb testing.TB, s resources.Store), opts ...func(*api.Config)) *TestServer {
@@ -65,7 +97,7 @@ func StartIn(tb testing.TB, dir string, seed func(tb testing.TB, s resources.Sto
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := api.Config{Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db,
+	cfg := api.Config{Logger: testLogger(tb), Store: db, Index: ix, Vocabulary: vocab, Keys: db, Audit: db,
 		Referrals: referrals.New(referrals.Config{Directory: db, Store: db, Sealer: sealer,
 			KnownNeed: func(c string) bool { _, ok := vocab.Need(c); return ok }}),
 		Unmet: &referrals.UnmetCounter{Store: db, Now: time.Now}, AllowPrivateWebhooks: true}
