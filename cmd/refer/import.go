@@ -132,7 +132,12 @@ func importPaths(ctx context.Context, dataDir string, paths []string, opts hsds.
 			store.Close()
 			return nil, rep, nil, fmt.Errorf("writing the store: %w", err)
 		}
-		return store, rep, index(store), nil
+		// The copy's index is built under loadInto's watch of the map;
+		// the store's, here, under one of its own.
+		stop := store.KeepMappedUnder(maxMapped)
+		indexErr := index(store)
+		stop()
+		return store, rep, indexErr, nil
 	}
 	store, rep, indexErr, err = viaCopy(ctx, dataDir, store, func(s *bolt.DB) (hsds.Report, error) { return hsds.Load(ctx, s, dir) }, index)
 	if err != nil {
@@ -295,11 +300,11 @@ func syncDir(dir string) {
 const maxMapped = 256 << 20
 
 // indexStore brings the index of the store up to date (built afresh, or
-// caught up), with its catalog's snapshot, so serve opens it at once.
+// caught up), with its catalog's snapshot, so serve opens it at once. Its
+// callers keep the store's mapped pages under maxMapped meanwhile.
 func indexStore(ctx context.Context, dataDir string, store *bolt.DB, ixLim *indexLimits, stderr io.Writer) error {
 	// Quiet unless something goes wrong: the report is import's output.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	defer store.KeepMappedUnder(maxMapped)()
 	_, err := refreshIndex(ctx, dataDir, store, ixLim, log)
 	return err
 }

@@ -300,9 +300,9 @@ func TestAuditHistoryOneImage(t *testing.T) {
 	}
 }
 
-// TestTransactChecksAParentDeletedInIt: a parent found stored is
-// remembered for the rest of the transaction (writer.parents), but not
-// past its deletion: a record that names it afterwards is refused.
+// TestTransactChecksAParentDeletedInIt: a parent deleted earlier in a
+// transaction is gone for the rest of it: a record that names it
+// afterwards is refused.
 func TestTransactChecksAParentDeletedInIt(t *testing.T) {
 	db := MustOpen(t)
 	if _, err := db.PutBatch(ctx, []resources.Record{org("o9")}); err != nil {

@@ -124,7 +124,7 @@ func (db *DB) committed(staged []stagedRef, audit [][]byte) error {
 	if len(d.pending)+len(d.audit) < maxDeferredRefs {
 		return nil
 	}
-	return db.flushRefsLocked()
+	return db.flushRefsLocked(slices.Sorted(maps.Keys(d.pending)))
 }
 
 // FlushRefs writes the refs changes and audit_record keys a store opened
@@ -136,7 +136,7 @@ func (db *DB) FlushRefs() error {
 	}
 	db.deferred.mu.Lock()
 	defer db.deferred.mu.Unlock()
-	return storageError(db.flushRefsLocked())
+	return storageError(db.flushRefsLocked(slices.Sorted(maps.Keys(db.deferred.pending))))
 }
 
 // FlushRefsBehind starts FlushRefs on a goroutine of its own, and returns
@@ -149,21 +149,23 @@ func (db *DB) FlushRefsBehind() (wait func() error) {
 	}
 	d := db.deferred
 	d.mu.Lock()
-	d.flushing.Store(&refsOverlay{keys: slices.Sorted(maps.Keys(d.pending)), changes: d.pending})
+	ov := &refsOverlay{keys: slices.Sorted(maps.Keys(d.pending)), changes: d.pending}
+	d.flushing.Store(ov)
 	done := make(chan error, 1)
 	go func() {
 		defer d.mu.Unlock()
-		err := db.flushRefsLocked()
+		err := db.flushRefsLocked(ov.keys)
 		d.flushing.Store(nil)
 		done <- storageError(err)
 	}()
 	return sync.OnceValue(func() error { return <-done })
 }
 
-// flushRefsLocked writes the audit_record keys, then the refs changes. A
-// flush that fails keeps them all, to be written again: putting a key
-// again, or deleting one gone, changes nothing.
-func (db *DB) flushRefsLocked() error {
+// flushRefsLocked writes the audit_record keys, then the refs changes,
+// pending's keys in order (refKeys). A flush that fails keeps them all, to
+// be written again: putting a key again, or deleting one gone, changes
+// nothing.
+func (db *DB) flushRefsLocked(refKeys []string) error {
 	d := db.deferred
 	slices.SortFunc(d.audit, bytes.Compare)
 	err := writeInOrder(db, bucketAuditRecord, d.audit, func(b *bbolt.Bucket, k []byte) error { return b.Put(k, nil) })
@@ -171,11 +173,7 @@ func (db *DB) flushRefsLocked() error {
 		return err
 	}
 	d.audit = nil
-	keys := slices.Sorted(maps.Keys(d.pending))
-	if ov := d.flushing.Load(); ov != nil {
-		keys = ov.keys
-	}
-	err = writeInOrder(db, bucketRefs, keys, func(b *bbolt.Bucket, k string) error {
+	err = writeInOrder(db, bucketRefs, refKeys, func(b *bbolt.Bucket, k string) error {
 		if c := d.pending[k]; !c.del {
 			return b.Put([]byte(k), []byte(c.field))
 		}
