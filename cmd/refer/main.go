@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 	_ "time/tzdata" // time zones for open-now, whatever the host has
 )
@@ -27,27 +28,38 @@ func main() {
 }
 
 // startProfiles writes a CPU profile of the whole command to
-// $REFER_CPUPROFILE and a heap profile at its end to $REFER_MEMPROFILE
-// (after a collection, so it shows what stays live), for `go tool pprof`:
-// the figures in BENCHMARKS.md were found this way.
+// $REFER_CPUPROFILE, an execution trace to $REFER_TRACE (for `go tool
+// trace`: where goroutines wait) and a heap profile at its end to
+// $REFER_MEMPROFILE (after a collection, so it shows what stays live), for
+// `go tool pprof`: the figures in BENCHMARKS.md were found this way.
 func startProfiles(stderr io.Writer) (stop func()) {
-	cpu, mem := os.Getenv("REFER_CPUPROFILE"), os.Getenv("REFER_MEMPROFILE")
-	var cpuFile *os.File
-	if cpu != "" {
-		f, err := os.Create(cpu)
+	cpu, tr, mem := os.Getenv("REFER_CPUPROFILE"), os.Getenv("REFER_TRACE"), os.Getenv("REFER_MEMPROFILE")
+	start := func(name, path string, begin func(io.Writer) error) *os.File {
+		if path == "" {
+			return nil
+		}
+		f, err := os.Create(path)
 		if err == nil {
-			err = pprof.StartCPUProfile(f)
+			if err = begin(f); err != nil {
+				f.Close()
+			}
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "refer: REFER_CPUPROFILE: %v\n", err)
-		} else {
-			cpuFile = f
+			fmt.Fprintf(stderr, "refer: %s: %v\n", name, err)
+			return nil
 		}
+		return f
 	}
+	cpuFile := start("REFER_CPUPROFILE", cpu, pprof.StartCPUProfile)
+	traceFile := start("REFER_TRACE", tr, trace.Start)
 	return func() {
 		if cpuFile != nil {
 			pprof.StopCPUProfile()
 			cpuFile.Close()
+		}
+		if traceFile != nil {
+			trace.Stop()
+			traceFile.Close()
 		}
 		if mem != "" {
 			runtime.GC()
