@@ -264,7 +264,9 @@ func canonical(tb testing.TB, d *Directory) *Directory {
 	tb.Helper()
 	rs := newRecordSet()
 	for _, r := range d.Records {
-		rs.add("gen", cloneRecord(r), false)
+		c := cloneRecord(r)
+		tidy(reflect.ValueOf(c)) // as a reader does before add
+		rs.add("gen", c, false)
 	}
 	out := rs.directory(Options{})
 	if r := rejected(out); len(r) > 0 {

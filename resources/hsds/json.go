@@ -139,10 +139,11 @@ func (rs *recordSet) reject(src string, kind resources.Kind, id, format string, 
 	rs.problems = append(rs.problems, Problem{Source: src, Kind: kind, ID: id, Reason: fmt.Sprintf(format, args...), Rejected: true})
 }
 
-// add puts r in canonical form and keeps it, unless a copy is already kept.
+// add puts r, tidied (tidy: decodeObject does it on the goroutine that
+// decodes, where it costs the reading goroutine nothing), in canonical
+// form and keeps it, unless a copy is already kept.
 func (rs *recordSet) add(src string, r resources.Record, inferredOrg bool) {
 	v := reflect.ValueOf(r)
-	tidy(v)
 	if t := resources.TrackedOf(r); t.LastModified != nil {
 		u := t.LastModified.UTC()
 		t.LastModified = &u
@@ -492,6 +493,7 @@ func canonicalize(d *Directory, source string, opts Options) *Directory {
 	rs := newRecordSet()
 	rs.problems = append(rs.problems, d.Problems...)
 	for _, r := range d.Records {
+		tidy(reflect.ValueOf(r))
 		rs.add(source, r, false)
 	}
 	return rs.directory(opts)
@@ -764,6 +766,15 @@ type jsonReader struct {
 	// value (see read); isValid holds the answer once checked has it.
 	valid   chan bool
 	isValid bool
+	// checkEach says the value was not checked whole (a window LoadStream
+	// reads, whose bytes between elements its scanner checked): each
+	// element of the list is, by the decoder that reads it (which parses
+	// as json.Valid does, invalid UTF-8 and duplicate names allowed) or,
+	// if that fails or none does, by json.Valid. invalid then says one is
+	// not valid JSON, once list returns: a second pass over every byte of
+	// a window was a twentieth of an import's time.
+	checkEach bool
+	invalid   atomic.Bool
 	// guessed says that an object of a top-level list took its kind from
 	// what most others in the list are (topHint); topCounts counts the
 	// kinds the list's objects surely are (see LoadStream).
@@ -1064,7 +1075,8 @@ func (jr *jsonReader) list(elems []jsonPart, depth int) {
 	}
 	read := make([]decoded, len(elems))
 	inOrder(len(elems), func(i int) {
-		if e := elems[i]; e.raw[0] == '{' {
+		e := elems[i]
+		if e.raw[0] == '{' {
 			kind := kinds[i]
 			if !sure[i] {
 				kind = jr.unsureKind(kind, hint)
@@ -1073,6 +1085,9 @@ func (jr *jsonReader) list(elems []jsonPart, depth int) {
 				}
 			}
 			read[i] = decodeObject(e.raw, kind)
+		}
+		if jr.checkEach && depth == 0 && !read[i].wellFormed && !json.Valid(e.raw) {
+			jr.invalid.Store(true)
 		}
 	}, func(i int) {
 		e := elems[i]
@@ -1189,6 +1204,8 @@ type decoded struct {
 	kind   string
 	rec    any
 	reason string
+	// wellFormed says the object was decoded as it is, so is valid JSON.
+	wellFormed bool
 }
 
 // decodeObject decodes a record, leniently if it must (see the top of this
@@ -1214,6 +1231,7 @@ func decodeObject(raw []byte, kind string) decoded {
 		return decoded{kind: kind}
 	}
 	err := resources.UnmarshalJSON(raw, v)
+	wellFormed := err == nil
 	if err != nil {
 		if fixed, ok := loosenJSON(raw); ok {
 			rv := reflect.ValueOf(v).Elem()
@@ -1225,7 +1243,7 @@ func decodeObject(raw []byte, kind string) decoded {
 		return decoded{kind: kind, reason: jsonReason(err)}
 	}
 	tidy(reflect.ValueOf(v))
-	return decoded{kind: kind, rec: v}
+	return decoded{kind: kind, rec: v, wellFormed: wellFormed}
 }
 
 // keep keeps what an object holds: a record decoded (or its rejection), the

@@ -19,8 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	json "github.com/go-json-experiment/json/v1" // as in json.go
-
 	"github.com/refer-project/refer/resources"
 )
 
@@ -370,8 +368,11 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 	if err := sc.open(); err != nil {
 		return nil, err
 	}
+	ahead, stop := readAhead(sc)
+	defer stop()
 	for {
-		window, elems, line, err := sc.next(StreamWindow)
+		w := <-ahead
+		window, elems, line, err := w.window, w.elems, w.line, w.err
 		if err != nil {
 			return nil, err
 		}
@@ -379,12 +380,12 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 			break
 		}
 		st.windows++
-		if !json.Valid(window) {
+		// The scanner found where each element ends: parts need not again.
+		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true, checkEach: true}
+		jr.list(elems, 0)
+		if jr.invalid.Load() {
 			return nil, notStreamable("%s is not valid JSON", f.name) // Read names where
 		}
-		// The scanner found where each element ends: parts need not again.
-		jr := &jsonReader{rs: newRecordSet(), source: f.name, data: window, opts: st.opts, lineNo: line, isValid: true}
-		jr.list(elems, 0)
 		for k, n := range jr.topCounts {
 			kinds[k] += n
 		}
@@ -441,6 +442,45 @@ func (st *streamer) read(f streamFile, store func(*Directory) error) ([]Problem,
 		rs.geocodeWarning(geocoded, geoSrc)
 	}
 	return sortProblems(rs.problems), nil
+}
+
+// scannedWindow is a window listScanner.next gave (nil after the last, or
+// err).
+type scannedWindow struct {
+	window []byte
+	elems  []jsonPart
+	line   int
+	err    error
+}
+
+// readAhead cuts sc's windows on a goroutine of its own, one window ahead
+// of their reading: on the reading goroutine, this was a tenth of a
+// window's time with a core idle. The last window given is nil or has an
+// error. stop, once the reader is done with the windows, waits for the
+// goroutine to end.
+func readAhead(sc *listScanner) (windows <-chan scannedWindow, stop func()) {
+	ch := make(chan scannedWindow)
+	quit := make(chan struct{})
+	go func() {
+		defer close(ch)
+		for {
+			var w scannedWindow
+			w.window, w.elems, w.line, w.err = sc.next(StreamWindow)
+			select {
+			case ch <- w:
+			case <-quit:
+				return
+			}
+			if w.err != nil || w.window == nil {
+				return
+			}
+		}
+	}()
+	return ch, func() {
+		close(quit)
+		for range ch {
+		}
+	}
 }
 
 // dedupe drops from a window's records those an earlier window held, as

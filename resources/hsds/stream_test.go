@@ -155,6 +155,12 @@ func TestLoadStreamLeavesToRead(t *testing.T) {
 		"malformed":      `[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", "name": "B", "email": "a@b.org"},, {"id": "o3"}]`,
 		"truncated":      `[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", "name": "B"`,
 		"trailing comma": `[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", "name": "B", "email": "a@b.org"},]`,
+		// Invalid within an element, where the scanner does not look: each
+		// is checked as it is decoded (jsonReader.checkEach).
+		"invalid in a record":   `[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", "name": "B", "email": "a@b.org", "x": [1,]}]`,
+		"a bare key":            `[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", name: "B", "email": "a@b.org"}]`,
+		"invalid, not a record": `[{"id": "o1", "name": "A", "email": "a@b.org"}, tru]`,
+		"invalid in a Page":     `[{"total_items": 1, "contents": [{"id": "o1", "name": "A", "email": "a@b.org",}]}]`,
 		"differs across windows": `[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", "name": "B", "email": "a@b.org"},
 			{"id": "o1", "name": "A again", "email": "a@b.org"}]`,
 		"points ahead": `[{"id": "s1", "organization_id": "o1", "name": "Pantry", "status": "active"},

@@ -514,6 +514,7 @@ func (rs *recordSet) readTables3(tabs map[string]*table) {
 			continue
 		}
 		for _, r := range rows[ht.name] {
+			tidy(r.val)
 			rs.add(r.src, r.val.Addr().Interface().(resources.Record), false)
 		}
 	}
