@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/refer-project/refer/resources"
 )
@@ -205,90 +202,30 @@ func (st *streamer) keySum(k recordKey) uint64 {
 	return maphash.String(st.seed, string(k.kind)+"\x00"+k.id)
 }
 
-// sum hashes a record or a child: equal sums for values reflect.DeepEqual
-// holds equal (as Read compares copies), different ones, all but surely,
-// for others. Walking the value is a few times quicker than encoding it.
-func (st *streamer) sum(v any) uint64 {
+// sum hashes a record or a child (see hash.go): equal sums for values
+// reflect.DeepEqual holds equal (as Read compares copies), different
+// ones, all but surely, for others. Walking the value is a few times
+// quicker than encoding it.
+func (st *streamer) sum(v reflect.Value) uint64 {
+	if !v.CanAddr() {
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		v = c
+	}
 	var h maphash.Hash
 	h.SetSeed(st.seed)
-	hashValue(&h, reflect.ValueOf(v))
+	hasherOf(v.Type())(&h, v.Addr().UnsafePointer())
 	return h.Sum64()
 }
 
-func hashValue(h *maphash.Hash, v reflect.Value) {
-	var n [8]byte
-	num := func(x uint64) {
-		binary.LittleEndian.PutUint64(n[:], x)
-		h.Write(n[:])
-	}
-	switch v.Kind() {
-	case reflect.String:
-		num(uint64(v.Len()))
-		h.WriteString(v.String())
-	case reflect.Bool:
-		if v.Bool() {
-			num(1)
-		} else {
-			num(0)
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		num(uint64(v.Int()))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		num(v.Uint())
-	case reflect.Float32, reflect.Float64:
-		num(math.Float64bits(v.Float()))
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			num(0)
-			return
-		}
-		num(1)
-		hashValue(h, v.Elem())
-	case reflect.Slice:
-		if v.IsNil() {
-			num(0)
-			return
-		}
-		num(uint64(v.Len()) + 1)
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			h.Write(v.Bytes())
-			return
-		}
-		for i := range v.Len() {
-			hashValue(h, v.Index(i))
-		}
-	case reflect.Array:
-		for i := range v.Len() {
-			hashValue(h, v.Index(i))
-		}
-	case reflect.Struct:
-		if v.Type() == timeType && v.CanInterface() {
-			t := v.Interface().(time.Time)
-			num(uint64(t.UnixNano()))
-			h.WriteString(t.Location().String())
-			return
-		}
-		for i := range v.NumField() {
-			hashValue(h, v.Field(i))
-		}
-	case reflect.Map:
-		// In no order: the sum of each entry's own hash.
-		var total uint64
-		seed := h.Seed()
-		iter := v.MapRange()
-		for iter.Next() {
-			var e maphash.Hash
-			e.SetSeed(seed)
-			hashValue(&e, iter.Key())
-			hashValue(&e, iter.Value())
-			total += e.Sum64()
-		}
-		num(uint64(v.Len()))
-		num(total)
-	default:
-		// Channels and functions are in no record.
-		h.WriteString(v.Kind().String())
-	}
+// withOrg is the sum of a location whose sum without its organization is
+// orgless: one walk gives both.
+func (st *streamer) withOrg(orgless uint64, org string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(st.seed)
+	hashNum(&h, orgless)
+	h.WriteString(org)
+	return h.Sum64()
 }
 
 // readAll reads the files (in the order of their kinds: parents first),
@@ -496,11 +433,14 @@ func (st *streamer) dedupe(rs *recordSet) error {
 	var err error
 	inOrder(len(keys), func(i int) {
 		rec := rs.entries[keys[i]].rec
-		recSums[i].key, recSums[i].sum = st.keySum(keys[i]), st.sum(rec)
+		recSums[i].key = st.keySum(keys[i])
 		if l, ok := rec.(*resources.Location); ok {
 			c := *l
 			c.OrganizationID = ""
-			recSums[i].orgless = st.sum(&c)
+			recSums[i].orgless = st.sum(reflect.ValueOf(&c).Elem())
+			recSums[i].sum = st.withOrg(recSums[i].orgless, l.OrganizationID)
+		} else {
+			recSums[i].sum = st.sum(reflect.ValueOf(rec).Elem())
 		}
 	}, func(i int) {
 		k, e := keys[i], rs.entries[keys[i]]
@@ -530,7 +470,7 @@ func (st *streamer) dedupe(rs *recordSet) error {
 	kids := slices.Collect(maps.Keys(rs.children))
 	kidSums := make([][2]uint64, len(kids)) // key and content
 	inOrder(len(kids), func(i int) {
-		kidSums[i] = [2]uint64{st.keySum(kids[i]), st.sum(rs.children[kids[i]].Interface())}
+		kidSums[i] = [2]uint64{st.keySum(kids[i]), st.sum(rs.children[kids[i]])}
 	}, func(i int) {
 		ks, sum := kidSums[i][0], kidSums[i][1]
 		if prev, ok := st.kids[ks]; ok && prev != sum && err == nil {
