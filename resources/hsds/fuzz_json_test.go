@@ -2,6 +2,7 @@ package hsds
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -148,4 +149,74 @@ func FuzzReadTabular3(f *testing.F) {
 		}
 		checkDirectory(t, d)
 	})
+}
+
+// FuzzClassifyJSON: classifyJSON, which looks keys up in a set of bits
+// without copying them, says what classifyByMap (the map of every key it
+// replaced) says, for any object: keys escaped, repeated, null, in any
+// case, ".csv" or not.
+func FuzzClassifyJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"id": "s1", "status": "active"}`,
+		`{"contents": null, "id": "x", "location_type": "physical"}`,
+		`{"services.CSV": [], "organizations.csv": []}`,
+		`{"\u0069d": "o1", "na\u006de": "A", "email": null, "email": "a@b.org"}`,
+		`{"service_id": "s", "location_id": "l", "service_id": null}`,
+		`{"openapi_url": "x", "version": "3.0", "x.cſv": 1, "y.Csv": 2}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 || b[0] != '{' || !json.Valid(b) {
+			return
+		}
+		kind, sure := classifyJSON(b)
+		wantKind, wantSure := classifyByMap(b)
+		if kind != wantKind || sure != wantSure {
+			t.Fatalf("%s: classifyJSON says %s (%v), by a map of its keys %s (%v)", b, kind, sure, wantKind, wantSure)
+		}
+	})
+}
+
+// classifyByMap is classifyJSON as it was, with a map of every key.
+func classifyByMap(raw []byte) (string, bool) {
+	m := map[string]bool{}
+	csvKeys := false
+	for _, p := range (&jsonReader{}).parts(raw, 0) {
+		m[p.key] = string(p.raw) != "null"
+		csvKeys = csvKeys || strings.HasSuffix(strings.ToLower(p.key), ".csv")
+	}
+	has := func(keys ...string) bool {
+		return slices.ContainsFunc(keys, func(k string) bool { return m[k] })
+	}
+	switch {
+	case has("contents"):
+		return "page", true
+	case !has("id", "name") && csvKeys:
+		return "tabular", true
+	case !has("id") && has("openapi_url"):
+		return "root", true
+	case has("service", "location") || has("service_id") && has("location_id"):
+		return "service_at_location", true
+	case has("location_type", "latitude", "longitude", "addresses", "accessibility",
+		"transportation", "external_identifier", "external_identifier_type"):
+		return "location", true
+	case has("status", "service_at_locations", "program", "program_id", "service_areas",
+		"cost_options", "required_documents", "eligibility_description", "minimum_age",
+		"maximum_age", "interpretation_services", "application_process", "fees_description",
+		"fees", "wait_time", "accreditations", "licenses", "alert", "assurer_email", "organization"):
+		return "service", true
+	case has("code", "taxonomy_detail", "parent_id", "taxonomy_id", "term_uri", "taxonomy", "language"):
+		return "taxonomy_term", true
+	case has("organization_id"):
+		return "program", true
+	case has("alternate_name", "email", "website", "tax_status", "tax_id", "year_incorporated",
+		"legal_status", "logo", "parent_organization_id", "funding", "contacts", "phones",
+		"locations", "programs", "services", "organization_identifiers", "attributes"):
+		return "organization", true
+	case has("version"):
+		return "taxonomy", true
+	}
+	return "organization", false
 }

@@ -956,25 +956,43 @@ type jsonPart struct {
 // (never a panic), which are dropped.
 func (jr *jsonReader) parts(raw []byte, off int) []jsonPart {
 	var out []jsonPart
-	obj := raw[0] == '{'
-	i := 1
-	for {
-		i = skipJSONSpace(raw, i, len(raw))
-		if i >= len(raw) || raw[i] == ']' || raw[i] == '}' {
-			return out
+	for key, p := range members(raw) {
+		if key != nil {
+			p.key = jsonKey(key)
 		}
-		var key string
-		if obj {
-			end := jsonStringEnd(raw, i)
-			key = jsonKey(raw[i:end])
-			// Input not yet checked (read) may end here.
-			if i = skipJSONSpace(raw, end, len(raw)); i >= len(raw) {
-				return out
+		p.off += off
+		out = append(out, p)
+	}
+	return out
+}
+
+// members yields parts' elements or members, each with its key as JSON
+// (quoted; nil for elements), making nothing: the part's key is left
+// empty, and its offset is in raw.
+func members(raw []byte) func(yield func(key []byte, p jsonPart) bool) {
+	return func(yield func([]byte, jsonPart) bool) {
+		obj := raw[0] == '{'
+		i := 1
+		for {
+			i = skipJSONSpace(raw, i, len(raw))
+			if i >= len(raw) || raw[i] == ']' || raw[i] == '}' {
+				return
 			}
+			var key []byte
+			if obj {
+				end := jsonStringEnd(raw, i)
+				key = raw[i:end]
+				// Input not yet checked (read) may end here.
+				if i = skipJSONSpace(raw, end, len(raw)); i >= len(raw) {
+					return
+				}
+			}
+			end := jsonValueEnd(raw, i)
+			if !yield(key, jsonPart{off: i, raw: raw[i:end]}) {
+				return
+			}
+			i = end
 		}
-		end := jsonValueEnd(raw, i)
-		out = append(out, jsonPart{key: key, off: off + i, raw: raw[i:end]})
-		i = end
 	}
 }
 
@@ -1422,50 +1440,97 @@ func loosen(v any) bool {
 // classifyJSON says which record an object is (see the top of this file)
 // and whether its keys make that sure. raw is valid JSON.
 func classifyJSON(raw []byte) (string, bool) {
-	m := map[string]bool{}
+	var given keySet // the keys below whose value is not null
 	csvKeys := false
-	for _, p := range (&jsonReader{}).parts(raw, 0) {
-		m[p.key] = string(p.raw) != "null"
-		csvKeys = csvKeys || strings.HasSuffix(strings.ToLower(p.key), ".csv")
-	}
-	has := func(keys ...string) bool {
-		for _, k := range keys {
-			if m[k] {
-				return true
-			}
+	for key, p := range members(raw) {
+		var bit keySet
+		if len(key) >= 2 && bytes.IndexByte(key, '\\') < 0 {
+			bit = classifyBits[string(key[1:len(key)-1])] // no copy made
+			// A ".csv" suffix in any case, as strings.ToLower finds it:
+			// only ASCII letters lower to ASCII ones.
+			n := len(key) - 1
+			csvKeys = csvKeys || n >= 5 && key[n-4] == '.' && key[n-3]|0x20 == 'c' && key[n-2]|0x20 == 's' && key[n-1]|0x20 == 'v'
+		} else {
+			k := jsonKey(key)
+			bit = classifyBits[k]
+			csvKeys = csvKeys || strings.HasSuffix(strings.ToLower(k), ".csv")
 		}
-		return false
+		if string(p.raw) != "null" {
+			given |= bit
+		} else {
+			given &^= bit
+		}
 	}
+	has := func(keys keySet) bool { return given&keys != 0 }
 	switch {
-	case has("contents"):
+	case has(kContents):
 		return "page", true
-	case !has("id", "name") && csvKeys:
+	case !has(kIDOrName) && csvKeys:
 		return "tabular", true
-	case !has("id") && has("openapi_url"):
+	case !has(kID) && has(kOpenAPI):
 		return "root", true
-	case has("service", "location") || has("service_id") && has("location_id"):
+	case has(kServiceOrLocation) || has(kServiceID) && has(kLocationID):
 		return "service_at_location", true
-	case has("location_type", "latitude", "longitude", "addresses", "accessibility",
-		"transportation", "external_identifier", "external_identifier_type"):
+	case has(kLocation):
 		return "location", true
-	case has("status", "service_at_locations", "program", "program_id", "service_areas",
-		"cost_options", "required_documents", "eligibility_description", "minimum_age",
-		"maximum_age", "interpretation_services", "application_process", "fees_description",
-		"fees", "wait_time", "accreditations", "licenses", "alert", "assurer_email", "organization"):
+	case has(kService):
 		return "service", true
-	case has("code", "taxonomy_detail", "parent_id", "taxonomy_id", "term_uri", "taxonomy", "language"):
+	case has(kTerm):
 		return "taxonomy_term", true
-	case has("organization_id"):
+	case has(kOrganizationID):
 		return "program", true
-	case has("alternate_name", "email", "website", "tax_status", "tax_id", "year_incorporated",
-		"legal_status", "logo", "parent_organization_id", "funding", "contacts", "phones",
-		"locations", "programs", "services", "organization_identifiers", "attributes"):
+	case has(kOrganization):
 		return "organization", true
-	case has("version"):
+	case has(kVersion):
 		return "taxonomy", true
 	}
 	return "organization", false
 }
+
+// keySet is a set of the keys classifyJSON looks for, a bit each.
+type keySet uint64
+
+// classifyBits numbers the keys classifyJSON looks for; the sets of keys
+// that say a kind are made with keys.
+var classifyBits = map[string]keySet{}
+
+func keys(names ...string) keySet {
+	var set keySet
+	for _, n := range names {
+		bit, ok := classifyBits[n]
+		if !ok {
+			if len(classifyBits) == 64 {
+				panic("classifyJSON looks for more than 64 keys")
+			}
+			bit = 1 << len(classifyBits)
+			classifyBits[n] = bit
+		}
+		set |= bit
+	}
+	return set
+}
+
+var (
+	kContents          = keys("contents")
+	kID                = keys("id")
+	kIDOrName          = keys("id", "name")
+	kOpenAPI           = keys("openapi_url")
+	kServiceOrLocation = keys("service", "location")
+	kServiceID         = keys("service_id")
+	kLocationID        = keys("location_id")
+	kLocation          = keys("location_type", "latitude", "longitude", "addresses", "accessibility",
+		"transportation", "external_identifier", "external_identifier_type")
+	kService = keys("status", "service_at_locations", "program", "program_id", "service_areas",
+		"cost_options", "required_documents", "eligibility_description", "minimum_age",
+		"maximum_age", "interpretation_services", "application_process", "fees_description",
+		"fees", "wait_time", "accreditations", "licenses", "alert", "assurer_email", "organization")
+	kTerm           = keys("code", "taxonomy_detail", "parent_id", "taxonomy_id", "term_uri", "taxonomy", "language")
+	kOrganizationID = keys("organization_id")
+	kOrganization   = keys("alternate_name", "email", "website", "tax_status", "tax_id", "year_incorporated",
+		"legal_status", "logo", "parent_organization_id", "funding", "contacts", "phones",
+		"locations", "programs", "services", "organization_identifiers", "attributes")
+	kVersion = keys("version")
+)
 
 // fileKind is the kind a file's name says its records are, if it says.
 func fileKind(source string) string {
