@@ -3,7 +3,6 @@ package resources
 import (
 	"context"
 	"errors"
-	"fmt"
 )
 
 // Kind names a kind of stored record. The names are HSDS's table names.
@@ -186,7 +185,7 @@ func References(r Record) []Parent {
 	}
 	addAttrs := func(prefix string, attrs []Attribute) {
 		for i, a := range attrs {
-			add(fmt.Sprintf("%s[%d].taxonomy_term_id", prefix, i), KindTaxonomyTerm, a.TaxonomyTermID)
+			add(indexed(prefix, i)+".taxonomy_term_id", KindTaxonomyTerm, a.TaxonomyTermID)
 		}
 	}
 	switch r := r.(type) {

@@ -169,7 +169,7 @@ func (r *Organization) Validate() error {
 		checkID(f, p+".id", oi.ID, true)
 		checkRequired(f, p+".identifier", oi.Identifier)
 	}
-	return f.errOf("organization", r.ID)
+	return f.ErrOf("organization", r.ID)
 }
 
 // Validate checks a program.
@@ -181,7 +181,7 @@ func (r *Program) Validate() error {
 	checkRequired(f, "name", r.Name)
 	checkTracked(f, &r.Tracked)
 	checkAttributes(f, "attributes", r.Attributes)
-	return f.errOf("program", r.ID)
+	return f.ErrOf("program", r.ID)
 }
 
 // Validate checks a service.
@@ -227,7 +227,7 @@ func (r *Service) Validate() error {
 	}
 	checkIDs(f, "required_documents", r.RequiredDocuments, func(x RequiredDocument) string { return x.ID })
 	checkIDs(f, "funding", r.Funding, func(x Funding) string { return x.ID })
-	return f.errOf("service", r.ID)
+	return f.ErrOf("service", r.ID)
 }
 
 func checkAge(f FieldErrors, field string, age *float64) {
@@ -269,7 +269,7 @@ func (r *Location) Validate() error {
 	checkAttributes(f, "attributes", r.Attributes)
 	checkSchedules(f, "schedules", r.Schedules)
 	checkIDs(f, "accessibility", r.Accessibility, func(x Accessibility) string { return x.ID })
-	return f.errOf("location", r.ID)
+	return f.ErrOf("location", r.ID)
 }
 
 // Point returns the location's coordinates as an orb point ([lon, lat]) and
@@ -293,7 +293,7 @@ func (r *ServiceAtLocation) Validate() error {
 	checkContacts(f, "contacts", r.Contacts)
 	checkAttributes(f, "attributes", r.Attributes)
 	checkSchedules(f, "schedules", r.Schedules)
-	return f.errOf("service_at_location", r.ID)
+	return f.ErrOf("service_at_location", r.ID)
 }
 
 // Validate checks a taxonomy.
@@ -303,7 +303,7 @@ func (r *Taxonomy) Validate() error {
 	checkIDs(f, "metadata", r.Metadata, func(m Metadata) string { return m.ID })
 	checkRequired(f, "name", r.Name)
 	checkTracked(f, &r.Tracked)
-	return f.errOf("taxonomy", r.ID)
+	return f.ErrOf("taxonomy", r.ID)
 }
 
 // Validate checks a taxonomy term.
@@ -318,13 +318,13 @@ func (r *TaxonomyTerm) Validate() error {
 	}
 	checkRequired(f, "name", r.Name)
 	checkTracked(f, &r.Tracked)
-	return f.errOf("taxonomy_term", r.ID)
+	return f.ErrOf("taxonomy_term", r.ID)
 }
 
-// errOf is f.Err for the record of that kind and id, naming it only when
+// ErrOf is f.Err for the record of that kind and id, naming it only when
 // there is an error: most records are valid, and naming each was a third
 // of the time an import spent validating.
-func (f FieldErrors) errOf(kind, id string) error {
+func (f FieldErrors) ErrOf(kind, id string) error {
 	if len(f) == 0 {
 		return nil
 	}

@@ -537,7 +537,7 @@ func checkReferences(tx *bbolt.Tx, r resources.Record) error {
 			f.Add(p.Field, "names no %s %q", p.Kind, p.ID)
 		}
 	}
-	return f.Err(fmt.Sprintf("%s %q", r.Kind(), r.RecordID()))
+	return f.ErrOf(string(r.Kind()), r.RecordID())
 }
 
 // refsOf returns r's refs keys, each with the first field that makes it.
