@@ -112,6 +112,8 @@ func TestLoadStreamAsLoad(t *testing.T) {
 	if err := WriteJSON(src, canonical(t, genDirectory(11, 120))); err != nil {
 		t.Fatal(err)
 	}
+	// An empty list among the files: a file of no window.
+	os.WriteFile(filepath.Join(src, "programs.json"), []byte("[]"), 0o600)
 	rep, windows := sameAsLoad(t, src, nil)
 	if rep.Created < 300 || windows < 8 {
 		t.Errorf("created %d records in %d windows, want the generated directory's in several", rep.Created, windows)
@@ -181,8 +183,16 @@ func TestLoadStreamLeavesToRead(t *testing.T) {
 			}
 		})
 	}
-	// Tabular packages are read whole.
+	// A file that cannot be streamed after one that can, whose windows
+	// were stored.
 	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "organizations.json"), []byte(`[{"id": "o1", "name": "A", "email": "a@b.org"}, {"id": "o2", "name": "B", "email": "a@b.org"}]`), 0o600)
+	os.WriteFile(filepath.Join(dir, "services.json"), []byte(`[{"id": "s1", "organization_id": "o1", "name": "S", "status": "active"},, {"id": "s2"}]`), 0o600)
+	if _, err := LoadStream(context.Background(), storeAt(t), dir, Options{}); !errors.Is(err, ErrNotStreamable) {
+		t.Errorf("LoadStream with a malformed second file: %v, want ErrNotStreamable", err)
+	}
+	// Tabular packages are read whole.
+	dir = t.TempDir()
 	os.WriteFile(filepath.Join(dir, "datapackage.json"), []byte(`{"resources": []}`), 0o600)
 	if _, err := LoadStream(context.Background(), storeAt(t), dir, Options{}); !errors.Is(err, ErrNotStreamable) {
 		t.Errorf("LoadStream of a datapackage: %v, want ErrNotStreamable", err)
