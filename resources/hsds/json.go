@@ -238,6 +238,9 @@ func (rs *recordSet) canonSlice(src string, in reflect.Value, ht *hsdsTable, own
 	for i := range ids {
 		ids[i] = out.Index(i).FieldByIndex(ht.id).String()
 	}
+	if strictlyIncreasing(ids) {
+		return out // what sorting and dropping copies would leave
+	}
 	perm := make([]int, n)
 	for i := range perm {
 		perm[i] = i
@@ -256,6 +259,17 @@ func (rs *recordSet) canonSlice(src string, in reflect.Value, ht *hsdsTable, own
 		last = i
 	}
 	return kept
+}
+
+// strictlyIncreasing reports whether each of ids is greater than the one
+// before: in order, and each once.
+func strictlyIncreasing(ids []string) bool {
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // sameChild makes every copy of a child (a phone listed under a service
