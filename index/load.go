@@ -97,25 +97,40 @@ func (rd *docReader) serviceDocuments(ctx context.Context, id string) ([]Documen
 	return rd.documents(ctx, svc)
 }
 
-// documents reads what a service's documents need from the store and
-// builds them.
+// documents reads what a service's documents need from the store, in
+// one view of it where the store has views, and builds them.
 func (rd *docReader) documents(ctx context.Context, svc *resources.Service) ([]Document, error) {
+	v, ok := rd.store.(resources.Viewer)
+	if !ok {
+		return rd.documentsFrom(ctx, rd.store, svc)
+	}
+	var docs []Document
+	err := v.View(ctx, func(r resources.Reader) error {
+		var err error
+		docs, err = rd.documentsFrom(ctx, r, svc)
+		return err
+	})
+	return docs, err
+}
+
+// documentsFrom is documents reading from r.
+func (rd *docReader) documentsFrom(ctx context.Context, r resources.Reader, svc *resources.Service) ([]Document, error) {
 	src := Source{Service: svc, Terms: map[string]*resources.TaxonomyTerm{}, NeedsOfWords: rd.needsOfWords, CoreNeedsOf: rd.coreNeedsOf}
 	if rd.areaError != nil {
 		src.AreaError = rd.areaError(svc.ID)
 	}
-	org, err := cached(ctx, rd, rd.orgs, resources.KindOrganization, svc.OrganizationID)
+	org, err := cached(ctx, rd, r, rd.orgs, resources.KindOrganization, svc.OrganizationID)
 	if err != nil {
 		return nil, err
 	}
 	src.Organization = org
-	sals, err := rd.store.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{Of: resources.Ref{Kind: resources.KindService, ID: svc.ID}, Undecodable: rd.undecodable})
+	sals, err := r.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{Of: resources.Ref{Kind: resources.KindService, ID: svc.ID}, Undecodable: rd.undecodable})
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range sals {
-		sal := r.(*resources.ServiceAtLocation)
-		loc, err := cached(ctx, rd, rd.locations, resources.KindLocation, sal.LocationID)
+	for _, rec := range sals {
+		sal := rec.(*resources.ServiceAtLocation)
+		loc, err := cached(ctx, rd, r, rd.locations, resources.KindLocation, sal.LocationID)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +142,7 @@ func (rd *docReader) documents(ctx context.Context, svc *resources.Service) ([]D
 		if _, done := src.Terms[a.TaxonomyTermID]; done {
 			continue
 		}
-		t, err := cached(ctx, rd, rd.terms, resources.KindTaxonomyTerm, a.TaxonomyTermID)
+		t, err := cached(ctx, rd, r, rd.terms, resources.KindTaxonomyTerm, a.TaxonomyTermID)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +150,7 @@ func (rd *docReader) documents(ctx context.Context, svc *resources.Service) ([]D
 			src.Terms[t.ID] = t
 		}
 	}
-	if cr, ok := rd.store.(resources.CapacityReader); ok {
+	if cr, ok := r.(resources.CapacityReader); ok {
 		c, set, err := cr.Capacity(ctx, svc.ID)
 		if err != nil {
 			return nil, err
@@ -147,22 +162,22 @@ func (rd *docReader) documents(ctx context.Context, svc *resources.Service) ([]D
 	return Build(src, rd.needsOf), nil
 }
 
-// cached returns the record of kind k with id from seen or the store,
-// keeping it in seen; nil (kept too) for an empty id, a record that is not
-// stored, or one that cannot be decoded when rd.undecodable hears of it.
-func cached[T resources.Record](ctx context.Context, rd *docReader, seen map[string]T, k resources.Kind, id string) (T, error) {
-	if r, ok := seen[id]; ok || id == "" {
-		return r, nil
+// cached returns the record of kind k with id from seen or r, keeping it
+// in seen; nil (kept too) for an empty id, a record that is not stored,
+// or one that cannot be decoded when rd.undecodable hears of it.
+func cached[T resources.Record](ctx context.Context, rd *docReader, r resources.Reader, seen map[string]T, k resources.Kind, id string) (T, error) {
+	if rec, ok := seen[id]; ok || id == "" {
+		return rec, nil
 	}
-	r, err := resources.Get[T](ctx, rd.store, id)
+	rec, err := resources.Get[T](ctx, r, id)
 	switch {
 	case err == nil:
 	case resources.ErrorCode(err) == resources.ENOTFOUND:
 	case rd.undecodable != nil && errors.Is(err, resources.ErrUndecodable):
 		rd.undecodable(k, id, err)
 	default:
-		return r, err
+		return rec, err
 	}
-	seen[id] = r
-	return r, nil
+	seen[id] = rec
+	return rec, nil
 }

@@ -53,17 +53,12 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// While a flush writes them, the refs changes are read with the bucket
-	// (childIDs); once it has, or before one starts, refsDeferred says
-	// whether any wait (it waits for a flush under way).
-	var ov *refsOverlay
-	if opts.Of != (resources.Ref{}) {
-		if ov = db.flushing(); ov == nil && db.refsDeferred() {
-			return nil, ErrRefsDeferred
-		}
+	ov, err := db.listOverlay(opts)
+	if err != nil {
+		return nil, err
 	}
 	var out []resources.Record
-	err := db.db.View(func(tx *bbolt.Tx) error {
+	err = db.db.View(func(tx *bbolt.Tx) error {
 		var err error
 		out, err = list(tx, k, opts, ov)
 		return err
@@ -72,6 +67,61 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 		return nil, err
 	}
 	return out, nil
+}
+
+// listOverlay is the refs changes a List with opts reads over the refs
+// bucket: while a flush writes them, they are read with it (childIDs);
+// once it has, or before one starts, refsDeferred says whether any wait
+// (it waits for a flush under way): ErrRefsDeferred.
+func (db *DB) listOverlay(opts resources.ListOptions) (*refsOverlay, error) {
+	if opts.Of == (resources.Ref{}) {
+		return nil, nil
+	}
+	ov := db.flushing()
+	if ov == nil && db.refsDeferred() {
+		return nil, ErrRefsDeferred
+	}
+	return ov, nil
+}
+
+// View reads the store in one read transaction (resources.Viewer); its
+// reader also reads capacity (resources.CapacityReader).
+func (db *DB) View(ctx context.Context, read func(resources.Reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.db.View(func(tx *bbolt.Tx) error { return read(&view{db, tx}) })
+}
+
+// view is a DB's reader within one read transaction.
+type view struct {
+	db *DB
+	tx *bbolt.Tx
+}
+
+func (v *view) Get(ctx context.Context, k resources.Kind, id string) (resources.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return get(v.tx, k, id)
+}
+
+func (v *view) List(ctx context.Context, k resources.Kind, opts resources.ListOptions) ([]resources.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ov, err := v.db.listOverlay(opts)
+	if err != nil {
+		return nil, err
+	}
+	return list(v.tx, k, opts, ov)
+}
+
+func (v *view) Capacity(ctx context.Context, serviceID string) (resources.Capacity, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return resources.Capacity{}, false, err
+	}
+	return capacity(v.tx, serviceID)
 }
 
 // list lists as List does, reading the refs index with ov's changes over

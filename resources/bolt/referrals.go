@@ -344,14 +344,19 @@ func (db *DB) Capacity(ctx context.Context, serviceID string) (resources.Capacit
 		return c, false, err
 	}
 	err := db.db.View(func(tx *bbolt.Tx) error {
-		v := tx.Bucket(bucketCapacity).Get([]byte(serviceID))
-		if v == nil {
-			return nil
-		}
-		ok = true
-		return json.Unmarshal(v, &c)
+		var err error
+		c, ok, err = capacity(tx, serviceID)
+		return err
 	})
 	return c, ok, err
+}
+
+func capacity(tx *bbolt.Tx, serviceID string) (c resources.Capacity, ok bool, err error) {
+	v := tx.Bucket(bucketCapacity).Get([]byte(serviceID))
+	if v == nil {
+		return c, false, nil
+	}
+	return c, true, json.Unmarshal(v, &c)
 }
 
 // CreateSubscription stores a new subscription. ECONFLICT if the id is
