@@ -199,7 +199,7 @@ type streamer struct {
 }
 
 func (st *streamer) keySum(k recordKey) uint64 {
-	return maphash.String(st.seed, string(k.kind)+"\x00"+k.id)
+	return maphash.Comparable(st.seed, k) // the strings' bytes, not their addresses
 }
 
 // sum hashes a record or a child (see hash.go): equal sums for values
