@@ -169,7 +169,7 @@ func TestListReadsThroughAFlushBehind(t *testing.T) {
 	}
 	ctx := context.Background()
 	// ids lists the children of p in db, in pages of two.
-	ids := func(db *DB, p parentOf) ([]string, error) {
+	ids := func(db resources.Reader, p parentOf) ([]string, error) {
 		var out []string
 		for after := ""; ; {
 			page, err := db.List(ctx, p.child, resources.ListOptions{Of: p.parent, After: after, Limit: 2})
@@ -198,22 +198,48 @@ func TestListReadsThroughAFlushBehind(t *testing.T) {
 		t.Fatalf("before the flush, listing children: %v, want ErrRefsDeferred", err)
 	}
 	moments := 0
-	check := func(when string) {
-		moments++
+	checkIn := func(r resources.Reader, when string) {
 		for i, p := range lists {
-			ids, err := ids(got, p)
+			ids, err := ids(r, p)
 			if err != nil {
-				t.Fatalf("%s, the %s of %s %s: %v", when, p.child, p.parent.Kind, p.parent.ID, err)
+				t.Errorf("%s, the %s of %s %s: %v", when, p.child, p.parent.Kind, p.parent.ID, err)
+				return
 			}
 			if !slices.Equal(ids, wanted[i]) {
 				t.Errorf("%s, the %s of %s %s: %q, want %q", when, p.child, p.parent.Kind, p.parent.ID, ids, wanted[i])
 			}
 		}
 	}
-	chunkWritten = func() { check(fmt.Sprintf("after the flush's chunk %d", moments)) }
+	check := func(when string) {
+		moments++
+		checkIn(got, when)
+	}
+	// A view begun after the flush's first chunk lists once the flush has
+	// ended: its transaction holds some chunks only, and the changes it
+	// reads over them are those taken as it began.
+	flushed, viewed := make(chan struct{}), make(chan error, 1)
+	chunkWritten = func() {
+		if moments == 1 {
+			opened := make(chan struct{})
+			go func() {
+				viewed <- got.View(ctx, func(r resources.Reader) error {
+					close(opened)
+					<-flushed
+					checkIn(r, "in a view begun during the flush, after it")
+					return nil
+				})
+			}()
+			<-opened
+		}
+		check(fmt.Sprintf("after the flush's chunk %d", moments))
+	}
 	wait := got.FlushRefsBehind()
 	check("as the flush starts")
 	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	close(flushed)
+	if err := <-viewed; err != nil {
 		t.Fatal(err)
 	}
 	check("after the flush")

@@ -53,12 +53,17 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ov, err := db.listOverlay(opts)
-	if err != nil {
-		return nil, err
+	// Taken before the transaction begins: a flush that ends meanwhile
+	// has written all its changes into what the transaction sees.
+	var ov *refsOverlay
+	if opts.Of != (resources.Ref{}) {
+		var err error
+		if ov, err = db.refsOverlay(); err != nil {
+			return nil, err
+		}
 	}
 	var out []resources.Record
-	err = db.db.View(func(tx *bbolt.Tx) error {
+	err := db.db.View(func(tx *bbolt.Tx) error {
 		var err error
 		out, err = list(tx, k, opts, ov)
 		return err
@@ -69,14 +74,11 @@ func (db *DB) List(ctx context.Context, k resources.Kind, opts resources.ListOpt
 	return out, nil
 }
 
-// listOverlay is the refs changes a List with opts reads over the refs
+// refsOverlay is the refs changes a List with Of reads over the refs
 // bucket: while a flush writes them, they are read with it (childIDs);
 // once it has, or before one starts, refsDeferred says whether any wait
 // (it waits for a flush under way): ErrRefsDeferred.
-func (db *DB) listOverlay(opts resources.ListOptions) (*refsOverlay, error) {
-	if opts.Of == (resources.Ref{}) {
-		return nil, nil
-	}
+func (db *DB) refsOverlay() (*refsOverlay, error) {
 	ov := db.flushing()
 	if ov == nil && db.refsDeferred() {
 		return nil, ErrRefsDeferred
@@ -90,13 +92,17 @@ func (db *DB) View(ctx context.Context, read func(resources.Reader) error) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.db.View(func(tx *bbolt.Tx) error { return read(&view{db, tx}) })
+	// As in List, before the transaction begins (a List with Of in the
+	// view reads with them, or is refused with ovErr).
+	ov, ovErr := db.refsOverlay()
+	return db.db.View(func(tx *bbolt.Tx) error { return read(&view{tx, ov, ovErr}) })
 }
 
 // view is a DB's reader within one read transaction.
 type view struct {
-	db *DB
-	tx *bbolt.Tx
+	tx    *bbolt.Tx
+	ov    *refsOverlay
+	ovErr error
 }
 
 func (v *view) Get(ctx context.Context, k resources.Kind, id string) (resources.Record, error) {
@@ -110,11 +116,13 @@ func (v *view) List(ctx context.Context, k resources.Kind, opts resources.ListOp
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ov, err := v.db.listOverlay(opts)
-	if err != nil {
-		return nil, err
+	if opts.Of == (resources.Ref{}) {
+		return list(v.tx, k, opts, nil)
 	}
-	return list(v.tx, k, opts, ov)
+	if v.ovErr != nil {
+		return nil, v.ovErr
+	}
+	return list(v.tx, k, opts, v.ov)
 }
 
 func (v *view) Capacity(ctx context.Context, serviceID string) (resources.Capacity, bool, error) {
