@@ -273,6 +273,23 @@ func TestDeferredRefsRefuseWhatNeedsThem(t *testing.T) {
 	if _, err := db.List(ctx, resources.KindServiceAtLocation, of); !errors.Is(err, ErrRefsDeferred) {
 		t.Errorf("listing a service's sites with its refs unwritten: %v, want ErrRefsDeferred", err)
 	}
+	// In a view too; what needs no refs is read there all the same.
+	err = db.View(ctx, func(r resources.Reader) error {
+		if _, err := r.List(ctx, resources.KindServiceAtLocation, of); !errors.Is(err, ErrRefsDeferred) {
+			t.Errorf("listing a service's sites in a view with its refs unwritten: %v, want ErrRefsDeferred", err)
+		}
+		if _, err := r.Get(ctx, resources.KindService, svc.ID); err != nil {
+			t.Errorf("getting a service in a view with its refs unwritten: %v", err)
+		}
+		all, err := r.List(ctx, resources.KindServiceAtLocation, resources.ListOptions{})
+		if err != nil || len(all) == 0 {
+			t.Errorf("listing every site in a view with the refs unwritten: %d, %v", len(all), err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Delete(ctx, resources.KindService, svc.ID, 0); !errors.Is(err, ErrRefsDeferred) {
 		t.Errorf("deleting with the refs unwritten: %v, want ErrRefsDeferred", err)
 	}

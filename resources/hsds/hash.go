@@ -177,18 +177,11 @@ func plan(t reflect.Type, planned map[reflect.Type]*valueHasher) valueHasher {
 			elem(h, q)
 		}
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return func(h *maphash.Hash, p unsafe.Pointer) {
-				b := *(*[]byte)(p)
-				if b == nil {
-					hashNum(h, 0)
-					return
-				}
-				hashNum(h, uint64(len(b))+1)
-				h.Write(b)
-			}
+		var elem valueHasher // nil: bytes, written whole
+		if t.Elem().Kind() != reflect.Uint8 {
+			elem = planHasher(t.Elem(), planned)
 		}
-		elem, size := planHasher(t.Elem(), planned), t.Elem().Size()
+		size := t.Elem().Size()
 		return func(h *maphash.Hash, p unsafe.Pointer) {
 			// Any slice's header, read as a []byte's: its data and length.
 			s := *(*[]byte)(p)
@@ -197,6 +190,10 @@ func plan(t reflect.Type, planned map[reflect.Type]*valueHasher) valueHasher {
 				return
 			}
 			hashNum(h, uint64(len(s))+1)
+			if elem == nil {
+				h.Write(s)
+				return
+			}
 			data := unsafe.Pointer(unsafe.SliceData(s))
 			for i := range len(s) {
 				elem(h, unsafe.Add(data, uintptr(i)*size))

@@ -1459,15 +1459,13 @@ func classifyJSON(raw []byte) (string, bool) {
 	for key, p := range members(raw) {
 		var bit keySet
 		if len(key) >= 2 && bytes.IndexByte(key, '\\') < 0 {
-			bit = classifyBits[string(key[1:len(key)-1])] // no copy made
-			// A ".csv" suffix in any case, as strings.ToLower finds it:
-			// only ASCII letters lower to ASCII ones.
-			n := len(key) - 1
-			csvKeys = csvKeys || n >= 5 && key[n-4] == '.' && key[n-3]|0x20 == 'c' && key[n-2]|0x20 == 's' && key[n-1]|0x20 == 'v'
+			name := key[1 : len(key)-1]
+			bit = classifyBits[string(name)] // no copy made
+			csvKeys = csvKeys || csvName(name)
 		} else {
-			k := jsonKey(key)
-			bit = classifyBits[k]
-			csvKeys = csvKeys || strings.HasSuffix(strings.ToLower(k), ".csv")
+			name := jsonKey(key)
+			bit = classifyBits[name]
+			csvKeys = csvKeys || csvName(name)
 		}
 		if string(p.raw) != "null" {
 			given |= bit
@@ -1499,6 +1497,13 @@ func classifyJSON(raw []byte) (string, bool) {
 		return "taxonomy", true
 	}
 	return "organization", false
+}
+
+// csvName reports whether a key ends in ".csv", in any case, as
+// strings.ToLower would find it: only ASCII letters lower to ASCII ones.
+func csvName[S string | []byte](name S) bool {
+	n := len(name)
+	return n >= 4 && name[n-4] == '.' && name[n-3]|0x20 == 'c' && name[n-2]|0x20 == 's' && name[n-1]|0x20 == 'v'
 }
 
 // keySet is a set of the keys classifyJSON looks for, a bit each.

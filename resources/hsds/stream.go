@@ -202,16 +202,11 @@ func (st *streamer) keySum(k recordKey) uint64 {
 	return maphash.Comparable(st.seed, k) // the strings' bytes, not their addresses
 }
 
-// sum hashes a record or a child (see hash.go): equal sums for values
-// reflect.DeepEqual holds equal (as Read compares copies), different
-// ones, all but surely, for others. Walking the value is a few times
-// quicker than encoding it.
+// sum hashes a record or a child, v addressable (see hash.go): equal sums
+// for values reflect.DeepEqual holds equal (as Read compares copies),
+// different ones, all but surely, for others. Walking the value is a few
+// times quicker than encoding it.
 func (st *streamer) sum(v reflect.Value) uint64 {
-	if !v.CanAddr() {
-		c := reflect.New(v.Type()).Elem()
-		c.Set(v)
-		v = c
-	}
 	var h maphash.Hash
 	h.SetSeed(st.seed)
 	hasherOf(v.Type())(&h, v.Addr().UnsafePointer())
